@@ -1,0 +1,109 @@
+"""Merge every extractor's candidates into one list of entities per paper: one entity per
+real thing (name + aliases), one type and role, evidence spans and a confidence."""
+from __future__ import annotations
+
+import re
+
+from extractors.context import Candidate, PaperText
+from extractors.names import norm_key
+from extractors.tasks import MAX_TASKS
+
+ROLE_RANK = {"proposed": 3, "used": 2, "mentioned": 1}
+MAX_EVIDENCE = 5
+
+
+def _evidence(pt: PaperText, start: int, end: int) -> dict[str, object]:
+    if pt.in_title(start):
+        return {"sentence": pt.title, "start": start, "end": min(end, pt.title_end), "field": "title"}
+    s, e = pt.sentence_of(start)
+    base = pt.title_end + 2
+    return {"sentence": pt.text[s:e].strip(), "start": start - base, "end": end - base, "field": "abstract"}
+
+
+def _occurrences(pt: PaperText, name: str) -> list[tuple[int, int]]:
+    pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-]|-[A-Za-z0-9]*[A-Z0-9])")
+    return [(m.start(), m.end()) for m in pattern.finditer(pt.text)]
+
+
+def assemble(pt: PaperText, candidates: list[Candidate]) -> list[dict[str, object]]:
+    groups: list[list[Candidate]] = []
+    index: dict[str, int] = {}
+    for c in sorted(candidates, key=lambda c: (-ROLE_RANK[c.role], -c.confidence, c.start)):
+        keys = [norm_key(c.name), *(norm_key(a) for a in c.aliases)]
+        keys = [k for k in keys if k]
+        if c.type == "task":
+            keys = ["task:" + k for k in keys[:1]]
+        hit = next((index[k] for k in keys if k in index), None)
+        if hit is None:
+            hit = len(groups)
+            groups.append([])
+        groups[hit].append(c)
+        for k in keys:
+            index.setdefault(k, hit)
+    entities: list[dict[str, object]] = []
+    claimed: list[tuple[int, int]] = []
+    for group in groups:
+        lead = group[0]  # highest role, then confidence
+        if lead.type == "task":
+            etype = "task"
+        elif lead.role == "proposed":
+            etype = lead.type
+        else:
+            weight: dict[str, float] = {}
+            for c in group:
+                weight[c.type] = weight.get(c.type, 0.0) + c.confidence
+            etype = max(sorted(weight), key=lambda t: weight[t])
+        members = [c for c in group if c.type == etype] or group
+        name = lead.name
+        aliases = sorted({a for c in members for a in (c.name, *c.aliases)} - {name}, key=str.lower)
+        role = max((c.role for c in members), key=lambda r: ROLE_RANK[r])
+        if etype == "task":
+            role = "used"
+        spans = {(c.start, c.end) for c in members}
+        if role == "proposed":
+            for form in (name, *[a for a in aliases if len(a) > 2]):
+                spans.update(_occurrences(pt, form))
+        spans = {s for s in spans if not any(a <= s[0] and s[1] <= b and (a, b) != s for a, b in claimed)} or spans
+        ordered = sorted(spans)
+        conf = max(c.confidence for c in members)
+        conf = min(0.99, conf + 0.03 * (len(ordered) - 1) + (0.05 if any(pt.in_title(s) for s, _ in ordered) else 0))
+        extractors = sorted({c.extractor for c in members})
+        ids = sorted({i for c in members for i in c.ids})
+        entity: dict[str, object] = {
+            "type": etype, "name": name, "aliases": aliases, "role": role, "confidence": round(conf, 3),
+            "evidence": [_evidence(pt, s, e) for s, e in ordered[:MAX_EVIDENCE]],
+            "extractor": "+".join(extractors),
+        }
+        if ids:
+            entity["ids"] = dict(ids)
+        entities.append(entity)
+        claimed.extend(ordered)
+    entities = _drop_nested(entities)
+    tasks = [e for e in entities if e["type"] == "task"][:MAX_TASKS]
+    others = [e for e in entities if e["type"] != "task"]
+    others.sort(key=lambda e: (-ROLE_RANK[str(e["role"])], str(e["type"]), _first(e)))
+    return others + tasks
+
+
+def _first(entity: dict[str, object]) -> tuple[int, int]:
+    ev = entity["evidence"]
+    if not ev:
+        return (2, 0)
+    first = ev[0]  # type: ignore[index]
+    return (0 if first["field"] == "title" else 1, int(first["start"]))
+
+
+def _drop_nested(entities: list[dict[str, object]]) -> list[dict[str, object]]:
+    """A non-proposed method/dataset whose every mention lies inside another entity's
+    mention (``LLaVA`` inside ``LLaVA-KD`` evidence) is not a separate mention."""
+    spans = {id(e): {(ev["field"], ev["start"], ev["end"]) for ev in e["evidence"]} for e in entities}  # type: ignore[index, union-attr]
+    out = []
+    for e in entities:
+        if e["type"] != "task" and e["role"] != "proposed":
+            mine = spans[id(e)]
+            others = [s for o in entities if o is not e and o["type"] != "task" for s in spans[id(o)]]
+            if mine and all(any(f == g and a <= s and t <= b and (a, b) != (s, t) for g, a, b in others)
+                            for f, s, t in mine):
+                continue
+        out.append(e)
+    return out

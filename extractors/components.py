@@ -1,0 +1,133 @@
+"""The registered spaCy components. Each is thin glue over a pure function and stores
+plain, serializable values on the Doc (so ``nlp.pipe(n_process=N)`` works):
+
+==========================  ====================================================
+``paperkg_sentences``        sentence boundaries; the title is its own sentence
+``paperkg_acronyms``         ``doc._.paperkg_acronyms``: acronym definitions
+``paperkg_gazetteer``        ``doc._.paperkg_hits``: curated-list matches
+``paperkg_links``            ``doc._.paperkg_links``: URLs, normalized and classified
+``paperkg_entities``         ``doc._.paperkg_entities``: the paper's entities
+==========================  ====================================================
+
+A Doc's text is the title, a blank line, then the abstract (:func:`paper_text`).
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc
+
+from extractors.acronyms import Definition, find_definitions
+from extractors.assemble import assemble
+from extractors.context import SEPARATOR, ListHit, PaperText
+from extractors.gazetteer import Gazetteer, TypeIndex, default_gazetteer, find_hits
+from extractors.links import find_links
+from extractors.mentions import definition_mentions, list_mentions, pattern_datasets, pattern_methods
+from extractors.proposals import find_proposals, headline_names, title_coinages
+from extractors.tasks import find_tasks
+
+for _name in ("paperkg_acronyms", "paperkg_hits", "paperkg_links", "paperkg_entities"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """The text a paperkg Doc is made from."""
+    return f"{' '.join(title.split())}{SEPARATOR}{abstract}"
+
+
+def title_end(doc: Doc) -> int:
+    pos = doc.text.find(SEPARATOR)
+    return len(doc.text) if pos < 0 else pos
+
+
+class PaperSentences:
+    """Rule-based sentences (spaCy's Sentencizer), with the title as its own sentence."""
+
+    def __init__(self) -> None:
+        self.sentencizer = Sentencizer()
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc = self.sentencizer(doc)
+        end = title_end(doc)
+        for token in doc[1:]:
+            if token.idx > end and not token.is_space:
+                token.is_sent_start = True
+                break
+        return doc
+
+
+@Language.factory("paperkg_sentences")
+def make_sentences(nlp: Language, name: str) -> PaperSentences:
+    return PaperSentences()
+
+
+@Language.component("paperkg_acronyms")
+def acronyms_component(doc: Doc) -> Doc:
+    spans = [(s.start_char, s.end_char) for s in doc.sents]
+    doc._.paperkg_acronyms = [d.to_dict() for d in find_definitions(doc.text, spans)]
+    return doc
+
+
+class GazetteerComponent:
+    def __init__(self, nlp: Language, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.matchers = gazetteer.matchers(nlp.vocab)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.paperkg_hits = [[h.entry, doc[h.start].idx, doc[h.end - 1].idx + len(doc[h.end - 1])]
+                              for h in find_hits(doc, self.gazetteer, self.matchers)]
+        return doc
+
+
+@Language.factory("paperkg_gazetteer")
+def make_gazetteer(nlp: Language, name: str) -> GazetteerComponent:
+    return GazetteerComponent(nlp, default_gazetteer())
+
+
+@Language.component("paperkg_links")
+def links_component(doc: Doc) -> Doc:
+    end = title_end(doc)
+    base = end + len(SEPARATOR)
+    out = []
+    for link in find_links(doc.text):
+        in_title = link.start < end
+        sent = doc.char_span(link.start, link.end, alignment_mode="expand")
+        sentence = sent.sent.text.strip() if sent is not None else doc.text[:end]
+        out.append({"url": link.url, "kind": link.kind, "raw": link.raw, "host": link.host, "path": link.path,
+                    "evidence": [{"sentence": sentence, "start": link.start - (0 if in_title else base),
+                                  "end": link.end - (0 if in_title else base),
+                                  "field": "title" if in_title else "abstract"}]})
+    doc._.paperkg_links = out
+    return doc
+
+
+class EntitiesComponent:
+    """Proposals, list mentions, acronym-typed mentions, patterns and tasks, assembled."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.known = TypeIndex(gazetteer)
+
+    def paper_text(self, doc: Doc) -> PaperText:
+        pt = PaperText(doc.text, title_end(doc), [(s.start_char, s.end_char) for s in doc.sents])
+        pt.definitions = [Definition(**d) for d in (doc._.paperkg_acronyms or [])]  # type: ignore[arg-type]
+        pt.hits = [ListHit(self.gazetteer.entries[i], s, e, doc.text[s:e]) for i, s, e in (doc._.paperkg_hits or [])]
+        return pt
+
+    def __call__(self, doc: Doc) -> Doc:
+        pt = self.paper_text(doc)
+        known = self.known
+        candidates = [*headline_names(pt, known), *title_coinages(pt, known), *find_proposals(pt, known),
+                      *list_mentions(pt), *definition_mentions(pt, known), *pattern_datasets(pt, known),
+                      *pattern_methods(pt, known), *find_tasks(pt, known)]
+        doc._.paperkg_entities = assemble(pt, candidates)
+        return doc
+
+
+@Language.factory("paperkg_entities")
+def make_entities(nlp: Language, name: str) -> EntitiesComponent:
+    return EntitiesComponent(default_gazetteer())
+
+
+COMPONENTS = ("paperkg_sentences", "paperkg_acronyms", "paperkg_gazetteer", "paperkg_links", "paperkg_entities")

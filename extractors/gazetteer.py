@@ -1,0 +1,166 @@
+"""Curated name lists (data files in ``extractors/data``) matched with spaCy PhraseMatchers.
+
+Forms with a capital letter are matched case-sensitively (``SAM`` is not ``sam``);
+all-lowercase forms are matched on the lowercase text. A match that is only a part of a
+hyphenated compound (``BERT`` inside ``PHS-BERT``) is not a mention of the listed name.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
+
+LIST_FILES = {"method": "methods.jsonl", "dataset": "datasets.jsonl", "task": "tasks.jsonl",
+              "metric": "metrics.jsonl"}
+# Suffixes of a hyphenated compound that still mention the name ("SAM-based", "BERT-style").
+COMPOUND_OK = frozenset({"based", "like", "style", "type", "family", "series", "initialized", "generated",
+                         "powered", "guided", "derived", "only", "sized", "scale", "level", "specific",
+                         "trained", "finetuned", "fine-tuned", "pretrained", "tuned", "driven", "centric",
+                         "aware", "free", "inspired", "compatible", "equivalent", "class", "format"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One curated entity: canonical name, the forms to match, external ids, flags."""
+
+    type: str
+    name: str
+    forms: tuple[str, ...]
+    ids: tuple[tuple[str, str], ...] = ()
+    acronym: str = ""
+    ambiguous: bool = False
+    common_word: bool = False
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: int
+    start: int
+    end: int
+
+
+@dataclass
+class Gazetteer:
+    entries: list[Entry] = field(default_factory=list)
+
+    @classmethod
+    def from_records(cls, records: dict[str, list[dict[str, object]]]) -> "Gazetteer":
+        entries: list[Entry] = []
+        for etype, rows in records.items():
+            for row in rows:
+                name = str(row["name"])
+                forms = [name, *[str(a) for a in row.get("aliases", []) or []]]  # type: ignore[union-attr]
+                acronym = str(row.get("acronym", "") or "")
+                acronyms = [str(a) for a in row.get("acronyms", []) or []]  # type: ignore[union-attr]
+                ambiguous = bool(row.get("ambiguous_acronym"))
+                if acronym and not ambiguous:
+                    forms.append(acronym)
+                if etype == "task":
+                    forms.extend(a for a in acronyms if " " in a)  # "OOD detection", not a bare "OOD"
+                ids = tuple(sorted((k, str(row[k])) for k in ("pwc", "wikidata") if row.get(k)))
+                entries.append(Entry(etype, name, tuple(dict.fromkeys(f for f in forms if f.strip())), ids,
+                                     acronym or (acronyms[0] if acronyms else ""), ambiguous,
+                                     bool(row.get("common_word")), str(row.get("kind", ""))))
+        return cls(entries)
+
+    def matchers(self, vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
+        exact = PhraseMatcher(vocab, attr="ORTH")
+        lower = PhraseMatcher(vocab, attr="LOWER")
+        tokenizer = _tokenizer(vocab)
+        for i, entry in enumerate(self.entries):
+            key = str(i)
+            exact_docs, lower_docs = [], []
+            for form in entry.forms:
+                doc = tokenizer(form)
+                (exact_docs if any(c.isupper() for c in form) else lower_docs).append(doc)
+            if exact_docs:
+                exact.add(key, exact_docs)
+            if lower_docs:
+                lower.add(key, lower_docs)
+        return exact, lower
+
+
+def _tokenizer(vocab: Vocab):  # type: ignore[no-untyped-def]
+    from spacy.lang.en import English
+
+    nlp = English(vocab=vocab) if vocab is not None else English()
+    return nlp.tokenizer
+
+
+@lru_cache(maxsize=1)
+def default_records() -> dict[str, list[dict[str, object]]]:
+    out: dict[str, list[dict[str, object]]] = {}
+    base = resources.files("extractors.data")
+    for etype, filename in LIST_FILES.items():
+        rows: list[dict[str, object]] = []
+        path = base.joinpath(filename)
+        if path.is_file():
+            for line in path.read_text("utf-8").splitlines():
+                if line.strip():
+                    rows.append(json.loads(line))
+        out[etype] = rows
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    return Gazetteer.from_records(default_records())
+
+
+def part_of_compound(doc: Doc, start: int, end: int) -> bool:
+    """True when tokens ``start:end`` are glued by hyphens (no spaces) to a neighbouring word,
+    e.g. ``BERT`` in ``PHS-BERT`` — except for suffixes like ``-based``."""
+    if start >= 2 and doc[start - 1].text in ("-", "/", "+") and not doc[start - 2].whitespace_ \
+            and not doc[start - 1].whitespace_:
+        return True
+    if end + 1 < len(doc) and doc[end].text in ("-", "+") and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].lower_ not in COMPOUND_OK:
+        return True
+    return False
+
+
+def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, PhraseMatcher]) -> Iterator[Hit]:
+    """Longest non-overlapping list matches in ``doc`` (every entry matching a kept span is
+    yielded, so a form listed as both a method and a dataset gives two hits), compounds
+    excluded."""
+    labels: dict[tuple[int, int], set[int]] = {}
+    for matcher in matchers:
+        for match_id, start, end in matcher(doc):
+            labels.setdefault((start, end), set()).add(int(doc.vocab.strings[match_id]))
+    spans = [Span(doc, start, end) for start, end in labels]
+    for span in sorted(filter_spans(spans), key=lambda s: s.start):
+        if part_of_compound(doc, span.start, span.end):
+            continue
+        for entry in sorted(labels[(span.start, span.end)]):
+            yield Hit(entry, span.start, span.end)
+
+
+class TypeIndex:
+    """Which curated types a surface form has (``known("BERT") == {"method"}``), by the
+    normalized key, including ambiguous acronyms and task acronyms."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        from extractors.names import norm_key
+
+        self._norm = norm_key
+        self._types: dict[str, set[str]] = {}
+        for entry in gazetteer.entries:
+            for form in (*entry.forms, entry.acronym):
+                key = norm_key(form) if form else ""
+                if key:
+                    self._types.setdefault(key, set()).add(entry.type)
+
+    def __call__(self, name: str) -> frozenset[str]:
+        key = self._norm(name)
+        types = self._types.get(key)
+        if types is None and key.endswith("s"):
+            types = self._types.get(key[:-1])
+        return frozenset(types or ())

@@ -1,0 +1,176 @@
+"""Methods, datasets and metrics that a paper uses or mentions: curated-list hits,
+acronym definitions typed by their long form, and patterns ("the X dataset",
+"on X, Y and Z", "baselines such as X"). Pure functions over PaperText."""
+from __future__ import annotations
+
+import re
+
+from extractors.context import Candidate, PaperText
+from extractors.names import is_acronym, is_coined, is_generic
+from extractors.proposals import Known
+from extractors.text import Word, is_capitalized
+from extractors.vocab import (DATASET_NOUNS, EVAL_CUES, METHOD_HEADS, METHOD_NOUNS, TASK_HEADS,
+                              USE_CUES)
+
+LIST_CONF = {"method": 0.7, "dataset": 0.7, "metric": 0.6, "task": 0.6}
+LIST_INTRO = frozenset("such as including like e.g. e.g., namely viz. i.e.".split())
+OUTPERFORM = frozenset("outperform outperforms outperformed outperforming surpass surpasses surpassing "
+                       "beats beat over than versus vs. vs against".split())
+
+
+def _sentence_words(pt: PaperText, offset: int) -> list[Word]:
+    return pt.words_of(pt.sentence_of(offset))
+
+
+def dataset_role(pt: PaperText, offset: int) -> str:
+    if pt.in_title(offset):
+        return "used"
+    ws = {w.lower for w in _sentence_words(pt, offset)}
+    return "used" if ws & EVAL_CUES else "mentioned"
+
+
+def method_role(pt: PaperText, offset: int) -> str:
+    if pt.in_title(offset):
+        return "used"
+    ws = {w.lower for w in _sentence_words(pt, offset)}
+    return "used" if ws & USE_CUES else "mentioned"
+
+
+def list_mentions(pt: PaperText) -> list[Candidate]:
+    """Curated-list hits; a common-word dataset name (``Traffic``) needs a dataset noun or
+    another dataset next to it; an ambiguous acronym is left to the definitions."""
+    out: list[Candidate] = []
+    dataset_sentences = {pt.sentence_of(h.start) for h in pt.hits if h.entry.type == "dataset"
+                         and not h.entry.common_word}
+    for hit in pt.hits:
+        entry = hit.entry
+        if entry.type == "task":
+            continue
+        if entry.type == "method" and is_generic(hit.text):
+            continue
+        if entry.common_word:
+            after = pt.text[hit.end:hit.end + 24].lower().split()
+            near = bool(after) and after[0].strip(",.;)") in DATASET_NOUNS
+            if not near and pt.sentence_of(hit.start) not in dataset_sentences:
+                continue
+        if entry.ambiguous and hit.text == entry.acronym:
+            continue
+        role = dataset_role(pt, hit.start) if entry.type == "dataset" else method_role(pt, hit.start)
+        out.append(Candidate(entry.type, entry.name, hit.start, hit.end, role, LIST_CONF[entry.type],
+                             "gazetteer", (hit.text,) if hit.text != entry.name else (), entry.ids))
+    return out
+
+
+def _head(long: str) -> str:
+    return long.split()[-1].lower().strip("-") if long.split() else ""
+
+
+def definition_mentions(pt: PaperText, known: Known) -> list[Candidate]:
+    """Type each acronym definition by its long form: a curated type if the short or long
+    form is listed, else by the long form's head word (``... Minimization`` is a method,
+    ``... generalization`` a task); generic classes (``large language models``) are skipped."""
+    out: list[Candidate] = []
+    for d in pt.definitions:
+        if is_generic(d.long) or is_generic(d.short):
+            continue
+        types = known(d.long) | known(d.short)
+        head = _head(d.long)
+        singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+        if "task" in types or (not types and singular in TASK_HEADS and not _capitalized_name(d.long)):
+            continue  # handled by the task extractor
+        if "metric" in types:
+            out.append(Candidate("metric", d.short, d.short_start, d.short_end, "used", 0.7, "acronyms", (d.long,)))
+            continue
+        if "dataset" in types or singular in DATASET_NOUNS:
+            out.append(Candidate("dataset", d.short, d.short_start, d.short_end, dataset_role(pt, d.short_start),
+                                 0.75, "acronyms", (d.long,)))
+            continue
+        if "method" in types or singular in METHOD_HEADS or (_capitalized_name(d.long) and singular in TASK_HEADS
+                                                             and is_coined(d.short)):
+            if head.endswith("s") and singular in ("model", "network", "machine", "transformer", "encoder") \
+                    and not _capitalized_name(d.long):
+                continue  # "graph neural networks (GNNs)": a class, not a name
+            out.append(Candidate("method", d.short, d.short_start, d.short_end, method_role(pt, d.short_start),
+                                 0.75, "acronyms", (d.long,)))
+    return out
+
+
+def _capitalized_name(long: str) -> bool:
+    content = [w for w in long.replace("-", " ").split() if len(w) > 3]
+    return bool(content) and all(is_capitalized(w) for w in content)
+
+
+def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
+    """``the X dataset`` / ``X benchmark`` / ``datasets such as X, Y and Z`` /
+    ``on X, Y, and Z`` (when one of them is a known dataset)."""
+    out: list[Candidate] = []
+    for span in pt.sentences:
+        ws = pt.words_of(span)
+        for i, w in enumerate(ws):
+            lw = w.lower
+            if lw in DATASET_NOUNS and i > 0:
+                prev = ws[i - 1]
+                if not prev.trail and (is_coined(prev.text) or (is_capitalized(prev.text) and i - 1 > 0)) \
+                        and not is_generic(prev.text) and not ({"method", "task", "metric"} & known(prev.text)) \
+                        and prev.lower not in DATASET_NOUNS and prev.text not in ("The", "A", "An", "Our", "This"):
+                    start = prev.start
+                    j = i - 2
+                    while j >= 0 and not ws[j].trail and is_capitalized(ws[j].text) and ws[j].lower not in ("the", "a", "an", "our", "this") \
+                            and not (j == 0 and not is_coined(ws[j].text)):
+                        start = ws[j].start
+                        j -= 1
+                    name = pt.text[start:prev.end]
+                    if not pt.in_title(start) or True:
+                        out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns"))
+            if lw in LIST_INTRO or (lw == "on" and i + 1 < len(ws)):
+                members = _list_members(ws, i + 1)
+                if not members:
+                    continue
+                head = {x.lower for x in ws[max(0, i - 3):i]}
+                is_dataset_list = bool(head & DATASET_NOUNS) or (lw == "on" and any(
+                    "dataset" in known(m.text) for m in members))
+                is_method_list = bool(head & METHOD_NOUNS) or bool(head & {"baselines", "llms", "models"})
+                for m in members:
+                    if not is_coined(m.text) or is_generic(m.text) or known(m.text):
+                        continue
+                    if is_dataset_list and lw != "on" or (lw == "on" and is_dataset_list):
+                        out.append(Candidate("dataset", m.text, m.start, m.end, dataset_role(pt, m.start), 0.55, "patterns"))
+                    elif is_method_list and lw != "on":
+                        out.append(Candidate("method", m.text, m.start, m.end, method_role(pt, m.start), 0.5, "patterns"))
+    return out
+
+
+def pattern_methods(pt: PaperText, known: Known) -> list[Candidate]:
+    """Unknown coined names compared against: ``outperforms X``, ``X-based``."""
+    out: list[Candidate] = []
+    for span in pt.abstract_sentences():
+        ws = pt.words_of(span)
+        for i, w in enumerate(ws[:-1]):
+            if w.lower in OUTPERFORM and w.lower not in ("over", "than", "vs", "vs.", "versus", "against"):
+                nxt = ws[i + 1]
+                if is_coined(nxt.text) and not known(nxt.text) and not is_generic(nxt.text) \
+                        and not is_acronym(nxt.text.rstrip("s")) or (is_coined(nxt.text) and "method" in known(nxt.text)):
+                    if not known(nxt.text):
+                        out.append(Candidate("method", nxt.text, nxt.start, nxt.end, "used", 0.45, "patterns"))
+    return out
+
+
+def _list_members(ws: list[Word], start: int) -> list[Word]:
+    """``X, Y, and Z`` starting at ``start``: coined/capitalized words separated by commas/and."""
+    members: list[Word] = []
+    i = start
+    while i < len(ws) and len(members) < 12:
+        w = ws[i]
+        if w.lower in ("and", "or", "the"):
+            i += 1
+            continue
+        if not (is_coined(w.text) or is_capitalized(w.text)):
+            break
+        members.append(w)
+        if not (w.trail.startswith(",") or (i + 1 < len(ws) and ws[i + 1].lower in ("and", "or"))):
+            break
+        i += 1
+    return members if len(members) >= 1 else []
+
+
+_METRIC_NUMBER = re.compile(r"\d")

@@ -1,0 +1,70 @@
+"""Shared, pure helpers about names: what a coined token is, what is generic, normalization."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+_UNIT = re.compile(r"^\d+(?:\.\d+)?[KMBTkmbt]?(?:[-/]\d+(?:\.\d+)?[KMBTkmbt]?)?$|^\d+(?:\.\d+)?%$|^\d+[xX]$"
+                   r"|^\d+(?:\.\d+)?(?:[KMGT]B|ms|s|h|Hz|kHz|GHz|fps|px|mm|cm|m|km|d|D|k)$")
+_ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X{1,3})$")
+_HAS_UPPER_AFTER_LOWER = re.compile(r"[a-z][A-Z]")
+_CAPS = re.compile(r"[A-Z]")
+_DIGIT = re.compile(r"\d")
+_ALPHA = re.compile(r"[A-Za-z]")
+
+
+def norm_key(text: str) -> str:
+    """Comparison key used across paperkg (the same as the evaluation scorer's): NFKC,
+    casefold, and only letters and digits kept."""
+    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def is_coined(token: str) -> bool:
+    """A coined token (guideline N1): an acronym, CamelCase, letters with digits, or a
+    token with ``+``/``^``/``_`` — not a number, unit, size or Roman numeral."""
+    text = token.strip("()[]{},.;:'\"")
+    if len(text) < 2 or not _ALPHA.search(text):
+        return False
+    if _UNIT.match(text) or _ROMAN.match(text):
+        return False
+    upper = len(_CAPS.findall(text))
+    if upper >= 2:
+        return True
+    if _HAS_UPPER_AFTER_LOWER.search(text):
+        return True
+    if _DIGIT.search(text) and _ALPHA.search(text):
+        return bool(_CAPS.search(text)) or bool(re.search(r"[a-z]\d|\d[a-z]", text))
+    return any(c in text for c in "+^_") and bool(_CAPS.search(text))
+
+
+def is_acronym(token: str) -> bool:
+    """Mostly capitals (allowing a plural ``s`` and digits): ``SAM``, ``LLMs``, ``GPT4``."""
+    text = token.rstrip("s") if token.endswith("s") and token[:-1].isupper() else token
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+
+
+@lru_cache(maxsize=1)
+def generic_terms() -> frozenset[str]:
+    """Generic class terms and paradigms that are never named methods (``generic.txt``)."""
+    try:
+        text = resources.files("extractors.data").joinpath("generic.txt").read_text("utf-8")
+    except FileNotFoundError:
+        return frozenset()
+    terms = set()
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            terms.add(norm_key(line))
+    return frozenset(terms)
+
+
+def is_generic(text: str) -> bool:
+    key = norm_key(text)
+    if key in generic_terms():
+        return True
+    if key.endswith("s") and key[:-1] in generic_terms():
+        return True
+    return False

@@ -1,0 +1,242 @@
+"""Proposed methods and introduced datasets: the title headline name, "we propose X",
+"this paper introduces X", "termed/called/named/dubbed X", "X, a novel ...".
+
+Only *named* things are proposed: a coined token, an acronym defined in the sentence, or a
+capitalized name in apposition — never "a novel framework". Pure functions over
+:class:`~extractors.context.PaperText`; ``known(name)`` tells which curated types a name has.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from extractors.acronyms import Definition
+from extractors.context import Candidate, PaperText
+from extractors.names import is_coined, is_generic
+from extractors.text import Word, is_capitalized, words
+from extractors.vocab import (ARTICLES, CLAUSE_STOP, DATASET_NOUNS, DATASET_SUFFIXES, GLUE_WORDS,
+                              METHOD_NOUNS, NAMING_WORDS, NOVELTY, PROPOSAL_VERBS, STRONG_PROPOSAL_VERBS,
+                              SUBJECT_WORDS)
+
+Known = Callable[[str], frozenset[str]]
+EXTRACTOR = "proposals"
+HEADLINE_STOP = frozenset("""towards toward rethinking revisiting beyond when how why what can does do is are
+should learning understanding on improving scaling unlocking exploring enhancing bridging boosting making
+meets meet vs versus through via the a an""".split())
+
+
+def _name_type(name: str, context: list[Word], known: Known) -> str:
+    """``dataset`` if the nearest head noun around the name is a dataset noun or the name
+    has a dataset suffix (``…Bench``), else ``method``."""
+    types = known(name)
+    if "dataset" in types and "method" not in types:
+        return "dataset"
+    best: tuple[int, str] | None = None
+    for distance, word in context:  # type: ignore[misc]
+        lw = word.lower
+        if lw in DATASET_NOUNS or lw in METHOD_NOUNS:
+            kind = "dataset" if lw in DATASET_NOUNS else "method"
+            if best is None or distance < best[0]:
+                best = (distance, kind)
+    if best is not None:
+        return best[1]
+    core = re.sub(r"[-_ ]?v?\d+(\.\d+)*$", "", name)
+    if core.endswith(DATASET_SUFFIXES):
+        return "dataset"
+    return "method"
+
+
+def _context(ws: list[Word], i: int, j: int, before: int = 6, after: int = 8) -> list[tuple[int, Word]]:
+    out = [(i - k, ws[k]) for k in range(max(0, i - before), i)]
+    out += [(k - j + 1, ws[k]) for k in range(j, min(len(ws), j + after))]
+    return out  # type: ignore[return-value]
+
+
+def _usable_name(text: str, known: Known) -> bool:
+    return bool(text) and not is_generic(text) and not ({"task", "metric"} & known(text))
+
+
+def name_at(pt: PaperText, ws: list[Word], i: int, known: Known,
+            defs_by_long: dict[int, Definition], defs_by_short: dict[int, Definition],
+            allow_capitalized: bool) -> tuple[str, tuple[str, ...], int, int, int] | None:
+    """A name starting at word ``i``: ``(name, aliases, start, end, next word index)``."""
+    w = ws[i]
+    if w.start in defs_by_long:
+        d = defs_by_long[w.start]
+        k = i
+        while k < len(ws) and ws[k].start < d.short_start:
+            k += 1
+        if _usable_name(d.short, known):
+            return d.short, (d.long,), d.short_start, d.short_end, k + 1
+        return None
+    if w.start in defs_by_short:
+        d = defs_by_short[w.start]
+        if _usable_name(d.short, known):
+            k = i + 1
+            while k < len(ws) and ws[k].start < d.long_end:
+                k += 1
+            return d.short, (d.long,), d.short_start, d.short_end, k
+    if is_coined(w.text) and _usable_name(w.text, known):
+        return w.text, (), w.start, w.end, i + 1
+    if allow_capitalized and is_capitalized(w.text) and w.text.isalpha() and w.lower not in ARTICLES \
+            and _usable_name(w.text, known):
+        # "Observatory, a framework ..." — a capitalized word in apposition
+        if w.trail.startswith(",") and i + 1 < len(ws) and ws[i + 1].lower in ("a", "an", "the"):
+            return w.text, (), w.start, w.end, i + 1
+        # "Knowledge Solver (KSL)" without a definition match, or "Snowflake Arctic"
+        k = i
+        while k + 1 < len(ws) and is_capitalized(ws[k + 1].text) and not ws[k].trail:
+            k += 1
+        if k > i:
+            text = pt.text[w.start:ws[k].end]
+            if _usable_name(text, known) and len(text.split()) <= 5:
+                return text, (), w.start, ws[k].end, k + 1
+    return None
+
+
+def _has_subject(ws: list[Word], verb: int) -> bool:
+    window = [w.lower for w in ws[max(0, verb - 8):verb]]
+    return any(x in SUBJECT_WORDS for x in window)
+
+
+def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
+    defs_by_long = {d.long_start: d for d in pt.definitions}
+    defs_by_short = {d.short_start: d for d in pt.definitions}
+    out: list[Candidate] = []
+    for span in pt.abstract_sentences():
+        ws = pt.words_of(span)
+        lowered = [w.lower for w in ws]
+        for v, lw in enumerate(lowered):
+            if lw in PROPOSAL_VERBS and _has_subject(ws, v):
+                conf = 0.85 if lw in STRONG_PROPOSAL_VERBS else 0.7
+                out += _object_names(pt, ws, v + 1, known, defs_by_long, defs_by_short, conf)
+            elif lw in NAMING_WORDS or (lw == "as" and v > 0 and lowered[v - 1] in ("to", "coined", "denoted")):
+                nxt = v + 1
+                if nxt < len(ws) and ws[nxt].lower == "as":
+                    nxt += 1
+                if nxt < len(ws):
+                    found = name_at(pt, ws, nxt, known, defs_by_long, defs_by_short, allow_capitalized=True)
+                    if found:
+                        ours = any(x in SUBJECT_WORDS or x in PROPOSAL_VERBS for x in lowered[:v])
+                        out.append(_candidate(pt, found, ws, nxt, known, "proposed" if ours else "mentioned",
+                                              0.85 if ours else 0.5))
+        # "X, a novel ..." / "X is a novel ..."
+        for i, w in enumerate(ws[:-2]):
+            nxt = ws[i + 1].lower
+            appos = w.trail.startswith(",") and nxt in ("a", "an") and ws[i + 2].lower in NOVELTY
+            copula = nxt == "is" and ws[i + 2].lower in ("a", "an") and i + 3 < len(ws) and ws[i + 3].lower in NOVELTY
+            if (appos or copula) and is_coined(w.text) and _usable_name(w.text, known) and "method" not in known(w.text) \
+                    and "dataset" not in known(w.text):
+                d = defs_by_short.get(w.start)
+                found = (w.text, (d.long,) if d else (), w.start, w.end, i + 1)
+                out.append(_candidate(pt, found, ws, i, known, "proposed", 0.75))
+    return out
+
+
+def _object_names(pt: PaperText, ws: list[Word], start: int, known: Known,
+                  defs_by_long: dict[int, Definition], defs_by_short: dict[int, Definition],
+                  conf: float) -> list[Candidate]:
+    out: list[Candidate] = []
+    i = start
+    limit = min(len(ws), start + 30)
+    while i < limit:
+        w = ws[i]
+        if w.lower in CLAUSE_STOP or w.trail.startswith(";"):
+            break
+        found = name_at(pt, ws, i, known, defs_by_long, defs_by_short, allow_capitalized=i > start or True)
+        if found and not ({"method", "dataset"} & known(found[0])):
+            out.append(_candidate(pt, found, ws, i, known, "proposed", conf))
+            i = found[4]
+            # coordinated names: "X and Y", "X, Y, and Z"
+            while i < limit and (ws[i].lower in GLUE_WORDS or ws[i - 1].trail.startswith(",")):
+                if ws[i].lower in GLUE_WORDS:
+                    i += 1
+                    continue
+                nxt = name_at(pt, ws, i, known, defs_by_long, defs_by_short, allow_capitalized=False)
+                if not nxt or {"method", "dataset"} & known(nxt[0]):
+                    break
+                out.append(_candidate(pt, nxt, ws, i, known, "proposed", conf))
+                i = nxt[4]
+            break
+        if found:  # a known name is the object: the paper uses it, it does not propose it
+            break
+        i += 1
+    return out
+
+
+def _candidate(pt: PaperText, found: tuple[str, tuple[str, ...], int, int, int], ws: list[Word], i: int,
+               known: Known, role: str, conf: float) -> Candidate:
+    name, aliases, start, end, nxt = found
+    etype = _name_type(name, _context(ws, i, nxt), known)  # type: ignore[arg-type]
+    return Candidate(etype, name, start, end, role, conf, EXTRACTOR, aliases)
+
+
+def headline_names(pt: PaperText, known: Known) -> list[Candidate]:
+    """Names before the colon of the title (``LLaVA-KD: A Framework ...``); a headline that
+    is a descriptive phrase (``Triplane Meets Gaussian Splatting``) gives nothing."""
+    title = pt.title
+    if ":" not in title:
+        return []
+    head = title.split(":", 1)[0].strip()
+    subtitle = title.split(":", 1)[1]
+    sub_words = [w.lower for w in words(subtitle)]
+    hw = words(head)
+    if not hw or len(hw) > 5:
+        return []
+    out: list[Candidate] = []
+    parts = [p for p in re.split(r"\s*[+&]\s*", head)] if len(hw) == 1 else [head]
+    abstract = pt.text[pt.title_end:]
+    for part in parts:
+        part = part.strip()
+        if not part or not _usable_name(part, known):
+            continue
+        pws = part.split()
+        coined = any(is_coined(x) for x in pws)
+        if len(pws) == 1:
+            if not (coined or is_capitalized(part)) or part.lower() in HEADLINE_STOP:
+                continue
+        else:
+            if any(x.lower() in HEADLINE_STOP for x in pws) or not all(is_capitalized(x) for x in pws):
+                continue
+            # a multi-word headline is a name only if the abstract keeps it capitalized
+            if not coined and part not in abstract:
+                continue
+            if not coined and part.lower() in abstract.replace(part, ""):
+                continue
+        start = title.index(part)
+        types = known(part)
+        if "dataset" in types and "method" not in types:
+            etype = "dataset"
+        elif "method" in types:
+            etype = "method"
+        else:
+            in_abstract = words(abstract)
+            ctx: list[tuple[int, Word]] = []
+            for k, w in enumerate(in_abstract):
+                if w.text == part:
+                    ctx += [(abs(j - k), in_abstract[j]) for j in range(max(0, k - 3), min(len(in_abstract), k + 4))
+                            if j != k]
+            etype = _name_type(part, ctx, known)
+            if etype == "method" and any(x in DATASET_NOUNS for x in sub_words[:8]) and \
+                    not any(x in METHOD_NOUNS for x in sub_words[:8]) and len(parts) == 1:
+                etype = "dataset"
+        role = "proposed" if not (types & {"method", "dataset"}) else "used"
+        out.append(Candidate(etype, part, start, start + len(part), role, 0.9, "headline"))
+    return out
+
+
+def title_coinages(pt: PaperText, known: Known) -> list[Candidate]:
+    """A coined token in a title without a headline that names what the paper creates:
+    ``The ParlaSent multilingual training dataset for ...``."""
+    title = pt.title
+    if ":" in title:
+        return []
+    tw = words(title)
+    out = []
+    for i, w in enumerate(tw):
+        if not is_coined(w.text) or not _usable_name(w.text, known) or known(w.text):
+            continue
+        nouns = [x.lower for x in tw[i + 1:i + 5]]
+        if any(n in DATASET_NOUNS for n in nouns):
+            out.append(Candidate("dataset", w.text, w.start, w.end, "proposed", 0.8, "title"))
+    return out

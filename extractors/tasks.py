@@ -1,0 +1,130 @@
+"""Research tasks a paper addresses: curated-list hits, acronyms whose long form is a
+task (``domain generalization (DG)``), "the task of X", and task phrases in the title.
+Names are lowercase, American spelling, ``pre-training`` hyphenated; at most
+``MAX_TASKS`` per paper, title first."""
+from __future__ import annotations
+
+import re
+
+from extractors.context import Candidate, PaperText
+from extractors.names import is_generic, norm_key
+from extractors.proposals import Known
+from extractors.text import words
+from extractors.vocab import TASK_HEADS
+
+MAX_TASKS = 5
+_BRITISH = [(r"isation\b", "ization"), (r"ise\b", "ize"), (r"modelling\b", "modeling"),
+            (r"labelling\b", "labeling"), (r"\bpre ?training\b", "pre-training"),
+            (r"\bpretrain", "pre-train"), (r"\bfine ?tuning\b", "fine-tuning"),
+            (r"\bcontinued pre-training\b", "continual pre-training")]
+_LEADING = re.compile(r"^(?:the|a|an|our|this|these|their|its|such|various|several|many|downstream|"
+                      r"challenging|diverse|different|multiple|new|novel|existing|standard|real-world|"
+                      r"important|popular|common|complex|general|specific|related)\s+")
+TASK_PHRASE_STOP = frozenset("""with using via by from through of on in and or to for under across without
+based towards toward is are be""".split())
+_KEEP_IZE = ("size", "rise", "noise", "precise", "concise", "promise", "expertise", "wise", "premise",
+             "enterprise", "exercise", "otherwise", "advise", "comprise", "compromise", "surprise")
+
+
+def normalize_task(text: str) -> str:
+    t = " ".join(text.lower().replace("–", "-").split())
+    for pattern, repl in _BRITISH:
+        if repl == "ize" and any(t.endswith(k) for k in _KEEP_IZE):
+            continue
+        t = re.sub(pattern, repl, t)
+    while True:
+        stripped = _LEADING.sub("", t)
+        if stripped == t:
+            break
+        t = stripped
+    return t.strip(" -,.;:")
+
+
+def _phrase_before_head(ws, k: int, max_words: int = 4) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
+    """Words ending at index ``k`` (a task head noun) back to a stop word: (first index, k)."""
+    j = k
+    while j - 1 >= 0 and k - (j - 1) < max_words and not ws[j - 1].trail \
+            and ws[j - 1].lower not in TASK_PHRASE_STOP and not ws[j - 1].text[:1].isdigit():
+        j -= 1
+    return (j, k)
+
+
+def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
+    found: list[Candidate] = []
+    for hit in pt.hits:
+        if hit.entry.type == "task":
+            found.append(Candidate("task", hit.entry.name, hit.start, hit.end, "used", 0.6, "gazetteer",
+                                   (hit.text,) if hit.text.lower() != hit.entry.name else (), hit.entry.ids))
+    for d in pt.definitions:
+        head = d.long.split()[-1].lower() if d.long.split() else ""
+        singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+        if "task" in known(d.long) or "task" in known(d.short) or (
+                singular in TASK_HEADS and not known(d.long) - {"task"} and not is_generic(d.long)):
+            if d.long[:1].isupper() and sum(w[:1].isupper() for w in d.long.split()) == len(d.long.split()) \
+                    and "task" not in known(d.long) and singular not in TASK_HEADS:
+                continue
+            found.append(Candidate("task", normalize_task(d.long), d.long_start, d.long_end, "used", 0.7,
+                                   "acronyms", (d.short,)))
+    # "the task of X", "the problem of X"
+    for span in pt.sentences:
+        ws = pt.words_of(span)
+        for i, w in enumerate(ws[:-2]):
+            if w.lower in ("task", "tasks", "problem") and ws[i + 1].lower == "of":
+                for k in range(i + 2, min(len(ws), i + 7)):
+                    head = ws[k].lower
+                    if head in TASK_HEADS:
+                        name = normalize_task(pt.text[ws[i + 2].start:ws[k].end])
+                        if name and not is_generic(name):
+                            found.append(Candidate("task", name, ws[i + 2].start, ws[k].end, "used", 0.6, "patterns"))
+                        break
+                    if ws[k].trail or head in TASK_PHRASE_STOP:
+                        break
+    # task phrases in the title: "... for Semantic Segmentation", "Domain Generalization via ..."
+    tw = words(pt.title)
+    for k, w in enumerate(tw):
+        lw = w.lower.rstrip(":")
+        if lw in TASK_HEADS:
+            if k + 1 < len(tw) and tw[k + 1].lower in TASK_HEADS:
+                continue  # "... Corruption Detection" — extend to the last head
+            span = _phrase_before_head(tw, k)
+            if span is None:
+                continue
+            j, _ = span
+            while j < k and tw[j].text[:1].isupper() and ":" in pt.title[:tw[j].start] and False:
+                j += 1
+            name = normalize_task(pt.title[tw[j].start:tw[k].end])
+            if len(name.split()) >= 2 and not is_generic(name) and not known(name) - {"task"} \
+                    and not any(x.text[:1].isupper() and sum(c.isupper() for c in x.text) > 1 for x in tw[j:k + 1]):
+                found.append(Candidate("task", name, tw[j].start, tw[k].end, "used", 0.55, "title"))
+    return rank_tasks(pt, found)
+
+
+def rank_tasks(pt: PaperText, found: list[Candidate]) -> list[Candidate]:
+    """Merge task candidates by name and keep the ``MAX_TASKS`` best: title mentions first,
+    then the most mentioned, then the earliest."""
+    by_name: dict[str, list[Candidate]] = {}
+    for c in found:
+        if c.name:
+            by_name.setdefault(norm_key(c.name), []).append(c)
+    # drop a task that is contained in a longer one found at the same place
+    names = list(by_name)
+    for a in names:
+        for b in names:
+            if a != b and a in b and a in by_name and b in by_name:
+                sa = {(c.start, c.end) for c in by_name[a]}
+                sb = by_name[b]
+                if all(any(x.start <= s < x.end for x in sb) for s, _ in sa):
+                    by_name[b].extend(by_name.pop(a))
+
+    def score(cands: list[Candidate]) -> tuple[float, int]:
+        in_title = any(pt.in_title(c.start) for c in cands)
+        return (-(3.0 * in_title + len(cands) + max(c.confidence for c in cands)), min(c.start for c in cands))
+
+    ranked = sorted(by_name.values(), key=score)[:MAX_TASKS]
+    out = []
+    for cands in ranked:
+        best = max(cands, key=lambda c: (c.confidence, -c.start))
+        conf = min(0.95, best.confidence + 0.05 * (len(cands) - 1) + (0.1 if any(pt.in_title(c.start) for c in cands) else 0))
+        for c in sorted(cands, key=lambda c: c.start):
+            out.append(Candidate("task", best.name, c.start, c.end, "used", conf, c.extractor, c.aliases, c.ids))
+    return out

@@ -1,0 +1,57 @@
+"""Small closed word classes the rule extractors share (cue words, head nouns)."""
+from __future__ import annotations
+
+PROPOSAL_VERBS = frozenset("""propose proposes proposed proposing introduce introduces introduced introducing
+present presents presented presenting develop develops developed developing design designs designed
+build builds built release releases released create creates created construct constructs constructed
+curate curates curated contribute contributes contributed offer offers offered unveil unveils unveiled
+devise devises devised formulate formulates formulated establish establishes established put
+train trains trained pretrain pre-train pretrained pre-trained collect collected compile compiled
+launch launched open-source open-sourced""".split())
+STRONG_PROPOSAL_VERBS = frozenset("""propose proposes proposed proposing introduce introduces introduced
+introducing present presents presented presenting develop develops developed developing design designed
+devise devised unveil unveils release releases released build built create created construct constructed
+curate curated""".split())
+SUBJECT_WORDS = frozenset("we our us this paper work study article letter report here thesis".split())
+NAMING_WORDS = frozenset("termed called named dubbed coined nicknamed denoted entitled titled".split())
+CLAUSE_STOP = frozenset("""which that to for by via using leveraging based with on in from through where
+whose while because since when if than into upon over under across against between among within without
+after before during whereas although though""".split())
+ARTICLES = frozenset("a an the".split())
+DATASET_NOUNS = frozenset("""dataset datasets benchmark benchmarks corpus corpora suite suites collection
+testbed testbeds leaderboard database treebank challenge arena test-set testset data-set""".split())
+METHOD_NOUNS = frozenset("""framework frameworks method methods model models approach approaches algorithm
+algorithms architecture architectures system systems technique techniques strategy strategies module modules
+network networks pipeline pipelines paradigm toolkit toolkits library agent agents optimizer optimizers
+mechanism mechanisms scheme schemes loss objective family series tokenizer encoder decoder policy policies
+methodology solver generator detector classifier retriever adapter adapters layer layers block blocks
+transformer backbone tool tools procedure recipe variant variants engine assistant platform simulator""".split())
+NOVELTY = frozenset("""novel new simple general unified first lightweight efficient scalable effective
+principled generic flexible versatile plug-and-play training-free powerful large-scale comprehensive
+open open-source fully systematic universal holistic multi-modal multimodal""".split())
+DATASET_SUFFIXES = ("Bench", "bench", "Benchmark", "Set", "set", "Corpus", "Data", "DB", "QA", "Eval",
+                    "Arena", "Hub", "Instruct", "-1M", "-10K", "-100K")
+TASK_HEADS = frozenset("""generalization generalisation adaptation detection recognition segmentation
+classification estimation retrieval translation answering generation prediction analysis reasoning
+understanding summarization summarisation parsing tagging tracking localization captioning forecasting
+synthesis reconstruction completion extraction linking matching alignment identification verification
+correction editing inpainting restoration enhancement compression grounding navigation planning control
+manipulation recommendation search ranking labeling labelling annotation modeling modelling learning
+transfer inference discovery clustering diagnosis surveillance prognosis screening denoising
+super-resolution registration rendering animation dubbing dialogue imputation attribution
+interpretability explainability fairness robustness distillation pruning quantization""".split())
+METHOD_HEADS = frozenset("""minimization minimisation optimization optimisation sampling distillation network
+networks algorithm machine machines transformer encoder autoencoder decoder descent search attention pooling
+normalization normalisation embedding embeddings gating decoding prompting regression regularization
+tuning model architecture estimator ensemble propagation quantization pruning dropout memory adapter
+adapters clustering kernel process processes flow policy optimizer""".split())
+EVAL_CUES = frozenset("""evaluate evaluates evaluated evaluating evaluation experiments experiment experimental
+results result benchmark benchmarks benchmarked test tests tested testing achieve achieves achieved
+outperform outperforms outperformed outperforming surpass surpasses surpassed train trained training
+fine-tune fine-tuned finetune finetuned validate validated state-of-the-art sota accuracy performance
+improve improves improved improvement gains on""".split())
+USE_CUES = frozenset("""use uses used using adopt adopts adopted employ employs employed leverage leverages
+leveraged leveraging apply applies applied based build builds built fine-tune fine-tuned finetune finetuned
+backbone backbones initialize initialized outperform outperforms outperformed outperforming compare compared
+comparison baseline baselines than surpass surpasses surpassing prompt prompted prompting""".split())
+GLUE_WORDS = frozenset("and or , as well".split())

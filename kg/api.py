@@ -1,0 +1,56 @@
+"""The Python API behind the CLI: each command is one function here."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.ingest import read_papers
+from kg.model import Extraction, Paper, Problem
+from kg.output import atomic_open
+from kg.pipeline import DEFAULT_MODEL, build_nlp, extract
+
+
+@dataclass
+class RunReport:
+    """What a run did: counts and every problem met (file, line, reason)."""
+
+    papers: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str = DEFAULT_MODEL,
+                   workers: int = 1, batch_size: int = 64, report: RunReport | None = None,
+                   progress: Callable[[int], None] | None = None, stdin: Any = None) -> Iterator[Extraction]:
+    """Read ``inputs`` and stream one Extraction per unique paper."""
+    rep = report if report is not None else RunReport()
+    papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin)
+    nlp = build_nlp(model)
+    for extraction in extract(papers, nlp, batch_size=batch_size, workers=workers,
+                              on_problem=rep.problems.append):
+        rep.papers += 1
+        if progress:
+            progress(1)
+        yield extraction
+
+
+def extract_to_file(inputs: Sequence[str], output: str | None, **options: Any) -> RunReport:
+    """``paperkg extract``: JSON Lines, one object per unique paper, written atomically."""
+    report: RunReport = options.pop("report", None) or RunReport()
+    with atomic_open(output) as out:
+        for extraction in extract_papers(inputs, report=report, **options):
+            out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+    return report
+
+
+def write_problems(problems: Iterable[Problem], path: str | Path) -> None:
+    with atomic_open(str(path)) as out:
+        for problem in problems:
+            out.write(json.dumps(problem.to_dict(), ensure_ascii=False) + "\n")

