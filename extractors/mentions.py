@@ -85,8 +85,7 @@ def definition_mentions(pt: PaperText, known: Known) -> list[Candidate]:
             out.append(Candidate("dataset", d.short, d.short_start, d.short_end, dataset_role(pt, d.short_start),
                                  0.75, "acronyms", (d.long,)))
             continue
-        if "method" in types or singular in METHOD_HEADS or (_capitalized_name(d.long) and singular in TASK_HEADS
-                                                             and is_coined(d.short)):
+        if "method" in types or singular in METHOD_HEADS:
             if head.endswith("s") and singular in ("model", "network", "machine", "transformer", "encoder") \
                     and not _capitalized_name(d.long):
                 continue  # "graph neural networks (GNNs)": a class, not a name
@@ -110,7 +109,11 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
             lw = w.lower
             if lw in DATASET_NOUNS and i > 0:
                 prev = ws[i - 1]
-                if not prev.trail and (is_coined(prev.text) or (is_capitalized(prev.text) and i - 1 > 0)) \
+                plural = lw.endswith("s") or lw in ("corpora",)
+                capital_ok = is_capitalized(prev.text) and i - 1 > 0 and not plural and not pt.in_title(prev.start)
+                if any(d.long_start <= prev.start < d.long_end for d in pt.definitions):
+                    continue  # "Waymo Open Motion Dataset (WOMD)": the definition covers it
+                if not prev.trail and (is_coined(prev.text) or capital_ok) \
                         and not is_generic(prev.text) and not ({"method", "task", "metric"} & known(prev.text)) \
                         and prev.lower not in DATASET_NOUNS and prev.text not in ("The", "A", "An", "Our", "This"):
                     start = prev.start

@@ -25,7 +25,7 @@ def is_coined(token: str) -> bool:
     """A coined token (guideline N1): an acronym, CamelCase, letters with digits, or a
     token with ``+``/``^``/``_`` — not a number, unit, size or Roman numeral."""
     text = token.strip("()[]{},.;:'\"")
-    if len(text) < 2 or not _ALPHA.search(text):
+    if len(text) < 2 or not _ALPHA.search(text) or "/" in text or "://" in text or "www." in text:
         return False
     if _UNIT.match(text) or _ROMAN.match(text):
         return False

