@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from extractors.context import Candidate, PaperText
-from extractors.names import is_generic, norm_key
+from extractors.names import is_coined, is_generic, norm_key
 from extractors.proposals import Known
 from extractors.text import words
 from extractors.vocab import TASK_HEADS
@@ -61,8 +61,9 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
         if "task" in known(d.long) or "task" in known(d.short) or (
                 singular in TASK_HEADS and not known(d.long) - {"task"} and not is_generic(d.long)):
             if d.long[:1].isupper() and sum(w[:1].isupper() for w in d.long.split()) == len(d.long.split()) \
-                    and "task" not in known(d.long) and singular not in TASK_HEADS:
-                continue
+                    and "task" not in known(d.long) and (singular not in TASK_HEADS or is_coined(d.short)
+                                                          and not d.short.isupper()):
+                continue  # "Multimodal Distillation (MDist)": a named component, not a task
             found.append(Candidate("task", normalize_task(d.long), d.long_start, d.long_end, "used", 0.7,
                                    "acronyms", (d.short,)))
     # "the task of X", "the problem of X"
@@ -79,23 +80,6 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                         break
                     if ws[k].trail or head in TASK_PHRASE_STOP:
                         break
-    # task phrases in the title: "... for Semantic Segmentation", "Domain Generalization via ..."
-    tw = words(pt.title)
-    for k, w in enumerate(tw):
-        lw = w.lower.rstrip(":")
-        if lw in TASK_HEADS:
-            if k + 1 < len(tw) and tw[k + 1].lower in TASK_HEADS:
-                continue  # "... Corruption Detection" — extend to the last head
-            span = _phrase_before_head(tw, k)
-            if span is None:
-                continue
-            j, _ = span
-            while j < k and tw[j].text[:1].isupper() and ":" in pt.title[:tw[j].start] and False:
-                j += 1
-            name = normalize_task(pt.title[tw[j].start:tw[k].end])
-            if len(name.split()) >= 2 and not is_generic(name) and not known(name) - {"task"} \
-                    and not any(x.text[:1].isupper() and sum(c.isupper() for c in x.text) > 1 for x in tw[j:k + 1]):
-                found.append(Candidate("task", name, tw[j].start, tw[k].end, "used", 0.55, "title"))
     found += phrase_tasks(pt, known)
     return rank_tasks(pt, found)
 
@@ -182,6 +166,12 @@ def rank_tasks(pt: PaperText, found: list[Candidate]) -> list[Candidate]:
                 sb = by_name[b]
                 if all(any(x.start <= s < x.end for x in sb) for s, _ in sa):
                     by_name[b].extend(by_name.pop(a))
+
+    # a one-word paradigm mentioned once in passing ("fine-tuning") is not what the paper addresses
+    for name in list(by_name):
+        cands = by_name[name]
+        if len(cands[0].name.split()) == 1 and len(cands) < 2 and not any(pt.in_title(c.start) for c in cands):
+            del by_name[name]
 
     def score(cands: list[Candidate]) -> tuple[float, int]:
         in_title = any(pt.in_title(c.start) for c in cands)

@@ -217,8 +217,11 @@ def _entity_for(members: list[Occurrence], keyer: Keyer) -> ResolvedEntity:
     alias_counts = Counter(s for o in members for s in o.surfaces[1:])
     curated = {o.name for o in members if o.ids}
     surfaces = sorted({s for o in members for s in o.surfaces})
-    name = min(surfaces, key=lambda s: (s not in curated, not is_short_form(s), -names[s],
-                                        -alias_counts[s], s))
+    if etype == "task":  # tasks are named by their normalized lowercase phrase, not an acronym
+        name = min(names, key=lambda s: (s != s.lower(), -names[s], s))
+    else:
+        name = min(surfaces, key=lambda s: (s not in curated, not is_short_form(s), -names[s],
+                                            -alias_counts[s], s))
     by_key: dict[str, Counter[str]] = defaultdict(Counter)
     for occ in members:
         for lf in occ.longs:
