@@ -56,8 +56,12 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
         if entry.ambiguous and hit.text == entry.acronym:
             continue
         role = dataset_role(pt, hit.start) if entry.type == "dataset" else method_role(pt, hit.start)
+        aliases = [hit.text] if hit.text != entry.name else []
+        follower = re.match(r"\s+([A-Za-z-]+)", pt.text[hit.end:hit.end + 20])
+        if entry.type == "dataset" and follower and follower.group(1).lower() in DATASET_NOUNS:
+            aliases.append(f"{hit.text} {follower.group(1)}")  # the surface "ImageNet-1K dataset"
         out.append(Candidate(entry.type, entry.name, hit.start, hit.end, role, LIST_CONF[entry.type],
-                             "gazetteer", (hit.text,) if hit.text != entry.name else (), entry.ids))
+                             "gazetteer", tuple(aliases), entry.ids))
     return out
 
 

@@ -29,6 +29,9 @@ def is_coined(token: str) -> bool:
         return False
     if _UNIT.match(text) or _ROMAN.match(text):
         return False
+    parts = text.split("-")
+    if len(parts) > 1 and all(re.fullmatch(r"[A-Z]?[a-z]+", p) for p in parts):
+        return False  # "Fine-Tuning", "Test-Time": title-cased words, not a coinage
     upper = len(_CAPS.findall(text))
     if upper >= 2:
         return True

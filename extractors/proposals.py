@@ -22,7 +22,8 @@ Known = Callable[[str], frozenset[str]]
 EXTRACTOR = "proposals"
 HEADLINE_STOP = frozenset("""towards toward rethinking revisiting beyond when how why what can does do is are
 should learning understanding on improving scaling unlocking exploring enhancing bridging boosting making
-meets meet vs versus through via the a an""".split())
+meets meet vs versus through via the a an made easy matters need all you your is are from with for
+of in to and or not""".split())
 
 
 def _name_type(name: str, context: list[Word], known: Known) -> str:
@@ -96,7 +97,7 @@ def name_at(pt: PaperText, ws: list[Word], i: int, known: Known,
             return w.text, (), w.start, w.end, i + 1
         # "Knowledge Solver (KSL)" without a definition match, or "Snowflake Arctic"
         k = i
-        while k + 1 < len(ws) and is_capitalized(ws[k + 1].text) and not ws[k].trail:
+        while k + 1 < len(ws) and is_capitalized(ws[k + 1].text) and not ws[k].trail and not ws[k + 1].lead:
             k += 1
         if k > i:
             text = pt.text[w.start:ws[k].end]
