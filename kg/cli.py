@@ -285,18 +285,60 @@ def _print_entity(d: dict[str, Any], evidence: int) -> None:
 def export(directory: str, fmt: str, output: str) -> None:
     """Export the graph in DIR to another format.
 
-    \b
-    Formats:
-      json   networkx node-link JSON (every node has id, type, name, aliases)
+    Formats: json (node-link), ttl, nt, nq, trig, jsonld, xml (RDF), neo4j-csv
+    (a directory for neo4j-admin import), cypher (a cypher-shell script), graphml, gexf.
+
     \b
     Example:
       paperkg export out/graph --format json -o graph.json
+      paperkg export out/graph --format ttl -o graph.ttl
     """
     from kg.export import export as run_export
     from kg.store import open_store
 
     run_export(open_store(directory), fmt, output)
     click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.argument("directory", metavar="DIR")
+@click.argument("query", metavar="QUERY")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--neo4j-uri", envvar="NEO4J_URI", default=None, help="Run a Cypher query on this Neo4j server instead.")
+@click.option("--neo4j-user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True)
+@click.option("--neo4j-password", envvar="NEO4J_PASSWORD", default=None)
+@click.option("--neo4j-database", envvar="NEO4J_DATABASE", default=None)
+@handle_errors
+def query(directory: str, query: str, params: tuple[str, ...], fmt: str, neo4j_uri: str | None,
+          neo4j_user: str, neo4j_password: str | None, neo4j_database: str | None) -> None:
+    """Run a SPARQL (.rq) or Cypher (.cypher) query file against the graph in DIR.
+
+    QUERY is a file or the name of a canned query in queries/ (for example
+    top-datasets). SPARQL runs on the embedded RDF store, Cypher on the embedded
+    property-graph store (or on Neo4j with --neo4j-uri).
+
+    \b
+    Example:
+      paperkg query out/graph queries/sparql/top-datasets.rq --param limit=5 --format json
+    """
+    from kg.query import render, run
+
+    parsed: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise PaperKGError(f"bad --param '{item}'", hint="write it as NAME=VALUE")
+        parsed[name] = value
+    neo4j = None
+    if neo4j_uri:
+        neo4j = {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password, "database": neo4j_database}
+    click.echo(render(run(directory, query, parsed, neo4j=neo4j), fmt))
+
+
+@main.group()
+def push() -> None:
+    """Push the graph to a server (a SPARQL store or Neo4j)."""
 
 
 @main.command(name="eval")
@@ -356,6 +398,26 @@ def _gold_kind(path: str) -> str:
                 return "scirex" if "mentions" in record else "seedgold"
     raise PaperKGError("cannot tell the gold format", where=path, hint="pass --kind seedgold or --kind scirex")
 
+
+# Commands of the export/query/visualize stages live in their own modules, each with a
+# register(main) function that adds its commands (and push subcommands) to the group.
+PLUGIN_MODULES = ("kg.rdf.cli", "kg.cypher.cli", "kg.viz.cli")
+
+
+def _register_plugins() -> None:
+    import importlib
+
+    for module in PLUGIN_MODULES:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                continue
+            raise
+        mod.register(main)
+
+
+_register_plugins()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,1 @@
+"""paperkg viz support."""
