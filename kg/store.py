@@ -252,6 +252,7 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
             for name, text in files.items():
                 atomic_write(staged / name, text)
             atomic_write(staged / "manifest.json", _dumps(manifest, indent=1) + "\n")
+            build_derived(staged, graph)
     except OSError as exc:
         raise StoreError(f"cannot write the store: {exc}", where=str(directory),
                          hint="check the path and free space; the previous store is unchanged") from None
@@ -259,6 +260,25 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
                        nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
                        merges=len(resolution.merges), rebuilt=rebuild,
                        seconds=round(time.perf_counter() - start, 3))
+
+
+# Embedded query stores derived from the graph, built inside the staged directory so they
+# are swapped in together with it (and so always in sync with the graph they were made from).
+DERIVED_BUILDERS = ("kg.rdf.embedded:build_derived", "kg.cypher.embedded:build_derived")
+
+
+def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
+    import importlib
+
+    for target in DERIVED_BUILDERS:
+        module, func = target.split(":")
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                continue
+            raise
+        getattr(mod, func)(directory, graph)
 
 
 def export_json(store_or_graph: Store | nx.MultiDiGraph, path: str | Path) -> None:
