@@ -33,7 +33,7 @@ for _name in ("paperkg_acronyms", "paperkg_hits", "paperkg_links", "paperkg_enti
 
 def paper_text(title: str, abstract: str) -> str:
     """The text a paperkg Doc is made from."""
-    return f"{' '.join(title.split())}{SEPARATOR}{abstract}"
+    return f"{title.replace(chr(10), ' ').replace(chr(13), ' ')}{SEPARATOR}{abstract}"
 
 
 def title_end(doc: Doc) -> int:

@@ -26,12 +26,19 @@ meets meet vs versus through via the a an made easy matters need all you your is
 of in to and or not""".split())
 
 
-def _name_type(name: str, context: list[Word], known: Known) -> str:
-    """``dataset`` if the nearest head noun around the name is a dataset noun or the name
-    has a dataset suffix (``…Bench``), else ``method``."""
+def _name_type(name: str, context: list[Word], known: Known, aliases: tuple[str, ...] = ()) -> str:
+    """``dataset`` if the name's long form ends in a dataset noun (``... Benchmark (FinMTEB)``),
+    the nearest head noun around the name is a dataset noun or the name has a dataset
+    suffix (``…Bench``), else ``method``."""
     types = known(name)
     if "dataset" in types and "method" not in types:
         return "dataset"
+    for long in aliases:
+        head = long.split()[-1].lower() if long.split() else ""
+        if head in DATASET_NOUNS:
+            return "dataset"
+        if head in METHOD_NOUNS:
+            return "method"
     best: tuple[int, str] | None = None
     for distance, word in context:  # type: ignore[misc]
         lw = word.lower
@@ -89,8 +96,13 @@ def name_at(pt: PaperText, ws: list[Word], i: int, known: Known,
                 k += 1
             return d.short, (d.long,), d.short_start, d.short_end, k
     if is_coined(w.text) and _usable_name(w.text, known):
-        return w.text, (), w.start, w.end, i + 1
-    if allow_capitalized and is_capitalized(w.text) and w.text.isalpha() and w.lower not in ARTICLES \
+        k = i
+        while w.text.isupper() and k + 1 < len(ws) and not ws[k].trail and not ws[k + 1].lead \
+                and ws[k + 1].text.isupper() and len(ws[k + 1].text) > 2 and k - i < 3:
+            k += 1
+        text = pt.text[w.start:ws[k].end]
+        return text, (), w.start, ws[k].end, k + 1
+    if allow_capitalized and is_capitalized(w.text) and w.text.replace("-", "").isalpha() and w.lower not in ARTICLES \
             and _usable_name(w.text, known):
         # "Observatory, a framework ..." — a capitalized word in apposition
         if w.trail.startswith(",") and i + 1 < len(ws) and ws[i + 1].lower in ("a", "an", "the"):
@@ -106,9 +118,19 @@ def name_at(pt: PaperText, ws: list[Word], i: int, known: Known,
     return None
 
 
+SUBJECT_NOUNS = frozenset("paper work study article letter report thesis research manuscript survey".split())
+
+
 def _has_subject(ws: list[Word], verb: int) -> bool:
+    """The proposal verb's subject is the authors: "we", "(motivates) us (to propose)",
+    "this/our paper|work|study ..." — not "this insight is designed to"."""
     window = [w.lower for w in ws[max(0, verb - 8):verb]]
-    return any(x in SUBJECT_WORDS for x in window)
+    for k, x in enumerate(window):
+        if x in ("we", "us", "here"):
+            return True
+        if x in ("this", "our", "the", "present") and k + 1 < len(window) and window[k + 1] in SUBJECT_NOUNS:
+            return True
+    return False
 
 
 def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
@@ -130,7 +152,8 @@ def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
                 if nxt < len(ws):
                     found = name_at(pt, ws, nxt, known, defs_by_long, defs_by_short, allow_capitalized=True)
                     if found:
-                        ours = any(x in SUBJECT_WORDS or x in PROPOSAL_VERBS for x in lowered[:v])
+                        ours = any(x in SUBJECT_WORDS or x in PROPOSAL_VERBS for x in lowered[:v]) \
+                            and not ({"method", "dataset"} & known(found[0]))
                         out.append(_candidate(pt, found, ws, nxt, known, "proposed" if ours else "mentioned",
                                               0.85 if ours else 0.5))
         # "X, a novel ..." / "X is a novel ..."
@@ -154,7 +177,10 @@ def _defined_components(pt: PaperText, ws: list[Word], start: int, known: Known,
     lo, hi = ws[start].start, ws[-1].end
     out = []
     for d in pt.definitions:
-        if lo <= d.long_start and d.short_end <= hi and is_coined(d.short) and _usable_name(d.short, known) \
+        capitalized = all(x[:1].isupper() for x in d.long.replace("-", " ").split() if len(x) > 3)
+        mixed_case = any(c.islower() for c in d.short) and any(c.isupper() for c in d.short)
+        if lo <= d.long_start and d.short_end <= hi and is_coined(d.short) and (capitalized or mixed_case) \
+                and _usable_name(d.short, known) \
                 and _usable_name(d.long, known) and not _task_like(d.long, known) \
                 and not ({"method", "dataset"} & (known(d.short) | known(d.long))):
             i = next(k for k, w in enumerate(ws) if w.end >= d.short_end)
@@ -178,7 +204,8 @@ def _object_names(pt: PaperText, ws: list[Word], start: int, known: Known,
             out.append(_candidate(pt, found, ws, i, known, "proposed", conf))
             i = found[4]
             # coordinated names: "X and Y", "X, Y, and Z"
-            while i < limit and (ws[i].lower in GLUE_WORDS or ws[i - 1].trail.startswith(",")):
+            while i < limit and (ws[i].lower in GLUE_WORDS or ws[i - 1].trail.startswith(",")
+                                 or ws[i - 1].lower in GLUE_WORDS):
                 if ws[i].lower in GLUE_WORDS:
                     i += 1
                     continue
@@ -197,7 +224,7 @@ def _object_names(pt: PaperText, ws: list[Word], start: int, known: Known,
 def _candidate(pt: PaperText, found: tuple[str, tuple[str, ...], int, int, int], ws: list[Word], i: int,
                known: Known, role: str, conf: float) -> Candidate:
     name, aliases, start, end, nxt = found
-    etype = _name_type(name, _context(ws, i, nxt), known)  # type: ignore[arg-type]
+    etype = _name_type(name, _context(ws, i, nxt), known, aliases)  # type: ignore[arg-type]
     return Candidate(etype, name, start, end, role, conf, EXTRACTOR, aliases)
 
 
@@ -234,6 +261,13 @@ def headline_names(pt: PaperText, known: Known) -> list[Candidate]:
             if not coined and part.lower() in abstract.replace(part, ""):
                 continue
         start = title.index(part)
+        aliases: tuple[str, ...] = ()
+        if len(pws) > 1 and part not in abstract:
+            coined_words = [x for x in pws if is_coined(x)]
+            if len(coined_words) == 1 and re.search(r"(?<![\w-])" + re.escape(coined_words[0]) + r"(?![\w-])", abstract):
+                aliases = (part,)
+                start += part.index(coined_words[0])
+                part = coined_words[0]
         types = known(part)
         if "dataset" in types and "method" not in types:
             etype = "dataset"
@@ -251,7 +285,7 @@ def headline_names(pt: PaperText, known: Known) -> list[Candidate]:
                     not any(x in METHOD_NOUNS for x in sub_words[:8]) and len(parts) == 1:
                 etype = "dataset"
         role = "proposed" if not (types & {"method", "dataset"}) else "used"
-        out.append(Candidate(etype, part, start, start + len(part), role, 0.9, "headline"))
+        out.append(Candidate(etype, part, start, start + len(part), role, 0.9, "headline", aliases))
     return out
 
 

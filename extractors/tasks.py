@@ -13,7 +13,7 @@ from extractors.text import words
 from extractors.vocab import TASK_HEADS
 
 MAX_TASKS = 5
-_BRITISH = [(r"isation\b", "ization"), (r"ise\b", "ize"), (r"modelling\b", "modeling"),
+_BRITISH = [(r"isation\b", "ization"), (r"modelling\b", "modeling"),
             (r"labelling\b", "labeling"), (r"\bpre ?training\b", "pre-training"),
             (r"\bpretrain", "pre-train"), (r"\bfine ?tuning\b", "fine-tuning"),
             (r"\bcontinued pre-training\b", "continual pre-training")]
@@ -23,15 +23,17 @@ _LEADING = re.compile(r"^(?:the|a|an|our|this|these|their|its|such|various|sever
 TASK_PHRASE_STOP = frozenset("""with using via by from through of on in and or to for under across without
 based towards toward is are be""".split())
 _KEEP_IZE = ("size", "rise", "noise", "precise", "concise", "promise", "expertise", "wise", "premise",
-             "enterprise", "exercise", "otherwise", "advise", "comprise", "compromise", "surprise")
+             "enterprise", "exercise", "otherwise", "advise", "comprise", "compromise", "surprise", "raise",
+             "praise", "poise", "guise", "cruise", "franchise", "merchandise", "treatise", "chemise", "paradise",
+             "disguise", "supervise", "televise", "revise", "devise", "improvise", "despise", "incise",
+             "excise", "reprise", "demise", "clockwise")
 
 
 def normalize_task(text: str) -> str:
     t = " ".join(text.lower().replace("–", "-").split())
     for pattern, repl in _BRITISH:
-        if repl == "ize" and any(t.endswith(k) for k in _KEEP_IZE):
-            continue
         t = re.sub(pattern, repl, t)
+    t = re.sub(r"[a-z]+ise\b", lambda m: m.group(0) if m.group(0).endswith(_KEEP_IZE) else m.group(0)[:-3] + "ize", t)
     while True:
         stripped = _LEADING.sub("", t)
         if stripped == t:
@@ -108,7 +110,7 @@ facilitates facilitating demonstrate demonstrates demonstrating benefit benefits
 outperforms outperforming leverage leverages leveraging tackle tackles tackling consider considers considering
 focus focuses focusing lack lacks lacking hinder hinders hindering limit limits limiting affect affects
 affecting allow allows allowing facilitate make makes making use uses provide provides providing learn
-learns""".split())
+learns help helps helped helping aid aids enhance enhances hurt hurts harm harms guide guides""".split())
 GENERIC_TASKS = frozenset({"learning", "analysis", "modeling", "transfer", "inference", "generation", "search",
                            "prediction", "control", "planning", "understanding", "reasoning", "training",
                            "deep learning", "machine learning", "model training", "data analysis",
@@ -157,15 +159,6 @@ def rank_tasks(pt: PaperText, found: list[Candidate]) -> list[Candidate]:
     for c in found:
         if c.name:
             by_name.setdefault(norm_key(c.name), []).append(c)
-    # drop a task that is contained in a longer one found at the same place
-    names = list(by_name)
-    for a in names:
-        for b in names:
-            if a != b and a in b and a in by_name and b in by_name:
-                sa = {(c.start, c.end) for c in by_name[a]}
-                sb = by_name[b]
-                if all(any(x.start <= s < x.end for x in sb) for s, _ in sa):
-                    by_name[b].extend(by_name.pop(a))
 
     # a one-word paradigm mentioned once in passing ("fine-tuning") is not what the paper addresses
     for name in list(by_name):
