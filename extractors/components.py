@@ -6,12 +6,18 @@ plain, serializable values on the Doc (so ``nlp.pipe(n_process=N)`` works):
 ``paperkg_acronyms``         ``doc._.paperkg_acronyms``: acronym definitions
 ``paperkg_gazetteer``        ``doc._.paperkg_hits``: curated-list matches
 ``paperkg_links``            ``doc._.paperkg_links``: URLs, normalized and classified
+``paperkg_syntax``           ``doc._.paperkg_objects``: objects of proposal verbs (parser on
+                             those sentences only)
 ``paperkg_entities``         ``doc._.paperkg_entities``: the paper's entities
 ==========================  ====================================================
 
 A Doc's text is the title, a blank line, then the abstract (:func:`paper_text`).
 """
 from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
@@ -25,10 +31,32 @@ from extractors.links import find_links
 from extractors.mentions import definition_mentions, list_mentions, pattern_datasets, pattern_methods
 from extractors.proposals import find_proposals, headline_names, title_coinages
 from extractors.tasks import find_tasks
+import extractors.syntax  # noqa: F401,E402  (registers paperkg_syntax)
 
-for _name in ("paperkg_acronyms", "paperkg_hits", "paperkg_links", "paperkg_entities"):
+for _name in ("paperkg_acronyms", "paperkg_hits", "paperkg_links", "paperkg_entities", "paperkg_error"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+F = TypeVar("F", bound=Callable[..., Doc])
+
+
+def guarded(name: str) -> Callable[[F], F]:
+    """A component that fails on one Doc records the error in ``doc._.paperkg_error`` and
+    returns the Doc, so the paper is reported and kept instead of dropped by ``nlp.pipe``."""
+
+    def wrap(func: F) -> F:
+        @functools.wraps(func)
+        def call(*args: Any) -> Doc:
+            doc: Doc = args[-1]
+            try:
+                return func(*args)
+            except Exception as exc:  # noqa: BLE001 — reported per paper by kg.pipeline.extract
+                doc._.paperkg_error = doc._.paperkg_error or f"{name}: {type(exc).__name__}: {exc}"
+                return doc
+
+        return call  # type: ignore[return-value]
+
+    return wrap
 
 
 def paper_text(title: str, abstract: str) -> str:
@@ -63,6 +91,7 @@ def make_sentences(nlp: Language, name: str) -> PaperSentences:
 
 
 @Language.component("paperkg_acronyms")
+@guarded("paperkg_acronyms")
 def acronyms_component(doc: Doc) -> Doc:
     spans = [(s.start_char, s.end_char) for s in doc.sents]
     doc._.paperkg_acronyms = [d.to_dict() for d in find_definitions(doc.text, spans)]
@@ -74,6 +103,7 @@ class GazetteerComponent:
         self.gazetteer = gazetteer
         self.matchers = gazetteer.matchers(nlp.vocab)
 
+    @guarded("paperkg_gazetteer")
     def __call__(self, doc: Doc) -> Doc:
         doc._.paperkg_hits = [[h.entry, doc[h.start].idx, doc[h.end - 1].idx + len(doc[h.end - 1])]
                               for h in find_hits(doc, self.gazetteer, self.matchers)]
@@ -86,6 +116,7 @@ def make_gazetteer(nlp: Language, name: str) -> GazetteerComponent:
 
 
 @Language.component("paperkg_links")
+@guarded("paperkg_links")
 def links_component(doc: Doc) -> Doc:
     end = title_end(doc)
     base = end + len(SEPARATOR)
@@ -113,9 +144,13 @@ class EntitiesComponent:
         pt = PaperText(doc.text, title_end(doc), [(s.start_char, s.end_char) for s in doc.sents])
         pt.definitions = [Definition(**d) for d in (doc._.paperkg_acronyms or [])]  # type: ignore[arg-type]
         pt.hits = [ListHit(self.gazetteer.entries[i], s, e, doc.text[s:e]) for i, s, e in (doc._.paperkg_hits or [])]
+        pt.objects = {verb: (start, end) for verb, start, end in (doc._.paperkg_objects or [])}
         return pt
 
+    @guarded("paperkg_entities")
     def __call__(self, doc: Doc) -> Doc:
+        if doc._.paperkg_error:
+            return doc
         pt = self.paper_text(doc)
         known = self.known
         candidates = [*headline_names(pt, known), *title_coinages(pt, known), *find_proposals(pt, known),
@@ -130,4 +165,5 @@ def make_entities(nlp: Language, name: str) -> EntitiesComponent:
     return EntitiesComponent(default_gazetteer())
 
 
-COMPONENTS = ("paperkg_sentences", "paperkg_acronyms", "paperkg_gazetteer", "paperkg_links", "paperkg_entities")
+COMPONENTS = ("paperkg_sentences", "paperkg_acronyms", "paperkg_gazetteer", "paperkg_links", "paperkg_syntax",
+              "paperkg_entities")

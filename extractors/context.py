@@ -55,6 +55,7 @@ class PaperText:
     sentences: list[tuple[int, int]]
     definitions: list[Definition] = field(default_factory=list)
     hits: list[ListHit] = field(default_factory=list)
+    objects: dict[int, tuple[int, int]] = field(default_factory=dict)  # verb offset -> its object span
     _words: dict[int, list[Word]] = field(default_factory=dict)
 
     @property

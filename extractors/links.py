@@ -22,8 +22,8 @@ HF_RESERVED = frozenset({"docs", "blog", "papers", "collections", "models", "dat
 # A URL starts with a scheme or "www.", or is a bare code/model host followed by a path.
 _URL = re.compile(
     r"(?:https?://|(?<![\w./@-])www\.|(?<![\w./@-])(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)/)"
-    r"[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
-_TRAILING = ".,;:!?'\"*"
+    r"[^\s<>\"'`{}|\\^“”‘’«»]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"*“”‘’»"
 _PAIRS = {")": "(", "]": "[", "}": "{", ">": "<"}
 
 
@@ -66,7 +66,10 @@ def normalize_url(raw: str) -> tuple[str, str, str, str] | None:
     if host.startswith("www."):
         host = host[4:]
     scheme = parts.scheme.lower() if parts.scheme.lower() in ("http", "https") else "https"
-    port = f":{parts.port}" if parts.port else ""
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # "example.com:abc" or a port out of range: not a usable URL
+        return None
     segments = [s for s in parts.path.split("/") if s]
     if host in CODE_HOSTS or host in ("raw.githubusercontent.com", "gist.github.com"):
         return _code(host, segments, parts)

@@ -152,8 +152,9 @@ def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
                 if nxt < len(ws):
                     found = name_at(pt, ws, nxt, known, defs_by_long, defs_by_short, allow_capitalized=True)
                     if found:
-                        ours = any(x in SUBJECT_WORDS or x in PROPOSAL_VERBS for x in lowered[:v]) \
-                            and not ({"method", "dataset"} & known(found[0]))
+                        verb = any(x in STRONG_PROPOSAL_VERBS for x in lowered[:v])
+                        ours = verb or (any(x in SUBJECT_WORDS for x in lowered[:v])
+                                        and not ({"method", "dataset"} & known(found[0])))
                         out.append(_candidate(pt, found, ws, nxt, known, "proposed" if ours else "mentioned",
                                               0.85 if ours else 0.5))
         # "X, a novel ..." / "X is a novel ..."
@@ -177,7 +178,9 @@ def _defined_components(pt: PaperText, ws: list[Word], start: int, known: Known,
     lo, hi = ws[start].start, ws[-1].end
     out = []
     for d in pt.definitions:
-        capitalized = all(x[:1].isupper() for x in d.long.replace("-", " ").split() if len(x) > 3)
+        content = [x for x in d.long.replace("-", " ").split() if len(x) > 3]
+        capitalized = bool(content) and d.long[:1].isupper() and \
+            sum(x[:1].isupper() for x in content) * 2 >= len(content)
         mixed_case = any(c.islower() for c in d.short) and any(c.isupper() for c in d.short)
         if lo <= d.long_start and d.short_end <= hi and is_coined(d.short) and (capitalized or mixed_case) \
                 and _usable_name(d.short, known) \
@@ -195,6 +198,12 @@ def _object_names(pt: PaperText, ws: list[Word], start: int, known: Known,
     out: list[Candidate] = []
     i = start
     limit = min(len(ws), start + 30)
+    obj = pt.objects.get(ws[start - 1].start) if start > 0 else None
+    if obj is not None:  # the parser found the verb's object: look for names inside it only
+        end = next((k for k in range(start, len(ws)) if ws[k].start >= obj[1]), len(ws))
+        if end > start and ws[end - 1].trail.startswith(":"):
+            end = len(ws)  # "a strategy: X and Y" — the colon introduces the object's names
+        limit = min(limit, end)
     while i < limit:
         w = ws[i]
         if w.lower in CLAUSE_STOP or w.trail.startswith(";"):
@@ -284,7 +293,7 @@ def headline_names(pt: PaperText, known: Known) -> list[Candidate]:
             if etype == "method" and any(x in DATASET_NOUNS for x in sub_words[:8]) and \
                     not any(x in METHOD_NOUNS for x in sub_words[:8]) and len(parts) == 1:
                 etype = "dataset"
-        role = "proposed" if not (types & {"method", "dataset"}) else "used"
+        role = "proposed"  # the headline names what the paper presents, even a now-famous name
         out.append(Candidate(etype, part, start, start + len(part), role, 0.9, "headline", aliases))
     return out
 

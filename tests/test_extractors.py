@@ -473,15 +473,18 @@ def blank_nlp() -> Language:
     return build_nlp(BLANK)
 
 
+RULES_ONLY = tuple(c for c in COMPONENTS if c != "paperkg_syntax")
+
+
 def test_blank_pipeline_has_only_the_rule_components(blank_nlp: Language) -> None:
-    assert tuple(blank_nlp.pipe_names) == COMPONENTS
+    assert tuple(blank_nlp.pipe_names) == RULES_ONLY  # no trained parser to run
 
 
 def test_blank_matches_default_model(blank_nlp: Language) -> None:
     if not spacy.util.is_package(DEFAULT_MODEL):
         pytest.skip(f"{DEFAULT_MODEL} is not installed")
     default = build_nlp()
-    assert tuple(default.pipe_names) == COMPONENTS  # the trained components are excluded
+    assert tuple(default.pipe_names) == COMPONENTS  # trained components excluded; parser only in syntax
     for title, abstract in CORPUS[:4]:
         text = paper_text(title, abstract)
         assert default(text)._.paperkg_entities == blank_nlp(text)._.paperkg_entities
@@ -491,7 +494,7 @@ def test_blank_matches_default_model(blank_nlp: Language) -> None:
 def test_missing_model_warns_and_falls_back_to_blank() -> None:
     with pytest.warns(UserWarning, match="no_such_model_xyz"):
         fallback = build_nlp("no_such_model_xyz")
-    assert tuple(fallback.pipe_names) == COMPONENTS
+    assert tuple(fallback.pipe_names) == RULES_ONLY
     assert fallback.lang == "en"
     doc = fallback(paper_text(TITLE, "We fine-tune BERT on legal documents."))
     assert named(doc._.paperkg_entities, "BERT") is not None

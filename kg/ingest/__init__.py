@@ -160,6 +160,7 @@ def iter_records(inp: InputFile, fmt: Format) -> Iterator[RawRecord | Problem]:
 @dataclass
 class _Group:
     sources: list[Source] = field(default_factory=list)
+    order: list[tuple[int, int]] = field(default_factory=list)  # (input index, line) of each source
     arxiv_ids: set[str] = field(default_factory=set)
     chosen: tuple[int, int] | None = None  # (input index, line) of the record to emit
     chosen_has_abstract: bool = False
@@ -198,6 +199,10 @@ class _Index:
     @staticmethod
     def _merge(into: _Group, other: _Group) -> None:
         into.sources.extend(other.sources)
+        into.order.extend(other.order)
+        ordered = sorted(zip(into.order, into.sources), key=lambda x: x[0])
+        into.order = [o for o, _ in ordered]
+        into.sources = [src for _, src in ordered]
         into.arxiv_ids |= other.arxiv_ids
         for key, value in other.fill.items():
             into.fill.setdefault(key, value)
@@ -247,6 +252,7 @@ def read_papers(names: Iterable[str], *, fmt: str | None = None,
                 arxiv, keys = _keys(item)
                 group = index.groups[index.group_of(keys)]
                 group.sources.append(Source(inp.display, item.line, form.name))
+                group.order.append((i, item.line))
                 if arxiv:
                     group.arxiv_ids.add(arxiv)
                 for key in FILL_KEYS:

@@ -11,7 +11,7 @@ from kg.model import Problem
 
 
 def read(lines: Iterable[str], name: str, *, delimiter: str = ",") -> Iterator[RawRecord | Problem]:
-    reader = csv.reader(iter(lines), delimiter=delimiter)
+    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

@@ -6,7 +6,7 @@ from typing import Any
 from kg.ingest.base import RawRecord
 from kg.model import Problem
 
-TITLE_KEYS = ("title", "paper_title", "name")
+TITLE_KEYS = ("title", "paper_title")
 ABSTRACT_KEYS = ("abstract", "summary", "abstract_text", "paperAbstract", "text")
 RENAMES = {"publishedAt": "published", "date": "published", "published_date": "published",
            "arxivId": "arxiv_id", "arxiv": "arxiv_id", "paper_id": "id", "link": "url"}

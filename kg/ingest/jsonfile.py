@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from kg.ingest.base import RawRecord
@@ -38,14 +39,24 @@ def read_document(text: str, name: str) -> Iterator[RawRecord | Problem]:
             return
         for key in ("papers", "data", "results", "items"):
             if isinstance(obj, dict) and isinstance(obj.get(key), list):
-                for i, item in enumerate(obj[key], start=1):
-                    yield record_from_object(item, i, name)
+                found = re.search(r'"' + key + r'"\s*:\s*\[', text)
+                if found:
+                    yield from _array(text, found.end() - 1, name)
+                else:
+                    for i, item in enumerate(obj[key], start=1):
+                        yield record_from_object(item, i, name)
                 return
         yield record_from_object(obj, text.count("\n", 0, pos) + 1, name)
         return
     if pos >= len(text) or text[pos] != "[":
         yield Problem(name, text.count("\n", 0, pos) + 1, "expected a JSON array or object")
         return
+    yield from _array(text, pos, name)
+
+
+def _array(text: str, pos: int, name: str) -> Iterator[RawRecord | Problem]:
+    """The objects of the JSON array starting at ``text[pos] == "["``, each with the line
+    where it starts."""
     pos += 1
     while True:
         pos = _skip_ws(text, pos)

@@ -87,6 +87,8 @@ def read(lines: Iterable[str], name: str) -> Iterator[RawRecord | Problem]:
         if title is None and not abstract and is_boilerplate(flat):
             continue
         if title is not None and not abstract:
+            if is_boilerplate(flat):
+                continue  # e.g. the next page's header after a title without abstract
             if looks_like_title(para):
                 yield from flush()
                 title, title_line = flat, line_no

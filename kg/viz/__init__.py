@@ -1,1 +1,71 @@
-"""paperkg viz support."""
+"""See the graph: an offline interactive HTML view, static PNG/SVG images, GraphML/GEXF.
+
+Modules: ``view`` (which nodes a picture shows, colours per type), ``layout`` (node
+positions), ``html`` (the self-contained page; ``page.js``/``page.css`` are its assets),
+``static`` (matplotlib images), ``files`` (GraphML/GEXF exporters), ``cli`` (``paperkg
+viz``). :func:`visualize` is the one entry point the command calls. Imports are lazy so
+that registering the exporters costs nothing.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import ExportError
+
+if TYPE_CHECKING:
+    from kg.viz.view import ViewOptions
+
+FORMATS = ("html", "png", "svg")
+STATIC_TOP = 40
+"""How many entities a PNG/SVG shows unless ``--top`` says otherwise."""
+_EXTENSIONS = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg"}
+
+
+def infer_format(path: str | Path, fmt: str | None = None) -> str:
+    """``fmt`` if given, else the format of ``path``'s extension; ``ExportError`` if neither."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown picture format '{fmt}'", hint=f"use one of: {', '.join(FORMATS)}")
+        return fmt
+    found = _EXTENSIONS.get(Path(path).suffix.lower())
+    if found is None:
+        raise ExportError(f"cannot tell the picture format of '{path}'",
+                          hint="end the file name in .html, .png or .svg, or pass --format")
+    return found
+
+
+def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = None,
+              fmt: str | None = None, layout: str = "force", title: str | None = None) -> dict[str, int]:
+    """Draw the graph of ``source`` (a ``Store`` or a graph) to ``path`` as ``fmt`` (html,
+    png or svg; default from the extension), showing what ``options`` selects. Returns the
+    number of nodes and edges drawn."""
+    from kg.viz.layout import layout as place
+    from kg.viz.view import ViewOptions, select
+
+    graph = getattr(source, "graph", source)
+    fmt = infer_format(path, fmt)
+    options = options or ViewOptions()
+    if fmt != "html" and options.top is None:
+        options = ViewOptions(options.focus, options.hops, STATIC_TOP, options.min_papers, options.types)
+    shown = select(graph, options)
+    if shown.number_of_nodes() == 0:
+        raise ExportError("nothing to draw: the selection is empty",
+                          hint="lower --min-papers, add --type values or widen --hops")
+    positions = place(shown, layout)
+    name = title or _default_title(source)
+    if fmt == "html":
+        from kg.viz.html import page_data, render_html, write_html
+
+        data = page_data(graph, shown, positions, title=name, subtitle=options.describe(), layout=layout)
+        write_html(render_html(data), path)
+    else:
+        from kg.viz.static import draw
+
+        draw(shown, positions, path, fmt=fmt, title=name, subtitle=options.describe())
+    return {"nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
+
+
+def _default_title(source: Any) -> str:
+    directory = getattr(source, "directory", None)
+    return f"paperkg: {Path(directory).name}" if directory else "paperkg graph"

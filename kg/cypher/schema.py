@@ -1,0 +1,165 @@
+"""The property-graph schema shared by every Cypher target, and the rows it is written from.
+
+One fixed whitelist of labels, relationship types and typed properties (``docs/graph-model.md``)
+drives the Neo4j push, the ``neo4j-admin`` CSV files, the ``cypher-shell`` script and the
+embedded Ladybug store, so the four hold exactly the same properties.
+
+Values that are not valid property values are flattened: maps and lists of maps (``ids``,
+``sources``, ``evidence``) become JSON strings; string lists stay lists. Every row carries a
+``kg_hash`` of its content, which lets a write skip rows that are already up to date (so a
+second push of the same graph writes nothing).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+import networkx as nx
+
+from kg.build import ALL_NODE_TYPES, EDGE_TYPES
+from kg.errors import ExportError
+
+Kind = Literal["string", "int", "float", "string[]", "json"]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A property: its name and its kind (``json`` is a JSON-encoded string)."""
+
+    name: str
+    kind: Kind
+
+
+def _props(spec: str) -> tuple[Prop, ...]:
+    out = []
+    for item in spec.split():
+        name, _, kind = item.partition(":")
+        out.append(Prop(name, kind or "string"))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+_COMMON = "id name aliases:string[]"
+_ENTITY = f"{_COMMON} paper_count:int long_forms:string[] ids:json"
+NODE_PROPS: dict[str, tuple[Prop, ...]] = {
+    "Paper": _props(f"{_COMMON} title abstract arxiv_id url authors:string[] published sources:json"),
+    "Method": _props(_ENTITY),
+    "Dataset": _props(_ENTITY),
+    "Task": _props(_ENTITY),
+    "Metric": _props(_ENTITY),
+    "Repository": _props(f"{_COMMON} url host paper_count:int paths:string[]"),
+}
+"""Properties per node label, ``id`` first (the key)."""
+
+REL_PROPS: tuple[Prop, ...] = _props("role confidence:float extractors:string[] support:int evidence:json")
+"""Properties of every relationship (``role`` is null on HAS_CODE and Method edges)."""
+
+REL_ENDPOINTS: dict[str, tuple[str, str]] = {
+    "PROPOSES": ("Paper", "Method"), "USES": ("Paper", "Method"),
+    "INTRODUCES": ("Paper", "Dataset"), "EVALUATES_ON": ("Paper", "Dataset"),
+    "ADDRESSES": ("Paper", "Task"), "REPORTS": ("Paper", "Metric"),
+    "HAS_CODE": ("Paper", "Repository"),
+    "EVALUATED_ON": ("Method", "Dataset"), "APPLIED_TO": ("Method", "Task"),
+}
+"""The start and end label of each relationship type."""
+
+LABELS: tuple[str, ...] = tuple(NODE_PROPS)
+REL_TYPES: tuple[str, ...] = tuple(REL_ENDPOINTS)
+HASH = "kg_hash"
+"""The content-hash property each written node and relationship carries."""
+
+assert set(LABELS) == set(ALL_NODE_TYPES) and set(REL_TYPES) == set(EDGE_TYPES), \
+    "kg.cypher.schema is out of date with docs/graph-model.md (kg.build)"
+
+
+def property_keys() -> list[str]:
+    """Every property key the writers use (for the linter's schema)."""
+    keys = {p.name for props in NODE_PROPS.values() for p in props} | {p.name for p in REL_PROPS}
+    return sorted(keys | {HASH})
+
+
+def _value(prop: Prop, value: Any, where: str) -> Any:
+    if value is None:
+        return None
+    if prop.kind == "json":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if prop.kind == "string[]":
+        if isinstance(value, str) or not isinstance(value, Iterable):
+            raise ExportError(f"property {prop.name!r} should be a list, got {value!r}", where=where,
+                              hint="rebuild the graph with this paperkg version")
+        return [str(v) for v in value]
+    if prop.kind == "int":
+        return int(value)
+    if prop.kind == "float":
+        return float(value)
+    return str(value)
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    """A short, stable hash of a row's values (everything except ``kg_hash``)."""
+    data = json.dumps({k: v for k, v in row.items() if k != HASH}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
+
+
+def node_rows(graph: nx.MultiDiGraph, label: str, *, with_hash: bool = True) -> Iterator[dict[str, Any]]:
+    """One row per node of ``label``: every property of ``NODE_PROPS[label]`` (null when
+    absent), in graph order, plus ``kg_hash``."""
+    props = NODE_PROPS[label]
+    for node, data in graph.nodes(data=True):
+        if data.get("type") != label:
+            continue
+        attrs = {**data, "id": node}
+        row = {p.name: _value(p, attrs.get(p.name), f"node {node}") for p in props}
+        if with_hash:
+            row[HASH] = content_hash(row)
+        yield row
+
+
+def rel_rows(graph: nx.MultiDiGraph, rel_type: str, *, with_hash: bool = True) -> Iterator[dict[str, Any]]:
+    """One row per edge of ``rel_type``: ``start``, ``end`` and every ``REL_PROPS``
+    property, plus ``kg_hash``. Raises ``ExportError`` when an edge joins other labels than
+    ``REL_ENDPOINTS`` says."""
+    start_label, end_label = REL_ENDPOINTS[rel_type]
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if key != rel_type:
+            continue
+        types = (graph.nodes[u].get("type"), graph.nodes[v].get("type"))
+        if types != (start_label, end_label):
+            raise ExportError(f"{rel_type} edge {u} -> {v} joins {types[0]} to {types[1]}, "
+                              f"expected {start_label} to {end_label}",
+                              hint="the graph does not follow docs/graph-model.md; rebuild it")
+        row: dict[str, Any] = {"start": u, "end": v}
+        row.update((p.name, _value(p, data.get(p.name), f"edge {u} -{rel_type}-> {v}")) for p in REL_PROPS)
+        if with_hash:
+            row[HASH] = content_hash(row)
+        yield row
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of at most ``size`` items, streaming (one chunk in memory)."""
+    if size < 1:
+        raise ValueError("chunk size must be at least 1")
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def counts(graph: nx.MultiDiGraph) -> dict[str, int]:
+    """Rows per label and relationship type (what each target should end up holding)."""
+    out = {label: 0 for label in LABELS} | {rel: 0 for rel in REL_TYPES}
+    for _, data in graph.nodes(data=True):
+        if data.get("type") in out:
+            out[data["type"]] += 1
+    for _, _, key in graph.edges(keys=True):
+        if key in out:
+            out[key] += 1
+    return out

@@ -1,0 +1,311 @@
+/* paperkg interactive view. Reads the JSON in #paperkg-data (contract: kg/viz/html.py),
+ * draws it with vis-network at the precomputed positions (physics off), and wires the
+ * search box, the type and paper-count filters and the details panel. Every text from
+ * the data goes into the page through textContent, never as HTML. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("paperkg-data").textContent);
+  var byId = new Map(data.nodes.map(function (n) { return [n.id, n]; }));
+  var neighbours = new Map(data.nodes.map(function (n) { return [n.id, new Set()]; }));
+  data.edges.forEach(function (e) { neighbours.get(e.from).add(e.to); neighbours.get(e.to).add(e.from); });
+  var state = { types: new Set(data.types.map(function (t) { return t.type; })), minPapers: 0,
+                pinned: new Set(), only: null, hidden: new Map() };
+  var big = data.nodes.length > 600;
+  var $ = function (id) { return document.getElementById(id); };
+
+  // How a relation reads in the panel, seen from the paper or from the entity.
+  var FROM_PAPER = { PROPOSES: "Proposes", USES: "Uses", INTRODUCES: "Introduces", EVALUATES_ON: "Evaluates on",
+                     ADDRESSES: "Addresses", REPORTS: "Reports", HAS_CODE: "Code" };
+  var TO_ENTITY = { PROPOSES: "Proposed in", INTRODUCES: "Introduced in", USES: "Used in",
+                    EVALUATES_ON: "Used for evaluation in", ADDRESSES: "Addressed in", REPORTS: "Reported in",
+                    HAS_CODE: "Code linked in" };
+  var ORDER = ["PROPOSES", "INTRODUCES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS", "HAS_CODE"];
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+  function typeOf(t) { return data.types.find(function (x) { return x.type === t; }) || { color: "#999", shape: "dot" }; }
+  function chip(t) {
+    var info = typeOf(t), c = el("span", { "class": "chip " + info.shape, "aria-hidden": "true" });
+    c.style.background = info.color;
+    return c;
+  }
+  function safeUrl(url) { return /^https?:\/\//i.test(url || "") ? url : null; }
+  function norm(s) { return String(s || "").normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""); }
+  function plural(n, word) { return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s"); }
+
+  // ---- the network -------------------------------------------------------------------
+  function darker(hex) {
+    var n = parseInt(hex.slice(1), 16), f = function (v) { return Math.round(v * 0.65); };
+    return "rgb(" + f(n >> 16) + "," + f((n >> 8) & 255) + "," + f(n & 255) + ")";
+  }
+  var groups = {};
+  data.types.forEach(function (t) {
+    groups[t.type] = { shape: t.shape, color: { background: t.color, border: darker(t.color),
+      highlight: { background: t.color, border: "#000" }, hover: { background: t.color, border: "#000" } } };
+  });
+  function tooltip(n) {
+    var lines = [n.type + ": " + n.name];
+    if (n.type !== "Paper") lines.push(plural(n.paper_count, "paper"));
+    if (n.aliases.length) lines.push("also: " + n.aliases.slice(0, 5).join(", "));
+    return lines.join("\n");
+  }
+  var nodes = new vis.DataSet(data.nodes.map(function (n) {
+    return { id: n.id, label: n.label, group: n.type, value: n.value, x: n.x, y: n.y, title: tooltip(n) };
+  }));
+  var edges = new vis.DataSet(data.edges.map(function (e, i) {
+    return { id: i, from: e.from, to: e.to, title: e.type };
+  }));
+  var network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, {
+    autoResize: true,
+    groups: groups,
+    layout: { improvedLayout: false, randomSeed: 1 },
+    physics: { enabled: false },
+    nodes: {
+      borderWidth: 1, borderWidthSelected: 3,
+      font: { size: 14, face: "system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif",
+              color: "#1f2328", strokeWidth: 4, strokeColor: "#ffffff" },
+      scaling: { min: 6, max: 34, label: { enabled: true, min: 12, max: 28, maxVisible: 28, drawThreshold: 7 } }
+    },
+    edges: {
+      width: 0.7, selectionWidth: 1.5, smooth: false,
+      color: { color: "#9aa5b1", highlight: "#1f2328", hover: "#57606a", opacity: 0.6 },
+      arrows: { to: { enabled: true, scaleFactor: 0.35 } }
+    },
+    interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
+                   keyboard: { enabled: true, bindToWindow: false }, zoomSpeed: 0.8 }
+  });
+  network.once("afterDrawing", function () {
+    document.body.setAttribute("data-ready", "true");
+    var q = new URLSearchParams(window.location.search).get("q");
+    if (q) { $("search").value = q; var found = runSearch(q); if (found.length) choose(found[0].id); }
+  });
+  network.on("click", function (p) { if (p.nodes.length) choose(p.nodes[0], { move: false }); });
+  network.on("doubleClick", function (p) { if (p.nodes.length) choose(p.nodes[0], { zoom: 1.4 }); });
+
+  // ---- filters -----------------------------------------------------------------------
+  function entityShown(n) { return state.types.has(n.type) && n.paper_count >= state.minPapers; }
+  function applyFilters() {
+    var shown = new Set(), filtering = state.minPapers > 1 || state.types.size < data.types.length;
+    data.nodes.forEach(function (n) { if (n.type !== "Paper" && entityShown(n)) shown.add(n.id); });
+    data.nodes.forEach(function (n) {
+      if (n.type !== "Paper" || !state.types.has("Paper")) return;
+      var linked = false;
+      neighbours.get(n.id).forEach(function (m) { if (shown.has(m)) linked = true; });
+      if (linked || !filtering) shown.add(n.id);
+    });
+    if (state.only) {
+      var keep = new Set([state.only]);
+      neighbours.get(state.only).forEach(function (m) { keep.add(m); });
+      shown.forEach(function (id) { if (!keep.has(id)) shown.delete(id); });
+    }
+    state.pinned.forEach(function (id) { shown.add(id); });
+    var nodeChanges = [], edgeChanges = [];
+    data.nodes.forEach(function (n) {
+      var hide = !shown.has(n.id);
+      if ((state.hidden.get(n.id) || false) !== hide) { state.hidden.set(n.id, hide); nodeChanges.push({ id: n.id, hidden: hide }); }
+    });
+    data.edges.forEach(function (e, i) {
+      var hide = !(shown.has(e.from) && shown.has(e.to));
+      if ((state.hidden.get("e" + i) || false) !== hide) { state.hidden.set("e" + i, hide); edgeChanges.push({ id: i, hidden: hide }); }
+    });
+    if (nodeChanges.length) nodes.update(nodeChanges);
+    if (edgeChanges.length) edges.update(edgeChanges);
+    var visibleEdges = data.edges.filter(function (e, i) { return !state.hidden.get("e" + i); }).length;
+    $("counts").textContent = "Showing " + plural(shown.size, "node") + " and " + plural(visibleEdges, "edge") +
+      " of " + plural(data.nodes.length, "node") + " drawn (" + plural(data.meta.nodes_total, "node") + " in the graph).";
+  }
+  data.types.forEach(function (t) {
+    if (!t.count) return;
+    var box = el("input", { type: "checkbox", "data-type": t.type });
+    box.checked = true;
+    box.addEventListener("change", function () {
+      if (box.checked) state.types.add(t.type); else state.types.delete(t.type);
+      applyFilters();
+    });
+    var label = el("label");
+    label.append(box, chip(t.type), el("span", {}, t.type), el("span", { "class": "count" }, t.count.toLocaleString("en")));
+    $("legend").appendChild(label);
+  });
+  $("min-papers").addEventListener("input", function () {
+    state.minPapers = Math.max(0, parseInt(this.value, 10) || 0);
+    applyFilters();
+  });
+  $("fit").addEventListener("click", function () { network.fit({ animation: { duration: 400 } }); });
+  $("reset").addEventListener("click", function () {
+    state.types = new Set(data.types.map(function (t) { return t.type; }));
+    state.minPapers = 0; state.pinned.clear(); state.only = null;
+    $("min-papers").value = "0";
+    document.querySelectorAll("#legend input").forEach(function (b) { b.checked = true; });
+    applyFilters(); network.unselectAll(); closePanel(); network.fit();
+  });
+
+  // ---- search ------------------------------------------------------------------------
+  var index = data.nodes.map(function (n) {
+    var names = [n.name].concat(n.aliases, n.long_forms);
+    return { node: n, keys: names.map(function (k) { return [k, norm(k)]; }) };
+  });
+  /** Nodes whose name, alias or long form (a paper: its title) matches `query`: exact
+   * matches first, then prefixes, then substrings; entities before papers; most papers first. */
+  function search(query) {
+    var q = norm(query), out = [];
+    if (!q) return out;
+    index.forEach(function (entry) {
+      var best = null;
+      entry.keys.forEach(function (k, i) {
+        var score = k[1] === q ? 0 : k[1].indexOf(q) === 0 ? 1 : k[1].indexOf(q) > 0 ? 2 : null;
+        if (score !== null && (best === null || score + (i ? 0.5 : 0) < best.score)) best = { score: score + (i ? 0.5 : 0), via: i ? k[0] : null };
+      });
+      if (best) out.push({ id: entry.node.id, node: entry.node, score: best.score, via: best.via });
+    });
+    return out.sort(function (a, b) {
+      return a.score - b.score || (a.node.type === "Paper") - (b.node.type === "Paper") ||
+        b.node.paper_count - a.node.paper_count || a.node.name.localeCompare(b.node.name);
+    });
+  }
+  var results = [], active = 0;
+  function runSearch(query) {
+    results = search(query); active = 0;
+    var list = $("results");
+    list.replaceChildren();
+    results.slice(0, 15).forEach(function (r, i) {
+      var li = el("li", { role: "option", "data-id": r.id });
+      li.append(chip(r.node.type), el("span", {}, r.node.name));
+      if (r.via) li.appendChild(el("span", { "class": "via" }, "(" + r.via + ")"));
+      li.appendChild(el("span", { "class": "what" }, r.node.type + (r.node.type === "Paper" ? "" : " \u00b7 " + plural(r.node.paper_count, "paper"))));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(r.id); });
+      if (i === 0) li.classList.add("active");
+      list.appendChild(li);
+    });
+    list.hidden = !results.length || !String(query).trim();
+    $("search-status").textContent = !String(query).trim() ? "" : results.length ?
+      plural(results.length, "match") .replace("matchs", "matches") : "No match for \u201c" + query + "\u201d";
+    return results;
+  }
+  function highlightResult(i) {
+    var items = $("results").children;
+    if (!items.length) return;
+    active = (i + items.length) % items.length;
+    Array.prototype.forEach.call(items, function (li, j) { li.classList.toggle("active", j === active); });
+    items[active].scrollIntoView({ block: "nearest" });
+  }
+  $("search").addEventListener("input", function () { runSearch(this.value); });
+  $("search").addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown") { highlightResult(active + 1); ev.preventDefault(); }
+    else if (ev.key === "ArrowUp") { highlightResult(active - 1); ev.preventDefault(); }
+    else if (ev.key === "Enter" && results.length) { choose(results[active].id); }
+    else if (ev.key === "Escape") { $("results").hidden = true; }
+  });
+  $("search").addEventListener("blur", function () { $("results").hidden = true; });
+  $("search").addEventListener("focus", function () { if (results.length) $("results").hidden = false; });
+
+  /** Show node `id`: make it visible, select it, bring it into view, open its details. */
+  function choose(id, how) {
+    how = how || {};
+    if (!byId.has(id)) return;
+    if (state.hidden.get(id)) { state.pinned.add(id); applyFilters(); }
+    $("results").hidden = true;
+    network.selectNodes([id]);
+    if (how.move !== false) {
+      network.focus(id, { scale: Math.max(network.getScale(), how.zoom || 1.1), animation: { duration: 450 } });
+    }
+    showDetails(id);
+  }
+
+  // ---- details panel -----------------------------------------------------------------
+  function highlighted(sentence, names) {
+    var box = el("blockquote"), lower = sentence.toLowerCase(), at = -1, len = 0;
+    names.forEach(function (n) {
+      var i = n ? lower.indexOf(n.toLowerCase()) : -1;
+      if (i >= 0 && (at < 0 || i < at)) { at = i; len = n.length; }
+    });
+    if (at < 0) { box.textContent = sentence; return box; }
+    box.append(sentence.slice(0, at), el("mark", {}, sentence.slice(at, at + len)), sentence.slice(at + len));
+    return box;
+  }
+  function itemView(item, names) {
+    var li = el("li");
+    if (byId.has(item.id)) {
+      var b = el("button", { type: "button", "class": "node-link", title: "Show in the graph" }, item.name);
+      b.addEventListener("click", function () { choose(item.id); });
+      li.appendChild(b);
+    } else {
+      li.appendChild(el("span", {}, item.name));
+    }
+    var url = safeUrl(data.links[item.id]);
+    if (url) {
+      var a = el("a", { href: url, target: "_blank", rel: "noopener noreferrer", "class": "ext" },
+                 item.type === "Repository" ? url.replace(/^https?:\/\//, "") + " \u2197" : (/arxiv\.org/.test(url) ? "arXiv \u2197" : "paper \u2197"));
+      li.appendChild(a);
+    }
+    (item.evidence || []).forEach(function (s) { li.appendChild(highlighted(s, names.concat([item.name]))); });
+    if (item.more) li.appendChild(el("div", { "class": "more" }, "+ " + plural(item.more, "more sentence")));
+    return li;
+  }
+  function section(box, title, items, names) {
+    if (!items || !items.length) return;
+    box.appendChild(el("h3", {}, title + " (" + items.length + ")"));
+    var ul = el("ul");
+    items.forEach(function (item) { ul.appendChild(itemView(item, names)); });
+    box.appendChild(ul);
+  }
+  function facts(box, rows) {
+    var dl = el("dl");
+    rows.forEach(function (r) {
+      if (r[1] === null || r[1] === undefined || r[1] === "" || (Array.isArray(r[1]) && !r[1].length)) return;
+      dl.append(el("dt", {}, r[0]));
+      var dd = el("dd");
+      if (r[1] instanceof Node) dd.appendChild(r[1]); else dd.textContent = Array.isArray(r[1]) ? r[1].join(", ") : String(r[1]);
+      dl.appendChild(dd);
+    });
+    if (dl.children.length) box.appendChild(dl);
+  }
+  function outLink(url, text) {
+    return url ? el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, text || url) : null;
+  }
+  function showDetails(id) {
+    var n = byId.get(id), d = data.details[id] || {}, box = $("details");
+    box.replaceChildren();
+    box.appendChild(el("h2", {}, n.name));
+    var kind = el("div", { "class": "kind" });
+    kind.append(chip(n.type), el("span", {}, n.type + (n.type === "Paper" ? "" : " \u00b7 " + plural(n.paper_count, "paper"))));
+    box.append(kind, el("div", { "class": "id" }, id));
+    var names = [n.name].concat(n.aliases, n.long_forms);
+    var url = safeUrl(data.links[id]);
+    if (n.type === "Paper") {
+      facts(box, [["Read", outLink(url, /arxiv\.org/.test(url || "") ? "arXiv: " + url.replace(/^.*\/abs\//, "") : url)],
+                  ["Authors", d.authors], ["Published", d.published]]);
+      ORDER.forEach(function (rel) { section(box, FROM_PAPER[rel], (d.entities || {})[rel], []); });
+      section(box, "Code", d.code, []);
+      if (d.abstract) { box.appendChild(el("h3", {}, "Abstract")); box.appendChild(el("p", { "class": "abstract" }, d.abstract)); }
+    } else {
+      var ids = Object.keys(d.ids || {}).map(function (k) { return k + ": " + d.ids[k]; });
+      facts(box, [["Aliases", n.aliases], ["Long forms", n.long_forms], ["External ids", ids],
+                  ["Repository", outLink(url)], ["Host", d.host], ["Paths", d.paths]]);
+      section(box, "Evaluated on (datasets)", d.datasets, names);
+      section(box, "Applied to (tasks)", d.tasks, names);
+      section(box, "Code (of the papers proposing it)", d.code, names);
+      section(box, "Methods evaluated on / applied to it", d.methods, names);
+      ORDER.forEach(function (rel) { section(box, TO_ENTITY[rel], (d.papers || {})[rel], names); });
+    }
+    var actions = el("div", { "class": "actions" });
+    var only = el("button", { type: "button", id: "only" }, state.only === id ? "Show all nodes" : "Show only its neighbours");
+    only.addEventListener("click", function () {
+      state.only = state.only === id ? null : id;
+      state.pinned.clear(); applyFilters(); showDetails(id);
+      if (state.only) network.fit({ nodes: [id].concat(Array.from(neighbours.get(id))), animation: { duration: 400 } });
+    });
+    actions.appendChild(only);
+    box.insertBefore(actions, box.children[3] || null);
+    $("panel").hidden = false;
+    $("panel").scrollTop = 0;
+  }
+  function closePanel() { $("panel").hidden = true; }
+  $("close").addEventListener("click", function () { closePanel(); network.unselectAll(); });
+
+  applyFilters();
+  window.paperkg = { network: network, data: data, search: runSearch, choose: choose, applyFilters: applyFilters };
+})();
