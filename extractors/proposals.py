@@ -16,7 +16,10 @@ from extractors.names import is_coined, is_generic
 from extractors.text import Word, is_capitalized, words
 from extractors.vocab import (ARTICLES, CLAUSE_STOP, DATASET_NOUNS, DATASET_SUFFIXES, GLUE_WORDS,
                               METHOD_NOUNS, NAMING_WORDS, NOVELTY, PROPOSAL_VERBS, STRONG_PROPOSAL_VERBS,
-                              SUBJECT_WORDS, TASK_HEADS, METHOD_HEADS)
+                              SUBJECT_WORDS, TASK_HEADS, METHOD_HEADS, USE_CUES)
+
+EXISTING_WORDS = frozenset("""recently recent existing previous prior popular well-known widely standard
+established classic classical conventional off-the-shelf""".split())
 
 Known = Callable[[str], frozenset[str]]
 EXTRACTOR = "proposals"
@@ -152,7 +155,12 @@ def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
                 if nxt < len(ws):
                     found = name_at(pt, ws, nxt, known, defs_by_long, defs_by_short, allow_capitalized=True)
                     if found:
-                        verb = any(x in STRONG_PROPOSAL_VERBS for x in lowered[:v])
+                        verb_at = max((k for k in range(v) if lowered[k] in STRONG_PROPOSAL_VERBS), default=-1)
+                        verb = verb_at >= 0
+                        if verb and {"method", "dataset"} & known(found[0]):
+                            # "we propose to leverage a recently introduced method, named SAM": not ours
+                            between = set(lowered[verb_at + 1:v])
+                            verb = not (between & (USE_CUES | EXISTING_WORDS))
                         ours = verb or (any(x in SUBJECT_WORDS for x in lowered[:v])
                                         and not ({"method", "dataset"} & known(found[0])))
                         out.append(_candidate(pt, found, ws, nxt, known, "proposed" if ours else "mentioned",

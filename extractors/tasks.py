@@ -99,7 +99,8 @@ whose how what why if whether further however thus hence therefore here there on
 one two three four five six seven eight nine ten first second third comprehensive limited poor successful
 accurate available empirical in-depth rapid fast faster superior surprising sole unique different specialized
 simple detailed extensive systematic thorough preliminary promising robust reliable accurate precise overall
-high low higher lower good great remarkable impressive substantial considerable""".split())
+high low higher lower good great remarkable impressive substantial considerable powerful strong weak
+poor better worse efficient effective scalable""".split())
 VERBS = frozenset("""include includes including involve involves involving evaluate evaluates evaluating require
 requires requiring deliver delivers delivering target targets targeting solve solves solving perform performs
 performing combine combines combining employ employs employing investigate investigates investigating induce
@@ -110,7 +111,8 @@ facilitates facilitating demonstrate demonstrates demonstrating benefit benefits
 outperforms outperforming leverage leverages leveraging tackle tackles tackling consider considers considering
 focus focuses focusing lack lacks lacking hinder hinders hindering limit limits limiting affect affects
 affecting allow allows allowing facilitate make makes making use uses provide provides providing learn
-learns help helps helped helping aid aids enhance enhances hurt hurts harm harms guide guides""".split())
+learns help helps helped helping aid aids enhance enhances hurt hurts harm harms guide guides cause causes
+caused causing lead leads led leading reduce reduces reducing increase increases increasing""".split())
 GENERIC_TASKS = frozenset({"learning", "analysis", "modeling", "transfer", "inference", "generation", "search",
                            "prediction", "control", "planning", "understanding", "reasoning", "training",
                            "deep learning", "machine learning", "model training", "data analysis",

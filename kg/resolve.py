@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -187,6 +188,7 @@ def _ambiguous_candidates(occs: list[Occurrence], keyer: Keyer) -> set[Hashable]
                 defined[(occ.type, keyer.key(occ.type, short))].append(longs)
     blocked: set[Hashable] = set()
     for (etype, short), sets in defined.items():
+        sets = _fold_variants(sets)
         groups = UnionFind.over_sets(sets)
         if groups > 1:
             blocked.add((etype, "name", short))
@@ -198,6 +200,31 @@ def _ambiguous_candidates(occs: list[Occurrence], keyer: Keyer) -> set[Hashable]
         if len({ns for ns, _ in ids}) < len(ids):  # one name, two ids in one namespace
             blocked.add((etype, "name", key))
     return blocked
+
+
+def same_long_form(a: str, b: str) -> bool:
+    """Two normalized long forms of one short form name the same thing when one extends the
+    other ("pointernet" / "pointernetworks") or they differ by a few characters
+    (difflib ratio >= 0.85); "sharpnessawareminimization" / "segmentanythingmodel" do not."""
+    if a == b:
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= 5 and longer.startswith(shorter):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.85
+
+
+def _fold_variants(sets: list[set[str]]) -> list[set[str]]:
+    """Replace each long-form key by the first key it is a variant of (deterministic order)."""
+    reps: list[str] = []
+    mapping: dict[str, str] = {}
+    for key in sorted({k for s in sets for k in s}):
+        rep = next((r for r in reps if same_long_form(r, key)), None)
+        if rep is None:
+            reps.append(key)
+            rep = key
+        mapping[key] = rep
+    return [{mapping[k] for k in s} for s in sets]
 
 
 def _majority_type(members: list[Occurrence]) -> str:

@@ -22,7 +22,7 @@ import networkx as nx
 from kg.cypher.literal import cypher_literal
 from kg.cypher.schema import (HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Prop,
                               chunked, node_rows, rel_rows)
-from kg.cypher.statements import node_statement, read, rel_statement, schema_statements
+from kg.cypher.statements import node_statement, read, rel_statement, schema_statements, split_statements
 from kg.errors import ExportError
 from kg.fsutil import atomic_write, staged_dir
 from kg.output import atomic_open
@@ -204,10 +204,11 @@ def script_lines(store_or_graph: Any, batch_size: int = SCRIPT_BATCH_SIZE) -> It
         yield statement + ";\n"
     for kind, names in (("node", LABELS), ("rel", REL_TYPES)):
         for name in names:
-            statement = (node_statement if kind == "node" else rel_statement)(name).rstrip().rstrip(";")
+            statement = split_statements((node_statement if kind == "node" else rel_statement)(name))[0]
             rows = node_rows(graph, name) if kind == "node" else rel_rows(graph, name)
             for batch in chunked(rows, batch_size):
-                yield f":param rows => {cypher_literal(batch)}\n"
+                # arrow syntax: one line (cypher-shell drops the trailing ';', the linter wants it)
+                yield f":param rows => {cypher_literal(batch)};\n"
                 yield statement + ";\n"
 
 

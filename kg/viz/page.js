@@ -9,7 +9,7 @@
   var neighbours = new Map(data.nodes.map(function (n) { return [n.id, new Set()]; }));
   data.edges.forEach(function (e) { neighbours.get(e.from).add(e.to); neighbours.get(e.to).add(e.from); });
   var state = { types: new Set(data.types.map(function (t) { return t.type; })), minPapers: 0,
-                pinned: new Set(), only: null, hidden: new Map() };
+                pinned: new Set(), only: null, emphasized: null, hidden: new Map() };
   var big = data.nodes.length > 600;
   var $ = function (id) { return document.getElementById(id); };
 
@@ -35,44 +35,56 @@
   }
   function safeUrl(url) { return /^https?:\/\//i.test(url || "") ? url : null; }
   function norm(s) { return String(s || "").normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""); }
-  function plural(n, word) { return n.toLocaleString("en") + " " + word + (n === 1 ? "" : "s"); }
+  function plural(n, word, many) { return n.toLocaleString("en") + " " + (n === 1 ? word : many || word + "s"); }
 
   // ---- the network -------------------------------------------------------------------
   function darker(hex) {
     var n = parseInt(hex.slice(1), 16), f = function (v) { return Math.round(v * 0.65); };
     return "rgb(" + f(n >> 16) + "," + f((n >> 8) & 255) + "," + f(n & 255) + ")";
   }
-  var groups = {};
+  var typeColor = {};
   data.types.forEach(function (t) {
-    groups[t.type] = { shape: t.shape, color: { background: t.color, border: darker(t.color),
-      highlight: { background: t.color, border: "#000" }, hover: { background: t.color, border: "#000" } } };
+    typeColor[t.type] = { background: t.color, border: darker(t.color),
+      highlight: { background: t.color, border: "#000" }, hover: { background: t.color, border: "#000" } };
   });
+  var FADED = { background: "#e4e7eb", border: "#d0d7de", highlight: { background: "#e4e7eb", border: "#000" },
+                hover: { background: "#e4e7eb", border: "#000" } };
+  var EDGE = { color: "#9aa5b1", highlight: "#1f2328", hover: "#57606a", opacity: 0.6 };
+  var EDGE_FADED = { color: "#9aa5b1", highlight: "#1f2328", hover: "#57606a", opacity: 0.1 };
+  var paperLabels = data.nodes.length <= 200;  // else a paper's title shows when it is emphasized
   function tooltip(n) {
     var lines = [n.type + ": " + n.name];
     if (n.type !== "Paper") lines.push(plural(n.paper_count, "paper"));
     if (n.aliases.length) lines.push("also: " + n.aliases.slice(0, 5).join(", "));
     return lines.join("\n");
   }
+  /** The vis properties of node n; `mode` is "normal", "strong" (the selection and its
+   * neighbours) or "faded" (everything else while something is selected). */
+  function look(n, mode) {
+    var labelled = mode === "strong" || (mode === "normal" && (n.type !== "Paper" || paperLabels));
+    return { id: n.id, color: mode === "faded" ? FADED : typeColor[n.type], label: labelled ? n.label : "",
+             font: { color: mode === "faded" ? "rgba(0,0,0,0)" : "#1f2328",
+                     strokeColor: mode === "faded" ? "rgba(0,0,0,0)" : "#ffffff" } };
+  }
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    return { id: n.id, label: n.label, group: n.type, value: n.value, x: n.x, y: n.y, title: tooltip(n) };
+    return Object.assign(look(n, "normal"), { shape: typeOf(n.type).shape, value: n.value, x: n.x, y: n.y, title: tooltip(n) });
   }));
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
     return { id: i, from: e.from, to: e.to, title: e.type };
   }));
   var network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, {
     autoResize: true,
-    groups: groups,
     layout: { improvedLayout: false, randomSeed: 1 },
     physics: { enabled: false },
     nodes: {
       borderWidth: 1, borderWidthSelected: 3,
       font: { size: 14, face: "system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif",
               color: "#1f2328", strokeWidth: 4, strokeColor: "#ffffff" },
-      scaling: { min: 6, max: 34, label: { enabled: true, min: 12, max: 28, maxVisible: 28, drawThreshold: 7 } }
+      scaling: { min: 6, max: 44, label: { enabled: true, min: 12, max: 64, maxVisible: 24, drawThreshold: 9 } }
     },
     edges: {
       width: 0.7, selectionWidth: 1.5, smooth: false,
-      color: { color: "#9aa5b1", highlight: "#1f2328", hover: "#57606a", opacity: 0.6 },
+      color: EDGE,
       arrows: { to: { enabled: true, scaleFactor: 0.35 } }
     },
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
@@ -83,8 +95,22 @@
     var q = new URLSearchParams(window.location.search).get("q");
     if (q) { $("search").value = q; var found = runSearch(q); if (found.length) choose(found[0].id); }
   });
-  network.on("click", function (p) { if (p.nodes.length) choose(p.nodes[0], { move: false }); });
+  network.on("click", function (p) {
+    if (p.nodes.length) choose(p.nodes[0], { move: false });
+    else if (!p.edges.length) { emphasize(null); closePanel(); }
+  });
   network.on("doubleClick", function (p) { if (p.nodes.length) choose(p.nodes[0], { zoom: 1.4 }); });
+
+  /** Emphasize node `id` and its neighbours (labels on, colours kept), fade the rest;
+   * `null` restores the normal look. */
+  function emphasize(id) {
+    var near = id === null ? null : new Set([id].concat(Array.from(neighbours.get(id))));
+    nodes.update(data.nodes.map(function (n) { return look(n, near === null ? "normal" : near.has(n.id) ? "strong" : "faded"); }));
+    edges.update(data.edges.map(function (e, i) {
+      return { id: i, color: near === null || e.from === id || e.to === id ? EDGE : EDGE_FADED };
+    }));
+    state.emphasized = id;
+  }
 
   // ---- filters -----------------------------------------------------------------------
   function entityShown(n) { return state.types.has(n.type) && n.paper_count >= state.minPapers; }
@@ -115,8 +141,9 @@
     if (nodeChanges.length) nodes.update(nodeChanges);
     if (edgeChanges.length) edges.update(edgeChanges);
     var visibleEdges = data.edges.filter(function (e, i) { return !state.hidden.get("e" + i); }).length;
-    $("counts").textContent = "Showing " + plural(shown.size, "node") + " and " + plural(visibleEdges, "edge") +
-      " of " + plural(data.nodes.length, "node") + " drawn (" + plural(data.meta.nodes_total, "node") + " in the graph).";
+    $("counts").textContent = "Showing " + shown.size.toLocaleString("en") + " of " + plural(data.nodes.length, "node") +
+      " and " + visibleEdges.toLocaleString("en") + " of " + plural(data.edges.length, "edge") + "." +
+      (data.meta.nodes_total > data.nodes.length ? " The whole graph has " + plural(data.meta.nodes_total, "node") + "." : "");
   }
   data.types.forEach(function (t) {
     if (!t.count) return;
@@ -140,7 +167,7 @@
     state.minPapers = 0; state.pinned.clear(); state.only = null;
     $("min-papers").value = "0";
     document.querySelectorAll("#legend input").forEach(function (b) { b.checked = true; });
-    applyFilters(); network.unselectAll(); closePanel(); network.fit();
+    applyFilters(); network.unselectAll(); emphasize(null); closePanel(); network.fit();
   });
 
   // ---- search ------------------------------------------------------------------------
@@ -182,7 +209,7 @@
     });
     list.hidden = !results.length || !String(query).trim();
     $("search-status").textContent = !String(query).trim() ? "" : results.length ?
-      plural(results.length, "match") .replace("matchs", "matches") : "No match for \u201c" + query + "\u201d";
+      plural(results.length, "match", "matches") : "No match for \u201c" + query + "\u201d";
     return results;
   }
   function highlightResult(i) {
@@ -208,9 +235,12 @@
     if (!byId.has(id)) return;
     if (state.hidden.get(id)) { state.pinned.add(id); applyFilters(); }
     $("results").hidden = true;
+    emphasize(id);
     network.selectNodes([id]);
     if (how.move !== false) {
-      network.focus(id, { scale: Math.max(network.getScale(), how.zoom || 1.1), animation: { duration: 450 } });
+      var panel = $("panel").getBoundingClientRect().width || 420;
+      network.focus(id, { scale: Math.max(network.getScale(), how.zoom || 0.9), offset: { x: -panel / 2, y: 0 },
+                          animation: { duration: 450 } });
     }
     showDetails(id);
   }
@@ -226,7 +256,7 @@
     box.append(sentence.slice(0, at), el("mark", {}, sentence.slice(at, at + len)), sentence.slice(at + len));
     return box;
   }
-  function itemView(item, names) {
+  function itemView(item, names, compact) {
     var li = el("li");
     if (byId.has(item.id)) {
       var b = el("button", { type: "button", "class": "node-link", title: "Show in the graph" }, item.name);
@@ -237,19 +267,26 @@
     }
     var url = safeUrl(data.links[item.id]);
     if (url) {
-      var a = el("a", { href: url, target: "_blank", rel: "noopener noreferrer", "class": "ext" },
-                 item.type === "Repository" ? url.replace(/^https?:\/\//, "") + " \u2197" : (/arxiv\.org/.test(url) ? "arXiv \u2197" : "paper \u2197"));
-      li.appendChild(a);
+      li.appendChild(el("a", { href: url, target: "_blank", rel: "noopener noreferrer", "class": "ext" },
+        item.type === "Repository" ? url.replace(/^https?:\/\//, "") + " \u2197" : (/arxiv\.org/.test(url) ? "arXiv \u2197" : "paper \u2197")));
     }
-    (item.evidence || []).forEach(function (s) { li.appendChild(highlighted(s, names.concat([item.name]))); });
-    if (item.more) li.appendChild(el("div", { "class": "more" }, "+ " + plural(item.more, "more sentence")));
+    var sentences = (item.evidence || []).map(function (s) { return highlighted(s, names.concat([item.name])); });
+    if (item.more) sentences.push(el("div", { "class": "more" }, "+ " + plural(item.more, "more sentence")));
+    if (compact && sentences.length) {
+      var more = el("details");
+      more.appendChild(el("summary", {}, "evidence"));
+      more.append.apply(more, sentences);
+      li.appendChild(more);
+    } else {
+      li.append.apply(li, sentences);
+    }
     return li;
   }
-  function section(box, title, items, names) {
+  function section(box, title, items, names, compact) {
     if (!items || !items.length) return;
     box.appendChild(el("h3", {}, title + " (" + items.length + ")"));
     var ul = el("ul");
-    items.forEach(function (item) { ul.appendChild(itemView(item, names)); });
+    items.forEach(function (item) { ul.appendChild(itemView(item, names, compact)); });
     box.appendChild(ul);
   }
   function facts(box, rows) {
@@ -285,11 +322,14 @@
       var ids = Object.keys(d.ids || {}).map(function (k) { return k + ": " + d.ids[k]; });
       facts(box, [["Aliases", n.aliases], ["Long forms", n.long_forms], ["External ids", ids],
                   ["Repository", outLink(url)], ["Host", d.host], ["Paths", d.paths]]);
-      section(box, "Evaluated on (datasets)", d.datasets, names);
-      section(box, "Applied to (tasks)", d.tasks, names);
-      section(box, "Code (of the papers proposing it)", d.code, names);
-      section(box, "Methods evaluated on / applied to it", d.methods, names);
-      ORDER.forEach(function (rel) { section(box, TO_ENTITY[rel], (d.papers || {})[rel], names); });
+      var papers = d.papers || {};
+      section(box, TO_ENTITY.PROPOSES, papers.PROPOSES, names);
+      section(box, TO_ENTITY.INTRODUCES, papers.INTRODUCES, names);
+      section(box, "Evaluated on (datasets)", d.datasets, names, true);
+      section(box, "Applied to (tasks)", d.tasks, names, true);
+      section(box, "Code (of the papers proposing it)", d.code, names, true);
+      section(box, "Methods evaluated on / applied to it", d.methods, names, true);
+      ORDER.slice(2).forEach(function (rel) { section(box, TO_ENTITY[rel], papers[rel], names); });
     }
     var actions = el("div", { "class": "actions" });
     var only = el("button", { type: "button", id: "only" }, state.only === id ? "Show all nodes" : "Show only its neighbours");
@@ -304,7 +344,7 @@
     $("panel").scrollTop = 0;
   }
   function closePanel() { $("panel").hidden = true; }
-  $("close").addEventListener("click", function () { closePanel(); network.unselectAll(); });
+  $("close").addEventListener("click", function () { closePanel(); network.unselectAll(); emphasize(null); });
 
   applyFilters();
   window.paperkg = { network: network, data: data, search: runSearch, choose: choose, applyFilters: applyFilters };

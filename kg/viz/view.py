@@ -49,6 +49,7 @@ class ViewOptions:
     focus: str | None = None
     hops: int = 2
     top: int | None = None
+    """``None``: the output format's default (all for html); ``0``: all entities."""
     min_papers: int = 0
     types: tuple[str, ...] = field(default=ALL_NODE_TYPES)
 
