@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "data" / "golden" / "examples-graph.json"
 
 
-def test_examples_graph_matches_golden(tmp_path: Path) -> None:
+def test_examples_graph_matches_golden(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(ROOT)  # sources are recorded as given: relative paths keep the golden portable
     store, exported = tmp_path / "graph", tmp_path / "graph.json"
-    inputs = sorted(str(p) for p in (ROOT / "examples").glob("*.txt"))
+    inputs = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*.txt"))
     for args in (["-q", "build", *inputs, "-o", str(store)], ["-q", "export", str(store), "--format", "json",
                                                                "-o", str(exported)]):
         result = CliRunner().invoke(main, args, catch_exceptions=False)
