@@ -28,7 +28,8 @@ from extractors.assemble import assemble
 from extractors.context import SEPARATOR, ListHit, PaperText
 from extractors.gazetteer import Gazetteer, TypeIndex, default_gazetteer, find_hits
 from extractors.links import find_links
-from extractors.mentions import definition_mentions, list_mentions, pattern_datasets, pattern_methods
+from extractors.mentions import (definition_mentions, list_mentions, pattern_datasets, pattern_methods,
+                                 variant_mentions)
 from extractors.proposals import find_proposals, headline_names, title_coinages
 from extractors.tasks import find_tasks
 import extractors.syntax  # noqa: F401,E402  (registers paperkg_syntax)
@@ -155,7 +156,7 @@ class EntitiesComponent:
         known = self.known
         candidates = [*headline_names(pt, known), *title_coinages(pt, known), *find_proposals(pt, known),
                       *list_mentions(pt), *definition_mentions(pt, known), *pattern_datasets(pt, known),
-                      *pattern_methods(pt, known), *find_tasks(pt, known)]
+                      *pattern_methods(pt, known), *variant_mentions(pt, known), *find_tasks(pt, known)]
         doc._.paperkg_entities = assemble(pt, candidates)
         return doc
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 from importlib import resources
 
 from spacy.matcher import PhraseMatcher
+
+from extractors.names import is_coined
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -81,6 +83,8 @@ class Gazetteer:
             for form in entry.forms:
                 doc = tokenizer(form)
                 (exact_docs if any(c.isupper() for c in form) else lower_docs).append(doc)
+                if len(form) >= 6 and is_coined(form) and not form.isupper() and not entry.common_word:
+                    lower_docs.append(doc)  # "OpenbookQA" for "OpenBookQA": long coinages ignore case
             if exact_docs:
                 exact.add(key, exact_docs)
             if lower_docs:
@@ -127,6 +131,15 @@ def part_of_compound(doc: Doc, start: int, end: int) -> bool:
     return False
 
 
+def _case_ok(text: str, entry: Entry) -> bool:
+    """A case-insensitive hit of a form written with capitals ("OpenbookQA" for
+    "OpenBookQA") still needs two capitals, so "quality" never matches "QuALITY"."""
+    lowered = text.lower()
+    if any(f == lowered for f in entry.forms if not any(c.isupper() for c in f)):
+        return True  # an all-lowercase listed form
+    return sum(c.isupper() for c in text) >= 2
+
+
 def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, PhraseMatcher]) -> Iterator[Hit]:
     """Longest non-overlapping list matches in ``doc`` (every entry matching a kept span is
     yielded, so a form listed as both a method and a dataset gives two hits), compounds
@@ -134,7 +147,10 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
     labels: dict[tuple[int, int], set[int]] = {}
     for matcher in matchers:
         for match_id, start, end in matcher(doc):
-            labels.setdefault((start, end), set()).add(int(doc.vocab.strings[match_id]))
+            entry = int(doc.vocab.strings[match_id])
+            if matcher is matchers[1] and not _case_ok(doc[start:end].text, gazetteer.entries[entry]):
+                continue
+            labels.setdefault((start, end), set()).add(entry)
     spans = [Span(doc, start, end) for start, end in labels]
     for span in sorted(filter_spans(spans), key=lambda s: s.start):
         if part_of_compound(doc, span.start, span.end):

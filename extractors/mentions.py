@@ -180,4 +180,23 @@ def _list_members(ws: list[Word], start: int) -> list[Word]:
     return members if len(members) >= 1 else []
 
 
-_METRIC_NUMBER = re.compile(r"\d")
+_VARIANT = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BMK]|base|large|small|medium|tiny|mini|xl|xxl|chat|instruct|"
+                      r"it|hf|v\d+(?:\.\d+)*|\d+k|turbo|preview|pro|lite|ultra|code)$", re.IGNORECASE)
+
+
+def variant_mentions(pt: PaperText, known: Known) -> list[Candidate]:
+    """Size/version variants of listed models, kept as their own entities (the variant is a
+    distinct model): ``LLaMA-65B``, ``Llama-2-70B``, ``FLAN-T5-large``, ``Mistral-7B-v0.1``."""
+    out: list[Candidate] = []
+    for span in pt.sentences:
+        for w in pt.words_of(span):
+            parts = w.text.split("-")
+            if len(parts) < 2 or known(w.text):
+                continue
+            for cut in range(len(parts) - 1, 0, -1):
+                base, suffix = "-".join(parts[:cut]), parts[cut:]
+                if "method" in known(base) and all(_VARIANT.match(x) for x in suffix):
+                    role = "used" if pt.in_title(w.start) else method_role(pt, w.start)
+                    out.append(Candidate("method", w.text, w.start, w.end, role, 0.65, "variants"))
+                    break
+    return out

@@ -217,7 +217,10 @@ def _object_names(pt: PaperText, ws: list[Word], start: int, known: Known,
         if w.lower in CLAUSE_STOP or w.trail.startswith(";"):
             break
         found = name_at(pt, ws, i, known, defs_by_long, defs_by_short, allow_capitalized=i > start or True)
-        if found and not ({"method", "dataset"} & known(found[0])):
+        nxt = found[4] if found else i
+        appositive = bool(found) and nxt < len(ws) and ws[nxt - 1].trail.startswith(",") \
+            and ws[nxt].lower in ("a", "an")  # "we introduce X, a dataset of ...": X is created here
+        if found and (appositive or not ({"method", "dataset"} & known(found[0]))):
             out.append(_candidate(pt, found, ws, i, known, "proposed", conf))
             i = found[4]
             # coordinated names: "X and Y", "X, Y, and Z"

@@ -207,15 +207,27 @@ def _existing(directory: Path, rebuild: bool) -> dict[str, Extraction]:
     return {e.paper.id: e for e in _read_extractions(directory)}
 
 
+def _intact(directory: Path) -> bool:
+    """Every derived file of the store matches its manifest checksum."""
+    try:
+        manifest = _read_manifest(directory)
+        for name in ("graph.json", "merges.jsonl"):
+            _read_verified(directory, manifest, name)
+    except StoreError:
+        return False
+    return True
+
+
 def build(extractions: Iterable[Extraction], directory: str | Path, *,
-          rebuild: bool = False) -> BuildReport:
+          rebuild: bool = False, derived: bool = True) -> BuildReport:
     """Add ``extractions`` to the store in ``directory`` (created if needed; ``rebuild``
     discards what is stored) and rebuild its graph; the directory is replaced atomically.
 
     Only the stored extractions are read (and verified): ``graph.json`` and
     ``merges.jsonl`` are derived from them and rewritten, so a damaged derived file is
     repaired by any build. Raises ``StoreError`` when ``directory`` holds something else
-    or its extractions are damaged."""
+    or its extractions are damaged. ``derived=False`` skips the embedded query stores
+    (they are then built on first query)."""
     start = time.perf_counter()
     directory = Path(directory)
     before = _existing(directory, rebuild)
@@ -232,6 +244,15 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
         outcome["added" if old is None else "updated" if content_hash(old) != hashes[pid]
                 else "unchanged" if old.paper.sources == stored[pid].paper.sources
                 else "sources_added"] += 1
+    if before and not rebuild and outcome["added"] == outcome["updated"] == outcome["sources_added"] == 0 \
+            and _intact(directory):
+        # nothing new: leave the store (and its derived query stores) exactly as it is
+        manifest = _read_manifest(directory)
+        counts = manifest.get("counts", {})
+        return BuildReport(directory=str(directory), papers=len(records), **outcome,
+                           nodes=counts.get("nodes", 0), edges=counts.get("edges", 0),
+                           merges=counts.get("merges", 0), rebuilt=False,
+                           seconds=round(time.perf_counter() - start, 3))
     resolution = resolve(records)
     graph = build_graph(records, resolution)
     files = {
@@ -252,7 +273,8 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
             for name, text in files.items():
                 atomic_write(staged / name, text)
             atomic_write(staged / "manifest.json", _dumps(manifest, indent=1) + "\n")
-            build_derived(staged, graph)
+            if derived:
+                build_derived(staged, graph)
     except OSError as exc:
         raise StoreError(f"cannot write the store: {exc}", where=str(directory),
                          hint="check the path and free space; the previous store is unchanged") from None
