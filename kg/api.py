@@ -13,6 +13,13 @@ from kg.output import atomic_open
 from kg.pipeline import DEFAULT_MODEL, build_nlp, extract
 
 
+def components_without(exclude: Sequence[str]) -> tuple[str, ...]:
+    """The default pipeline components minus ``exclude`` (``paperkg_entities`` always runs)."""
+    from extractors.components import COMPONENTS
+
+    return tuple(c for c in COMPONENTS if c not in set(exclude) or c == "paperkg_entities")
+
+
 @dataclass
 class RunReport:
     """What a run did: counts and every problem met (file, line, reason)."""
@@ -28,11 +35,12 @@ class RunReport:
 
 def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str = DEFAULT_MODEL,
                    workers: int = 1, batch_size: int = 64, report: RunReport | None = None,
-                   progress: Callable[[int], None] | None = None, stdin: Any = None) -> Iterator[Extraction]:
+                   progress: Callable[[int], None] | None = None, stdin: Any = None,
+                   exclude: Sequence[str] = ()) -> Iterator[Extraction]:
     """Read ``inputs`` and stream one Extraction per unique paper."""
     rep = report if report is not None else RunReport()
     papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin)
-    nlp = build_nlp(model)
+    nlp = build_nlp(model, components_without(exclude))
     for extraction in extract(papers, nlp, batch_size=batch_size, workers=workers,
                               on_problem=rep.problems.append):
         rep.papers += 1
@@ -59,7 +67,7 @@ def write_problems(problems: Iterable[Problem], path: str | Path) -> None:
 def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool = False,
                 fmt: str | None = None, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64,
                 report: RunReport | None = None, progress: Callable[[int], None] | None = None,
-                stdin: Any = None) -> RunReport:
+                stdin: Any = None, exclude: Sequence[str] = ()) -> RunReport:
     """``paperkg build``: extract the papers not yet in the store (a stored paper whose title
     and abstract are unchanged reuses its stored entities) and rebuild the store atomically."""
     from kg import store
@@ -79,7 +87,7 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
             yield paper
 
     def all_extractions() -> Iterator[Extraction]:
-        nlp = build_nlp(model)
+        nlp = build_nlp(model, components_without(exclude))
         for extraction in extract(needs_nlp(), nlp, batch_size=batch_size, workers=workers,
                                   on_problem=rep.problems.append):
             rep.papers += 1
