@@ -35,6 +35,18 @@ def fsync_dir(path: str | os.PathLike[str]) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def default_mode(path: str | os.PathLike[str], *, directory: bool = False) -> None:
+    """Give a file (0666) or directory (0777) made by ``mkstemp``/``mkdtemp`` (0600/0700)
+    the permissions an ordinary ``open``/``mkdir`` would have, under the current umask."""
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+
+
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically."""
     target = Path(path)
@@ -45,6 +57,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        default_mode(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -91,6 +104,7 @@ def staged_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     for stale in target.parent.glob(f".{target.name}.tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
     staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    default_mode(staged, directory=True)
     try:
         yield staged
         fsync_dir(staged)

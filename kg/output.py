@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from kg.errors import PaperKGError
+from kg.fsutil import default_mode
 
 STDOUT = "-"
 
@@ -34,6 +35,7 @@ def atomic_open(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        default_mode(tmp)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

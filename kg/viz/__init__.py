@@ -8,6 +8,7 @@ that registering the exporters costs nothing.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,10 +41,12 @@ def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = No
     """Draw the graph of ``source`` (a ``Store`` or a graph) to ``path`` as ``fmt`` (html,
     png or svg; default from the extension), showing what ``options`` selects. Returns the
     number of nodes and edges drawn."""
-    from kg.viz.layout import layout as place
-    from kg.viz.view import ViewOptions, select
+    import networkx as nx
 
-    graph = getattr(source, "graph", source)
+    from kg.viz.layout import layout as place
+    from kg.viz.view import ViewOptions, focus_nodes, select
+
+    graph = source if isinstance(source, nx.Graph) else source.graph
     fmt = infer_format(path, fmt)
     options = options or ViewOptions()
     if fmt != "html" and options.top is None:
@@ -52,18 +55,35 @@ def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = No
     if shown.number_of_nodes() == 0:
         raise ExportError("nothing to draw: the selection is empty",
                           hint="lower --min-papers, add --type values or widen --hops")
+    focus = [n for n in focus_nodes(graph, options.focus) if n in shown] if options.focus else []
     positions = place(shown, layout)
     name = title or _default_title(source)
     if fmt == "html":
-        from kg.viz.html import page_data, render_html, write_html
+        from kg.viz.html import page_data, render_html
 
-        data = page_data(graph, shown, positions, title=name, subtitle=options.describe(), layout=layout)
-        write_html(render_html(data), path)
+        data = page_data(graph, shown, positions, title=name, subtitle=options.describe(), layout=layout,
+                         focus=focus)
+        write_output(path, render_html(data))
     else:
         from kg.viz.static import draw
 
-        draw(shown, positions, path, fmt=fmt, title=name, subtitle=options.describe())
+        draw(shown, positions, path, fmt=fmt, title=name, subtitle=options.describe(), highlight=focus)
     return {"nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
+
+
+def write_output(path: str | Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` atomically (complete or not at all), readable as any new
+    file would be (the temporary file is created private); ``ExportError`` on failure."""
+    from kg.fsutil import atomic_write
+
+    try:
+        atomic_write(path, data)
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(path, 0o666 & ~mask)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}",
+                          hint="check that the directory exists and is writable") from None
 
 
 def _default_title(source: Any) -> str:

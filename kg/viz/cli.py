@@ -9,6 +9,9 @@ from kg.build import ALL_NODE_TYPES
 from kg.viz import FORMATS, STATIC_TOP
 from kg.viz.layout import LAYOUTS
 
+LARGE = 5000
+"""Above this many nodes the command suggests drawing a part of the graph."""
+
 VIZ_OPTIONS = [
     click.argument("directory", metavar="DIR"),
     click.option("-o", "--output", required=True, metavar="FILE",
@@ -56,6 +59,9 @@ def viz(directory: str, output: str, fmt: str | None, focus: str | None, hops: i
     options = ViewOptions(focus=focus, hops=hops, top=top, min_papers=min_papers, types=chosen)
     drawn = visualize(open_store(directory), output, options=options, fmt=fmt, layout=layout, title=title)
     click.echo(f"wrote {output} ({drawn['nodes']} nodes, {drawn['edges']} edges)", err=True)
+    if drawn["nodes"] > LARGE:
+        click.echo(f"note: {drawn['nodes']} nodes is a lot to look at; --top N, --min-papers N or "
+                   "--focus NAME draw a readable part", err=True)
 
 
 def register(main: Any) -> None:

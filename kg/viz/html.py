@@ -8,7 +8,7 @@ written as ``\\u003c``, so no title or evidence sentence can close the script el
 
 Data contract of the embedded JSON (read by ``page.js``)::
 
-    meta     {title, subtitle, nodes_total, edges_total, layout}
+    meta     {title, subtitle, nodes_total, edges_total, layout, focus}   focus: ids opened first
     types    [{type, color, shape, count}]              one per node type shown
     nodes    [{id, type, name, label, value, x, y, paper_count, aliases, long_forms}]
     edges    [{from, to, type}]
@@ -20,8 +20,8 @@ from __future__ import annotations
 import html
 import json
 import math
+from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -35,7 +35,7 @@ VIS_PACKAGE, VIS_PATH = "pyvis", "lib/vis-9.1.2/vis-network.min.js"
 EVIDENCE_LIMIT = 3
 LABEL_LIMIT = {"Paper": 40}
 DEFAULT_LABEL_LIMIT = 32
-PIXELS_PER_UNIT = 70
+PIXELS_PER_UNIT = 130
 _DROPPED_ATTRS = ("sources", "papers", "entities", "datasets", "tasks", "methods", "code", "id")
 
 PAGE = """<!DOCTYPE html>
@@ -69,6 +69,7 @@ PAGE = """<!DOCTYPE html>
   <div class="buttons"><button id="fit" type="button">Fit</button>
     <button id="reset" type="button">Reset</button></div>
   <p id="counts"></p>
+  <section id="top-entities" aria-label="Entities with most papers"><h2>Most papers</h2><ol></ol></section>
   <p class="hint">Drag to pan, scroll to zoom, click a node for details.
     Node size: number of papers.</p>
 </nav>
@@ -128,8 +129,9 @@ def json_text(data: Any) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _item(row: dict[str, Any]) -> dict[str, Any]:
-    out = {"id": row["id"], "type": row.get("type"), "name": row.get("name") or row["id"]}
+def _item(graph: nx.MultiDiGraph, row: dict[str, Any]) -> dict[str, Any]:
+    node = graph.nodes[row["id"]]
+    out = {"id": row["id"], "type": node.get("type"), "name": row.get("name") or node.get("name") or row["id"]}
     sentences = [e if isinstance(e, str) else e.get("sentence", "") for e in row.get("evidence") or ()]
     if sentences:
         out["evidence"] = sentences[:EVIDENCE_LIMIT]
@@ -146,10 +148,10 @@ def node_details(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
         out["abstract"] = graph.nodes[node]["abstract"]
     for group in ("papers", "entities"):
         if info.get(group):
-            out[group] = {rel: [_item(r) for r in rows] for rel, rows in sorted(info[group].items())}
+            out[group] = {rel: [_item(graph, r) for r in rows] for rel, rows in sorted(info[group].items())}
     for group in ("datasets", "tasks", "methods", "code"):
         if info.get(group):
-            out[group] = [_item(r) for r in info[group]]
+            out[group] = [_item(graph, r) for r in info[group]]
     return out
 
 
@@ -167,7 +169,7 @@ def _node(graph: nx.MultiDiGraph, node: str, xy: tuple[float, float]) -> dict[st
 
 
 def page_data(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph, positions: Positions, *,
-              title: str, subtitle: str, layout: str) -> dict[str, Any]:
+              title: str, subtitle: str, layout: str, focus: Sequence[str] = ()) -> dict[str, Any]:
     """The JSON the page embeds (see the module docstring): ``shown`` drawn at
     ``positions``, with details about each of its nodes taken from the whole ``graph``."""
     details = {n: node_details(graph, n) for n in sorted(shown)}
@@ -182,7 +184,7 @@ def page_data(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph, positions: Positio
     for _, ntype in shown.nodes(data="type"):
         counts[ntype] = counts.get(ntype, 0) + 1
     return {
-        "meta": {"title": title, "subtitle": subtitle, "layout": layout,
+        "meta": {"title": title, "subtitle": subtitle, "layout": layout, "focus": list(focus),
                  "nodes_total": graph.number_of_nodes(), "edges_total": graph.number_of_edges()},
         "types": [{"type": t, "color": TYPE_STYLE[t]["color"], "shape": TYPE_STYLE[t]["shape"],
                    "count": counts.get(t, 0)} for t in ALL_NODE_TYPES],
@@ -199,14 +201,3 @@ def render_html(data: dict[str, Any]) -> str:
         title=html.escape(data["meta"]["title"]), subtitle=html.escape(data["meta"]["subtitle"]),
         css=_asset("kg.viz", "page.css"), guard=GUARD, data=json_text(data),
         vis=script_text(_asset(VIS_PACKAGE, VIS_PATH)), page=script_text(_asset("kg.viz", "page.js")))
-
-
-def write_html(text: str, path: str | Path) -> None:
-    """Write the page atomically; ``ExportError`` when it cannot be written."""
-    from kg.fsutil import atomic_write
-
-    try:
-        atomic_write(path, text)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror}",
-                          hint="check that the directory exists and is writable") from None

@@ -79,8 +79,8 @@
     nodes: {
       borderWidth: 1, borderWidthSelected: 3,
       font: { size: 14, face: "system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif",
-              color: "#1f2328", strokeWidth: 4, strokeColor: "#ffffff" },
-      scaling: { min: 6, max: 44, label: { enabled: true, min: 12, max: 64, maxVisible: 24, drawThreshold: 9 } }
+              color: "#1f2328", strokeWidth: 3, strokeColor: "#ffffff" },
+      scaling: { min: 8, max: 50, label: { enabled: true, min: 13, max: 40, maxVisible: 40, drawThreshold: 7 } }
     },
     edges: {
       width: 0.7, selectionWidth: 1.5, smooth: false,
@@ -94,6 +94,7 @@
     document.body.setAttribute("data-ready", "true");
     var q = new URLSearchParams(window.location.search).get("q");
     if (q) { $("search").value = q; var found = runSearch(q); if (found.length) choose(found[0].id); }
+    else if (data.meta.focus.length) choose(data.meta.focus[0], { move: false });
   });
   network.on("click", function (p) {
     if (p.nodes.length) choose(p.nodes[0], { move: false });
@@ -170,6 +171,16 @@
     applyFilters(); network.unselectAll(); emphasize(null); closePanel(); network.fit();
   });
 
+  // the entities in most papers: a way in when the whole graph is too dense to read
+  data.nodes.filter(function (n) { return n.type !== "Paper"; })
+    .sort(function (a, b) { return b.paper_count - a.paper_count || a.name.localeCompare(b.name); })
+    .slice(0, 10).forEach(function (n) {
+      var li = el("li"), b = el("button", { type: "button", "class": "node-link", "data-id": n.id }, n.name);
+      b.addEventListener("click", function () { choose(n.id); });
+      li.append(chip(n.type), b, el("span", { "class": "count" }, String(n.paper_count)));
+      document.querySelector("#top-entities ol").appendChild(li);
+    });
+
   // ---- search ------------------------------------------------------------------------
   var index = data.nodes.map(function (n) {
     var names = [n.name].concat(n.aliases, n.long_forms);
@@ -204,7 +215,8 @@
       if (r.via) li.appendChild(el("span", { "class": "via" }, "(" + r.via + ")"));
       li.appendChild(el("span", { "class": "what" }, r.node.type + (r.node.type === "Paper" ? "" : " \u00b7 " + plural(r.node.paper_count, "paper"))));
       li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(r.id); });
-      if (i === 0) li.classList.add("active");
+      li.classList.toggle("active", i === 0);
+      li.setAttribute("aria-selected", String(i === 0));
       list.appendChild(li);
     });
     list.hidden = !results.length || !String(query).trim();
@@ -216,7 +228,10 @@
     var items = $("results").children;
     if (!items.length) return;
     active = (i + items.length) % items.length;
-    Array.prototype.forEach.call(items, function (li, j) { li.classList.toggle("active", j === active); });
+    Array.prototype.forEach.call(items, function (li, j) {
+      li.classList.toggle("active", j === active);
+      li.setAttribute("aria-selected", String(j === active));
+    });
     items[active].scrollIntoView({ block: "nearest" });
   }
   $("search").addEventListener("input", function () { runSearch(this.value); });
@@ -335,7 +350,8 @@
     var only = el("button", { type: "button", id: "only" }, state.only === id ? "Show all nodes" : "Show only its neighbours");
     only.addEventListener("click", function () {
       state.only = state.only === id ? null : id;
-      state.pinned.clear(); applyFilters(); showDetails(id);
+      state.pinned = new Set([id]);  // the node itself stays, whatever the filters say
+      applyFilters(); showDetails(id);
       if (state.only) network.fit({ nodes: [id].concat(Array.from(neighbours.get(id))), animation: { duration: 400 } });
     });
     actions.appendChild(only);
@@ -347,5 +363,8 @@
   $("close").addEventListener("click", function () { closePanel(); network.unselectAll(); emphasize(null); });
 
   applyFilters();
-  window.paperkg = { network: network, data: data, search: runSearch, choose: choose, applyFilters: applyFilters };
+  /** A small handle for scripts and tests: the network, the search, the visible node ids. */
+  window.paperkg = { network: network, data: data, search: runSearch, choose: choose,
+                     visible: function () { return data.nodes.filter(function (n) { return !state.hidden.get(n.id); })
+                                                      .map(function (n) { return n.id; }); } };
 })();

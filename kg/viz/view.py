@@ -12,7 +12,8 @@ Selection rules (documented in ``docs/viz.md``):
 * ``types`` / ``min_papers``: entities of other types, or with fewer papers, are dropped
   (the focus nodes are always kept);
 * ``top``: the ``top`` most connected entities (most distinct neighbours; in a focus view
-  the nearest first);
+  the nearest first, and among equally near ones those most tied to the focus: with the
+  largest share of neighbours nearer to it);
 * papers are kept when they link a kept entity, and, once ``top`` trims the entities,
   only when they link two or more of them (or sit next to a focus node), so that the
   picture shows how the top entities connect rather than every paper's leaf.
@@ -68,7 +69,7 @@ class ViewOptions:
 
 
 def is_paper(graph: nx.MultiDiGraph, node: str) -> bool:
-    return graph.nodes[node].get("type") == "Paper"
+    return bool(graph.nodes[node].get("type") == "Paper")
 
 
 def paper_link(data: dict[str, Any]) -> str | None:
@@ -138,6 +139,14 @@ def degree(graph: nx.MultiDiGraph, node: str) -> int:
     return len(set(graph.successors(node)) | set(graph.predecessors(node)))
 
 
+def _relevance(graph: nx.MultiDiGraph, node: str, dist: dict[str, int]) -> float:
+    """The share of ``node``'s neighbours that are nearer the focus than it is: a node
+    reached only through the focus (the repository of its paper) beats a hub's neighbour."""
+    near = set(graph.successors(node)) | set(graph.predecessors(node))
+    closer = sum(1 for n in near if dist.get(n, dist[node]) < dist[node])
+    return round(closer / len(near), 3) if near else 0.0
+
+
 def select(graph: nx.MultiDiGraph, options: ViewOptions) -> nx.MultiDiGraph:
     """The subgraph (a copy) that ``options`` asks to show; raises ``ExportError`` when
     ``focus`` names nothing."""
@@ -153,12 +162,13 @@ def select(graph: nx.MultiDiGraph, options: ViewOptions) -> nx.MultiDiGraph:
     entities = [n for n in dist if not is_paper(graph, n) and (n in focus or (
         graph.nodes[n].get("type") in options.types
         and graph.nodes[n].get("paper_count", 0) >= options.min_papers))]
-    if options.top:
-        entities.sort(key=lambda n: (dist[n], -degree(graph, n),
-                                     -graph.nodes[n].get("paper_count", 0), n))
-        entities = entities[: max(options.top, len([n for n in focus if not is_paper(graph, n)]))]
+    need = 1
+    limit = max(options.top or 0, len([n for n in focus if not is_paper(graph, n)]))
+    if options.top and len(entities) > limit:
+        entities.sort(key=lambda n: (dist[n], -_relevance(graph, n, dist) if focus else 0,
+                                     -degree(graph, n), -graph.nodes[n].get("paper_count", 0), n))
+        entities, need = entities[:limit], 2
     kept = set(entities) | set(focus)
-    need = 2 if options.top else 1
     papers = []
     if "Paper" in options.types or any(is_paper(graph, n) for n in focus):
         for node in dist:
