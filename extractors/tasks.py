@@ -141,8 +141,8 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                 if not in_title and prev.text[:1].isupper() and sum(c.isupper() for c in prev.text) > 0 \
                         and j - 1 > 0:
                     break  # a capitalized word inside the abstract is part of a name
-                if in_title and sum(c.isupper() for c in prev.text) > 1:
-                    break  # an acronym or coined name in the title
+                if in_title and is_coined(prev.text):
+                    break  # an acronym or coined name in the title ("Zero-Shot" is neither)
                 j -= 1
             name = normalize_task(pt.text[ws[j].start:w.end])
             if not name or name in GENERIC_TASKS or is_generic(name) or known(name) - {"task"}:
