@@ -32,7 +32,8 @@ ARRAY_DELIMITERS = (";", "|", "\u00a6", "\u241f")
 MARKER = "README.md"
 _MARK_LINE = "<!-- paperkg neo4j-csv export -->"
 SCRIPT_BATCH_SIZE = 500
-_CSV_TYPES = {"string": "", "json": "", "int": ":int", "float": ":float", "string[]": ":string[]"}
+_CSV_TYPES = {"string": "", "json": "", "int": ":int", "float": ":float", "string[]": ":string[]",
+              "int[]": ":int[]"}
 
 
 def _graph(store_or_graph: Any) -> nx.MultiDiGraph:
@@ -60,7 +61,7 @@ def _cell(value: Any, prop: Prop | None, delimiter: str) -> str:
     if value is None or (isinstance(value, list) and not value):
         return ""
     if isinstance(value, list):
-        return _quote(delimiter.join(value))
+        return _quote(delimiter.join(str(v) for v in value))
     if isinstance(value, (bool, int, float)) and (prop is None or prop.kind in ("int", "float")):
         return repr(value)
     return _quote(str(value))
@@ -69,13 +70,15 @@ def _cell(value: Any, prop: Prop | None, delimiter: str) -> str:
 def choose_delimiter(graph: nx.MultiDiGraph) -> str:
     """The first of ``ARRAY_DELIMITERS`` that occurs in no string-array value."""
     used: set[str] = set()
-    for label in LABELS:
-        arrays = [p.name for p in NODE_PROPS[label] if p.kind == "string[]"]
-        for row in node_rows(graph, label, with_hash=False):
+
+    def scan(rows: Iterator[dict[str, Any]], arrays: list[str]) -> None:
+        for row in rows:
             used.update(ch for name in arrays for item in row[name] or () for ch in item if ch in ARRAY_DELIMITERS)
+
+    for label in LABELS:
+        scan(node_rows(graph, label, with_hash=False), [p.name for p in NODE_PROPS[label] if p.kind == "string[]"])
     for rel in REL_TYPES:
-        for row in rel_rows(graph, rel, with_hash=False):
-            used.update(ch for item in row["extractors"] or () for ch in item if ch in ARRAY_DELIMITERS)
+        scan(rel_rows(graph, rel, with_hash=False), [p.name for p in REL_PROPS if p.kind == "string[]"])
     for candidate in ARRAY_DELIMITERS:
         if candidate not in used:
             return candidate
@@ -168,9 +171,10 @@ def _readme(command: str, counts: dict[str, int]) -> str:
 # paperkg graph: files for `neo4j-admin database import`
 
 Written by `paperkg export DIR --format neo4j-csv`. One file per node label (`id:ID(Label)`
-is the node key, also stored as the property `id`) and per relationship type. String
-arrays use the array delimiter below; an empty cell is an absent property (an empty list
-is not stored). `evidence`, `sources` and `ids` are JSON strings.
+is the node key, also stored as the property `id`) and per relationship type. Arrays use
+the array delimiter below; an empty cell is an absent property (an empty list is not
+stored). `sources` and `ids` are JSON strings; an edge's evidence is the parallel lists
+`evidence_papers`, `evidence_fields`, `evidence_starts`, `evidence_ends`, `evidence_sentences`.
 
 | label / type | rows |
 |---|---|

@@ -23,7 +23,6 @@ from typing import Any
 _SIMPLE = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile("[\\\\'\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -39,9 +38,8 @@ def cypher_string(text: str) -> str:
 
 
 def cypher_key(name: str) -> str:
-    """A map key or identifier: bare when it is a plain identifier, else back-quoted."""
-    if _IDENTIFIER.fullmatch(name):
-        return name
+    """A map key, always back-quoted: a bare key that is a keyword (``end``, ``none``,
+    ``order``) is valid in Neo4j but not in every Cypher (Ladybug rejects it)."""
     return "`" + name.replace("`", "``") + "`"
 
 

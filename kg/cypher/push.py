@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,24 +170,20 @@ def push(directory: str | Path, *, uri: str, user: str | None = "neo4j", passwor
 
 def total_rows(graph: nx.MultiDiGraph) -> int:
     """How many rows a push sends (for a progress bar)."""
-    return graph.number_of_nodes() + graph.number_of_edges()
+    return int(graph.number_of_nodes() + graph.number_of_edges())
 
 
-class _translated:
+@contextmanager
+def _translated(uri: str, database: str | None) -> Iterator[None]:
     """Turn the driver's exceptions into ``ExportError`` with what to do."""
-
-    def __init__(self, uri: str, database: str | None) -> None:
-        self.uri, self.database = uri, database
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
-        if exc is None or isinstance(exc, ExportError):
-            return False
-        error = translate_error(exc, self.uri, self.database)
+    try:
+        yield
+    except ExportError:
+        raise
+    except Exception as exc:
+        error = translate_error(exc, uri, database)
         if error is None:
-            return False
+            raise
         raise error from exc
 
 
@@ -199,7 +196,7 @@ def translate_error(exc: BaseException, uri: str, database: str | None = None) -
         return ExportError("Neo4j refused the user name or password", where=where,
                            hint="check --user/--password (or NEO4J_USERNAME/NEO4J_PASSWORD)")
     if isinstance(exc, ne.ServiceUnavailable):
-        return ExportError(f"cannot reach Neo4j: {exc}", where=where,
+        return ExportError(f"cannot reach Neo4j: {_first_line(exc)}", where=where,
                            hint="check that the server is running and that --uri (NEO4J_URI) is right")
     if isinstance(exc, ne.ConfigurationError):
         return ExportError(f"the Neo4j driver rejected the configuration: {exc}", where=where,
@@ -218,3 +215,8 @@ def translate_error(exc: BaseException, uri: str, database: str | None = None) -
     if isinstance(exc, ne.DriverError):
         return ExportError(f"Neo4j driver error: {exc}", where=where, hint="check --uri and the network")
     return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0].rstrip(":") if text else type(exc).__name__

@@ -4,10 +4,15 @@ One fixed whitelist of labels, relationship types and typed properties (``docs/g
 drives the Neo4j push, the ``neo4j-admin`` CSV files, the ``cypher-shell`` script and the
 embedded Ladybug store, so the four hold exactly the same properties.
 
-Values that are not valid property values are flattened: maps and lists of maps (``ids``,
-``sources``, ``evidence``) become JSON strings; string lists stay lists. Every row carries a
-``kg_hash`` of its content, which lets a write skip rows that are already up to date (so a
-second push of the same graph writes nothing).
+Every attribute of the graph model becomes a property, ``type`` included (so queries can
+name a node's or relationship's type without ``labels()``/``type()``, which Ladybug spells
+differently); entities and repositories also get ``name_keys``, the normalized match keys
+of their names, aliases and long forms (``(key)`` query parameters are compared with them). Values that are not valid property values are flattened: the maps ``ids`` and
+``sources`` become JSON strings, and the evidence list of an edge becomes parallel lists
+(``evidence_papers``, ``evidence_fields``, ``evidence_starts``, ``evidence_ends``,
+``evidence_sentences``: item *k* of each describes evidence *k*), which Cypher can unwind
+without a JSON parser. Every row carries a ``kg_hash`` of its content, which lets a write
+skip rows that are already up to date (so a second push of the same graph writes nothing).
 """
 from __future__ import annotations
 
@@ -21,8 +26,9 @@ import networkx as nx
 
 from kg.build import ALL_NODE_TYPES, EDGE_TYPES
 from kg.errors import ExportError
+from kg.normalize import normalize
 
-Kind = Literal["string", "int", "float", "string[]", "json"]
+Kind = Literal["string", "int", "float", "string[]", "int[]", "json"]
 T = TypeVar("T")
 
 
@@ -42,19 +48,24 @@ def _props(spec: str) -> tuple[Prop, ...]:
     return tuple(out)
 
 
-_COMMON = "id name aliases:string[]"
-_ENTITY = f"{_COMMON} paper_count:int long_forms:string[] ids:json"
+_COMMON = "id type name aliases:string[]"
+_ENTITY = f"{_COMMON} name_keys:string[] paper_count:int long_forms:string[] ids:json"
 NODE_PROPS: dict[str, tuple[Prop, ...]] = {
     "Paper": _props(f"{_COMMON} title abstract arxiv_id url authors:string[] published sources:json"),
     "Method": _props(_ENTITY),
     "Dataset": _props(_ENTITY),
     "Task": _props(_ENTITY),
     "Metric": _props(_ENTITY),
-    "Repository": _props(f"{_COMMON} url host paper_count:int paths:string[]"),
+    "Repository": _props(f"{_COMMON} name_keys:string[] url host paper_count:int paths:string[]"),
 }
 """Properties per node label, ``id`` first (the key)."""
 
-REL_PROPS: tuple[Prop, ...] = _props("role confidence:float extractors:string[] support:int evidence:json")
+EVIDENCE_FIELDS = {"evidence_papers": "paper", "evidence_fields": "field", "evidence_starts": "start",
+                   "evidence_ends": "end", "evidence_sentences": "sentence"}
+"""Parallel list property -> key of the items of an edge's ``evidence`` list."""
+REL_PROPS: tuple[Prop, ...] = _props(
+    "type role confidence:float extractors:string[] support:int evidence_papers:string[] "
+    "evidence_fields:string[] evidence_starts:int[] evidence_ends:int[] evidence_sentences:string[]")
 """Properties of every relationship (``role`` is null on HAS_CODE and Method edges)."""
 
 REL_ENDPOINTS: dict[str, tuple[str, str]] = {
@@ -86,11 +97,11 @@ def _value(prop: Prop, value: Any, where: str) -> Any:
         return None
     if prop.kind == "json":
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    if prop.kind == "string[]":
+    if prop.kind in ("string[]", "int[]"):
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise ExportError(f"property {prop.name!r} should be a list, got {value!r}", where=where,
                               hint="rebuild the graph with this paperkg version")
-        return [str(v) for v in value]
+        return [int(v) for v in value] if prop.kind == "int[]" else [str(v) for v in value]
     if prop.kind == "int":
         return int(value)
     if prop.kind == "float":
@@ -112,7 +123,9 @@ def node_rows(graph: nx.MultiDiGraph, label: str, *, with_hash: bool = True) -> 
     for node, data in graph.nodes(data=True):
         if data.get("type") != label:
             continue
-        attrs = {**data, "id": node}
+        attrs = {**data, "id": node, "type": label}
+        if label != "Paper":
+            attrs["name_keys"] = name_keys(data)
         row = {p.name: _value(p, attrs.get(p.name), f"node {node}") for p in props}
         if with_hash:
             row[HASH] = content_hash(row)
@@ -132,11 +145,28 @@ def rel_rows(graph: nx.MultiDiGraph, rel_type: str, *, with_hash: bool = True) -
             raise ExportError(f"{rel_type} edge {u} -> {v} joins {types[0]} to {types[1]}, "
                               f"expected {start_label} to {end_label}",
                               hint="the graph does not follow docs/graph-model.md; rebuild it")
+        evidence = [e for e in data.get("evidence") or () if isinstance(e, dict)]
+        attrs = {**data, "type": rel_type}
+        attrs.update({name: [e.get(key) for e in evidence] for name, key in EVIDENCE_FIELDS.items()})
+        attrs["evidence_papers"] = [_paper_node(str(e.get("paper", ""))) for e in evidence]
         row: dict[str, Any] = {"start": u, "end": v}
-        row.update((p.name, _value(p, data.get(p.name), f"edge {u} -{rel_type}-> {v}")) for p in REL_PROPS)
+        row.update((p.name, _value(p, attrs.get(p.name), f"edge {u} -{rel_type}-> {v}")) for p in REL_PROPS)
         if with_hash:
             row[HASH] = content_hash(row)
         yield row
+
+
+def name_keys(data: dict[str, Any]) -> list[str]:
+    """The match keys (``kg.normalize.normalize``) of a node's name, aliases and long forms,
+    distinct and non-empty: what a ``(key)`` query parameter is compared with, as
+    ``pkg:nameKey`` is in RDF."""
+    names = [data.get("name") or "", *(data.get("aliases") or ()), *(data.get("long_forms") or ())]
+    return [key for key in dict.fromkeys(normalize(str(n)) for n in names) if key]
+
+
+def _paper_node(paper: str) -> str:
+    """Evidence names its paper by paper id (``arxiv:…``); the node id is ``paper:<paper id>``."""
+    return paper if not paper or paper.startswith("paper:") else f"paper:{paper}"
 
 
 def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -4,14 +4,20 @@ Statements are never assembled from data: the writers send the text of a file ch
 the fixed whitelist in :mod:`kg.cypher.schema` (``push/node-<Label>.cypher``,
 ``push/rel-<TYPE>.cypher``) and pass every value as the ``$rows`` parameter.
 
-A canned query starts with a header of ``//`` comment lines::
+A canned query starts with a header of ``//`` comment lines, the same header as its SPARQL
+twin in ``queries/sparql/`` (same stem, ``#`` comments)::
 
-    // title: Top datasets
-    // question: Which datasets are evaluated on by the most papers?
-    // param limit: 10 — how many datasets to list
+    // title: Most-used datasets
+    // question: Which datasets do the most papers evaluate on or introduce?
+    // param limit: 10 — how many datasets to return
+    // param dataset (key): "" — a dataset's name, alias or long form; "" for every dataset
+    // columns: dataset_id, dataset_name, papers
 
-A parameter's default also fixes its type: a value given as text (``--param limit=5``) is
-converted to an int when the default is an int, to a float when it is a float.
+A parameter's type is given in parentheses or inferred from its default: ``10`` is an
+``integer``, ``0.5`` a ``float``, a quoted or other default a ``string``. Text values
+(``--param limit=5``) are converted to it. A ``key`` is a string turned into a name match
+key with ``kg.normalize.normalize`` (``ResNet 50`` -> ``resnet50``) and compared with the
+``name_keys`` property, as SPARQL compares it with ``pkg:nameKey``.
 """
 from __future__ import annotations
 
@@ -23,9 +29,12 @@ from typing import Any
 
 from kg.cypher.schema import LABELS, REL_TYPES
 from kg.errors import ExportError
+from kg.normalize import normalize
 
 PACKAGE = "queries.cypher"
-_HEADER = re.compile(r"^//\s*(?P<key>[A-Za-z_][\w-]*)(?:\s+(?P<name>[A-Za-z_]\w*))?\s*:\s?(?P<value>.*)$")
+_HEADER = re.compile(r"^//\s*(?P<key>[A-Za-z_][\w-]*)(?:\s+(?P<name>[A-Za-z_]\w*))?"
+                     r"(?:\s*\(\s*(?P<kind>[a-z]+)\s*\))?\s*:\s?(?P<value>.*)$")
+KINDS = ("string", "integer", "float", "key")
 _PARAM_USE = re.compile(r"\$([A-Za-z_]\w*)")
 _SEPARATOR = re.compile(r"\s+(?:—|--|-)\s+")
 _INT = re.compile(r"[+-]?\d+")
@@ -78,6 +87,7 @@ class Param:
     name: str
     default: Any
     description: str = ""
+    kind: str = "string"
 
 
 @dataclass(frozen=True)
@@ -87,17 +97,20 @@ class QueryHeader:
     title: str = ""
     question: str = ""
     params: dict[str, Param] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
 
 
-def _default(text: str) -> Any:
+def _default(text: str, kind: str | None) -> tuple[Any, str]:
+    """``(default value, kind)`` of a parameter's default text and declared kind."""
     text = text.strip()
     if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1]
-    if _INT.fullmatch(text):
-        return int(text)
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    return text
+        text, kind = text[1:-1], kind or "string"
+    if kind is None:
+        kind = "integer" if _INT.fullmatch(text) else "float" if _FLOAT.fullmatch(text) else "string"
+    if kind not in KINDS:
+        raise ExportError(f"unknown parameter type ({kind})", hint=f"use one of: {', '.join(KINDS)}")
+    param = Param("default", None, kind=kind)
+    return _convert(param, text, None), kind
 
 
 def _split_param(value: str) -> tuple[str, str]:
@@ -113,9 +126,11 @@ def _split_param(value: str) -> tuple[str, str]:
 
 
 def parse_header(text: str) -> QueryHeader:
-    """The header of a query: the leading ``//`` lines (``title``, ``question``, ``param``)."""
+    """The header of a query: the leading ``//`` lines (``title``, ``question``, ``param``,
+    ``columns``)."""
     title = question = ""
     params: dict[str, Param] = {}
+    columns: tuple[str, ...] = ()
     for line in text.splitlines():
         line = line.strip()
         if not line:
@@ -128,12 +143,15 @@ def parse_header(text: str) -> QueryHeader:
         key, name, value = match["key"].lower(), match["name"], match["value"].strip()
         if key == "param" and name:
             default, description = _split_param(value)
-            params[name] = Param(name, _default(default), description)
+            value, kind = _default(default, match["kind"])
+            params[name] = Param(name, value, description, kind)
         elif key == "title":
             title = value
         elif key == "question":
             question = value
-    return QueryHeader(title, question, params)
+        elif key == "columns":
+            columns = tuple(c.strip() for c in value.split(",") if c.strip())
+    return QueryHeader(title, question, params, columns)
 
 
 def used_params(text: str) -> set[str]:
@@ -142,19 +160,23 @@ def used_params(text: str) -> set[str]:
     return set(_PARAM_USE.findall(body))
 
 
-def _convert(param: Param, value: Any, where: str) -> Any:
-    if not isinstance(value, str) or isinstance(param.default, str) or param.default is None:
+def _convert(param: Param, value: Any, where: str | None) -> Any:
+    """A text value as the parameter's kind (other values are passed as they are)."""
+    if not isinstance(value, str):
         return value
-    kind = type(param.default)
+    if param.kind == "key":
+        return normalize(value)
+    if param.kind not in ("integer", "float"):
+        return value
     try:
-        return kind(value.strip())
+        return int(value.strip()) if param.kind == "integer" else float(value.strip())
     except ValueError:
-        raise ExportError(f"parameter {param.name!r} must be {'an integer' if kind is int else 'a number'}, "
+        raise ExportError(f"parameter {param.name!r} must be {'an integer' if param.kind == 'integer' else 'a number'}, "
                           f"got {value!r}", where=where,
-                          hint=f"pass --param {param.name}={param.default!r}-like values") from None
+                          hint=f"e.g. --param {param.name}={param.default}") from None
 
 
-def bind_params(text: str, given: dict[str, Any] | None, where: str = "query") -> dict[str, Any]:
+def bind_params(text: str, given: dict[str, Any] | None, where: str | None = None) -> dict[str, Any]:
     """The parameters to run ``text`` with: the header's defaults overridden by ``given``
     (text values converted to the default's type). Raises ``ExportError`` for a parameter
     the query does not declare, or one it uses without a default and that is not given."""

@@ -1,0 +1,1 @@
+"""Cypher statements of paperkg push neo4j (package data)."""

@@ -1,0 +1,22 @@
+// Upsert a batch of (Paper)-[:ADDRESSES]->(Task) relationships: $rows is a list of maps
+// {start, end, <kg.cypher.schema.REL_PROPS>, kg_hash}; both nodes must exist. MERGE on the
+// pair (one relationship per type between two nodes); properties are written only when
+// the content hash differs.
+UNWIND $rows AS row
+MATCH (a:Paper {id: row.start})
+MATCH (b:Task {id: row.end})
+MERGE (a)-[r:ADDRESSES]->(b)
+WITH r, row
+WHERE coalesce(r.kg_hash, '') <> row.kg_hash
+SET r.type = row.type,
+    r.role = row.role,
+    r.confidence = row.confidence,
+    r.extractors = row.extractors,
+    r.support = row.support,
+    r.evidence_papers = row.evidence_papers,
+    r.evidence_fields = row.evidence_fields,
+    r.evidence_starts = row.evidence_starts,
+    r.evidence_ends = row.evidence_ends,
+    r.evidence_sentences = row.evidence_sentences,
+    r.kg_hash = row.kg_hash
+RETURN count(r) AS written
