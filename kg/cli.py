@@ -415,16 +415,12 @@ PLUGIN_MODULES = ("kg.rdf.cli", "kg.cypher.cli", "kg.viz.cli")
 
 
 def _register_plugins() -> None:
-    import importlib
+    from kg.plugins import import_optional
 
     for module in PLUGIN_MODULES:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name == module:
-                continue
-            raise
-        mod.register(main)
+        mod = import_optional(module)
+        if mod is not None:
+            mod.register(main)
 
 
 _register_plugins()

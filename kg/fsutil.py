@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 
 def fsync_dir(path: str | os.PathLike[str]) -> None:
@@ -47,14 +48,15 @@ def default_mode(path: str | os.PathLike[str], *, directory: bool = False) -> No
     os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically."""
+@contextmanager
+def atomic_file(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A handle on a temporary sibling of ``path`` that is fsynced and renamed over ``path``
+    when the block ends without error (and removed when it raises)."""
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         default_mode(tmp)
@@ -63,6 +65,12 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(target.parent)
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` (text is UTF-8 encoded) to ``path`` atomically."""
+    with atomic_file(path, binary=True) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def _backup(target: Path) -> Path:

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 from kg.errors import PaperKGError
-from kg.fsutil import default_mode
+from kg.fsutil import atomic_file
 
 STDOUT = "-"
 
@@ -29,14 +28,5 @@ def atomic_open(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.exists():
         raise PaperKGError("output directory does not exist", where=str(parent), hint="create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        default_mode(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(target) as handle:
+        yield handle

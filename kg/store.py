@@ -290,17 +290,13 @@ DERIVED_BUILDERS = ("kg.rdf.embedded:build_derived", "kg.cypher.embedded:build_d
 
 
 def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
-    import importlib
+    from kg.plugins import import_optional
 
     for target in DERIVED_BUILDERS:
         module, func = target.split(":")
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name == module:
-                continue
-            raise
-        getattr(mod, func)(directory, graph)
+        mod = import_optional(module)
+        if mod is not None:
+            getattr(mod, func)(directory, graph)
 
 
 def export_json(store_or_graph: Store | nx.MultiDiGraph, path: str | Path) -> None:
