@@ -88,8 +88,7 @@ def test_canned_query_gives_the_same_answers_as_its_sparql_twin(examples: Path, 
     from kg.query import run
 
     twin = SPARQL_DIR / f"{stem}.rq"
-    if not twin.is_file():
-        pytest.skip(f"queries/sparql/{stem}.rq does not exist (yet)")
+    assert twin.is_file(), f"every canned Cypher query has a SPARQL twin: queries/sparql/{stem}.rq"
     for params in ({}, EXAMPLE_PARAMS.get(stem, {})):
         sparql = run(examples, str(twin), dict(params))
         cypher = run(examples, str(ROOT / "queries" / "cypher" / f"{stem}.cypher"), dict(params))
