@@ -285,8 +285,12 @@ def _print_entity(d: dict[str, Any], evidence: int) -> None:
 @click.argument("directory", metavar="DIR")
 @click.option("--format", "fmt", required=True, help="Export format (see the list below).")
 @click.option("-o", "--output", required=True, metavar="PATH", help="Output file (or directory for some formats).")
+@click.option("--base-iri", default=None, metavar="IRI",
+              help="RDF formats: base of the instance IRIs [default: $PAPERKG_BASE_IRI or https://w3id.org/paperkg/].")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI",
+              help="nq, trig: the named graph [default: <base IRI>graph].")
 @handle_errors
-def export(directory: str, fmt: str, output: str) -> None:
+def export(directory: str, fmt: str, output: str, base_iri: str | None, graph_iri: str | None) -> None:
     """Export the graph in DIR to another format.
 
     Formats: json (node-link), ttl, nt, nq, trig, jsonld, xml (RDF), neo4j-csv
@@ -296,11 +300,16 @@ def export(directory: str, fmt: str, output: str) -> None:
     Example:
       paperkg export out/graph --format json -o graph.json
       paperkg export out/graph --format ttl -o graph.ttl
+      paperkg export out/graph --format nt --base-iri https://example.org/kg/ -o graph.nt
     """
     from kg.export import export as run_export
     from kg.store import open_store
 
-    run_export(open_store(directory), fmt, output)
+    options = {k: v for k, v in (("base_iri", base_iri), ("graph_iri", graph_iri)) if v}
+    if options and fmt not in ("ttl", "nt", "nq", "trig", "jsonld", "xml"):
+        raise PaperKGError(f"--base-iri and --graph apply to RDF formats, not '{fmt}'",
+                           hint="use --format ttl, nt, nq, trig, jsonld or xml")
+    run_export(open_store(directory), fmt, output, **options)
     click.echo(f"wrote {output}", err=True)
 
 

@@ -44,6 +44,7 @@ class PKG(DefinedNamespace):
     appliedTo: URIRef
     # datatype properties
     paperCount: URIRef
+    nameKey: URIRef
     longForm: URIRef
     externalId: URIRef
     arxivId: URIRef

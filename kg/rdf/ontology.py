@@ -102,13 +102,16 @@ def _closure(graph: Graph, start: URIRef, links: Iterable[URIRef]) -> tuple[list
 def mapping() -> Mapping:
     graph = ontology_graph()
     types: dict[str, tuple[str, ...]] = {}
-    for cls in sorted(set(graph.subjects(RDF.type, OWL.Class))):
-        if isinstance(cls, URIRef) and str(cls).startswith(str(PKG)):
+    classes = {c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    for cls in sorted(classes):
+        if str(cls).startswith(str(PKG)):
             supers, _ = _closure(graph, cls, (RDFS.subClassOf, OWL.equivalentClass))
             types[str(cls)] = (str(cls), *supers)
     node_types: dict[str, tuple[str, ...]] = {}
     edges: dict[str, EdgeTerms] = {}
     for term, label in graph.subject_objects(PKG.graphLabel):
+        if not isinstance(term, URIRef):
+            continue
         if str(term) in types:
             node_types[str(label)] = types[str(term)]
         else:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import networkx as nx
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
+from kg.normalize import normalize
 from kg.rdf.iris import SAFE, Iris
 from kg.rdf.namespace import LPWC_INSTANCES, LPWCP, PKG, SCHEMA
 from kg.rdf.ontology import Mapping, mapping
@@ -25,19 +26,19 @@ Literal = tuple[str, str | None]
 Term = str | Literal
 Triple = tuple[str, str, Term]
 
-S_ = str  # the IRI constants below are plain strings
-TYPE, LABEL = S_(RDF.type), S_(RDFS.label)
-SUBJECT, PREDICATE, OBJECT = S_(RDF.subject), S_(RDF.predicate), S_(RDF.object)
-IDENTIFIER, TITLE, ABSTRACT = S_(DCTERMS.identifier), S_(DCTERMS.title), S_(DCTERMS.abstract)
-NAME, ALT, URL, DATE = S_(SCHEMA.name), S_(SCHEMA.alternateName), S_(SCHEMA.url), S_(SCHEMA.datePublished)
-CODE_REPO, SAME_AS, CREATOR = S_(SCHEMA.codeRepository), S_(SCHEMA.sameAs), S_(LPWCP.creatorName)
-ATTRIBUTED, DERIVED, QUOTED = S_(PROV.wasAttributedTo), S_(PROV.wasDerivedFrom), S_(PROV.wasQuotedFrom)
-P = {name: S_(getattr(PKG, name)) for name in (
-    "paperCount", "longForm", "externalId", "arxivId", "sourceLocation", "host", "path", "role",
+# the IRI constants are plain strings
+TYPE, LABEL = str(RDF.type), str(RDFS.label)
+SUBJECT, PREDICATE, OBJECT = str(RDF.subject), str(RDF.predicate), str(RDF.object)
+IDENTIFIER, TITLE, ABSTRACT = str(DCTERMS.identifier), str(DCTERMS.title), str(DCTERMS.abstract)
+NAME, ALT, URL, DATE = str(SCHEMA.name), str(SCHEMA.alternateName), str(SCHEMA.url), str(SCHEMA.datePublished)
+CODE_REPO, SAME_AS, CREATOR = str(SCHEMA.codeRepository), str(SCHEMA.sameAs), str(LPWCP.creatorName)
+ATTRIBUTED, DERIVED, QUOTED = str(PROV.wasAttributedTo), str(PROV.wasDerivedFrom), str(PROV.wasQuotedFrom)
+P = {name: str(getattr(PKG, name)) for name in (
+    "paperCount", "nameKey", "longForm", "externalId", "arxivId", "sourceLocation", "host", "path", "role",
     "confidence", "support", "sentence", "field", "startOffset", "endOffset")}
-ASSERTION, EVIDENCE, EXTRACTOR = S_(PKG.Assertion), S_(PKG.Evidence), S_(PKG.Extractor)
-INTEGER, DECIMAL, ANY_URI = S_(XSD.integer), S_(XSD.decimal), S_(XSD.anyURI)
-DATE_T, DATETIME_T = S_(XSD.date), S_(XSD.dateTime)
+ASSERTION, EVIDENCE, EXTRACTOR = str(PKG.Assertion), str(PKG.Evidence), str(PKG.Extractor)
+INTEGER, DECIMAL, ANY_URI = str(XSD.integer), str(XSD.decimal), str(XSD.anyURI)
+DATE_T, DATETIME_T = str(XSD.date), str(XSD.dateTime)
 LPWC_KINDS = {"Method": "method/", "Dataset": "dataset/", "Task": "task/"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
@@ -51,10 +52,6 @@ def decimal(value: float) -> Literal:
     """An ``xsd:decimal`` in plain notation (``0.7``, ``1.0``; never ``1e-05``)."""
     text = format(Decimal(repr(float(value))), "f")
     return (text if "." in text else text + ".0", DECIMAL)
-
-
-def string(value: Any) -> Literal:
-    return (str(value), None)
 
 
 def _date(value: Any) -> Literal:
@@ -97,8 +94,14 @@ def _node_triples(graph: nx.MultiDiGraph, node: str, data: dict[str, Any], node_
     yield s, IDENTIFIER, (node, None)
     yield s, LABEL, (name, None)
     yield s, NAME, (name, None)
-    for alias in _strings(data.get("aliases") or []):
+    aliases = _strings(data.get("aliases") or [])
+    for alias in aliases:
         yield s, ALT, (alias, None)
+    if node_type != "Paper":
+        names = [name, *aliases, *_strings(data.get("long_forms") or [])]
+        for key in dict.fromkeys(normalize(n) for n in names):
+            if key:
+                yield s, P["nameKey"], (key, None)
     if node_type == "Paper":
         yield from _paper_triples(s, data)
     elif node_type == "Repository":

@@ -28,9 +28,9 @@ def escape(text: str) -> str:
 
 
 def nt_term(term: Term) -> str:
-    if term.__class__ is str:
+    if isinstance(term, str):
         return f"<{term}>"
-    lexical, datatype = term  # type: ignore[misc]
+    lexical, datatype = term
     text = lexical.translate(_TABLE) if _NEEDS_ESCAPE.search(lexical) else lexical
     return f'"{text}"' if datatype is None else f'"{text}"^^<{datatype}>'
 
@@ -104,10 +104,10 @@ def write_turtle(triples: Iterable[Triple], handle: IO[str], prefixes: dict[str,
     count = 0
     last_s = last_p = None
     for s, p, o in triples:
-        if o.__class__ is str:
-            obj = compact(o)  # type: ignore[arg-type]
+        if isinstance(o, str):
+            obj = compact(o)
         else:
-            lexical, datatype = o  # type: ignore[misc]
+            lexical, datatype = o
             if datatype is INTEGER or datatype is DECIMAL:
                 obj = lexical
             else:
@@ -145,7 +145,7 @@ def write_pyoxigraph(triples: Iterable[Triple], handle: IO[bytes], rdf_format: s
     def terms() -> Iterator[ox.Triple]:
         nonlocal count
         for s, p, o in triples:
-            if o.__class__ is str:
+            if isinstance(o, str):
                 obj: ox.NamedNode | ox.Literal = ox.NamedNode(o)
             elif o[1] is None:
                 obj = ox.Literal(o[0])
