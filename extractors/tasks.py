@@ -10,7 +10,7 @@ from extractors.context import Candidate, PaperText
 from extractors.names import is_coined, is_generic, norm_key
 from extractors.proposals import Known
 from extractors.text import words
-from extractors.vocab import TASK_HEADS
+from extractors.vocab import PHRASE_TASK_HEADS, TASK_HEADS
 
 MAX_TASKS = 5
 _BRITISH = [(r"isation\b", "ization"), (r"modelling\b", "modeling"),
@@ -130,7 +130,8 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
         ws = pt.words_of(span)
         for k, w in enumerate(ws):
             head = w.lower
-            if head not in TASK_HEADS or (k + 1 < len(ws) and ws[k + 1].lower in TASK_HEADS and not w.trail):
+            if head not in PHRASE_TASK_HEADS or (k + 1 < len(ws) and ws[k + 1].lower in PHRASE_TASK_HEADS
+                                                   and not w.trail):
                 continue
             j = k
             while j - 1 >= 0 and k - j < 3 and not ws[j - 1].trail:

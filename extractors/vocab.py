@@ -40,6 +40,11 @@ manipulation recommendation search ranking labeling labelling annotation modelin
 transfer inference discovery clustering diagnosis surveillance prognosis screening denoising
 super-resolution registration rendering animation dubbing dialogue imputation attribution
 interpretability explainability fairness robustness distillation pruning quantization""".split())
+# extra heads that end a task phrase ("bias evaluation", "data selection") but do not type an
+# acronym's long form as a task ("... Optimization (XO)" is usually a method)
+PHRASE_TASK_HEADS = TASK_HEADS | frozenset("""evaluation assessment optimization optimisation selection mining
+curation filtering scheduling streaming tuning merging routing emulation creation augmentation
+comprehension""".split())
 METHOD_HEADS = frozenset("""minimization minimisation optimization optimisation sampling distillation network
 networks algorithm machine machines transformer encoder autoencoder decoder descent search attention pooling
 normalization normalisation embedding embeddings gating decoding prompting regression regularization
