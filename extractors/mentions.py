@@ -15,7 +15,7 @@ from extractors.vocab import (DATASET_NOUNS, EVAL_CUES, METHOD_HEADS, METHOD_NOU
 LIST_CONF = {"method": 0.7, "dataset": 0.7, "metric": 0.6, "task": 0.6}
 LIST_INTRO = frozenset("such as including like e.g. e.g., namely viz. i.e.".split())
 OUTPERFORM = frozenset("outperform outperforms outperformed outperforming surpass surpasses surpassing "
-                       "beats beat over than versus vs. vs against".split())
+                       "beats beat".split())
 
 
 def _sentence_words(pt: PaperText, offset: int) -> list[Word]:
@@ -122,13 +122,13 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                         and prev.lower not in DATASET_NOUNS and prev.text not in ("The", "A", "An", "Our", "This"):
                     start = prev.start
                     j = i - 2
-                    while j >= 0 and not ws[j].trail and is_capitalized(ws[j].text) and ws[j].lower not in ("the", "a", "an", "our", "this") \
+                    while j >= 0 and not ws[j].trail and is_capitalized(ws[j].text) \
+                            and ws[j].lower not in ("the", "a", "an", "our", "this") \
                             and not (j == 0 and not is_coined(ws[j].text)):
                         start = ws[j].start
                         j -= 1
                     name = pt.text[start:prev.end]
-                    if not pt.in_title(start) or True:
-                        out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns"))
+                    out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns"))
             if lw in LIST_INTRO or (lw == "on" and i + 1 < len(ws)):
                 members = _list_members(ws, i + 1)
                 if not members:
@@ -148,17 +148,18 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
 
 
 def pattern_methods(pt: PaperText, known: Known) -> list[Candidate]:
-    """Unknown coined names compared against: ``outperforms X``, ``X-based``."""
+    """An unknown coined name right after "outperforms"/"surpasses" is a compared method
+    (acronyms are left out: they are as often tasks or metrics)."""
     out: list[Candidate] = []
     for span in pt.abstract_sentences():
         ws = pt.words_of(span)
         for i, w in enumerate(ws[:-1]):
-            if w.lower in OUTPERFORM and w.lower not in ("over", "than", "vs", "vs.", "versus", "against"):
-                nxt = ws[i + 1]
-                if is_coined(nxt.text) and not known(nxt.text) and not is_generic(nxt.text) \
-                        and not is_acronym(nxt.text.rstrip("s")) or (is_coined(nxt.text) and "method" in known(nxt.text)):
-                    if not known(nxt.text):
-                        out.append(Candidate("method", nxt.text, nxt.start, nxt.end, "used", 0.45, "patterns"))
+            if w.lower not in OUTPERFORM:
+                continue
+            nxt = ws[i + 1]
+            if is_coined(nxt.text) and not known(nxt.text) and not is_generic(nxt.text) \
+                    and not is_acronym(nxt.text.rstrip("s")):
+                out.append(Candidate("method", nxt.text, nxt.start, nxt.end, "used", 0.45, "patterns"))
     return out
 
 

@@ -216,7 +216,7 @@ def _object_names(pt: PaperText, ws: list[Word], start: int, known: Known,
         w = ws[i]
         if w.lower in CLAUSE_STOP or w.trail.startswith(";"):
             break
-        found = name_at(pt, ws, i, known, defs_by_long, defs_by_short, allow_capitalized=i > start or True)
+        found = name_at(pt, ws, i, known, defs_by_long, defs_by_short, allow_capitalized=True)
         nxt = found[4] if found else i
         appositive = bool(found) and nxt < len(ws) and ws[nxt - 1].trail.startswith(",") \
             and ws[nxt].lower in ("a", "an")  # "we introduce X, a dataset of ...": X is created here
