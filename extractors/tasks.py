@@ -92,7 +92,8 @@ on at by with from via as into onto over under about between among across throug
 such both each every all any some more most less least many much few several various other another new novel
 existing previous prior current recent better best strong stronger effective efficient significant significantly
 improved improving improves improve enhanced enhancing enhances enhance state-of-the-art sota downstream
-challenging general generic specific real-world large-scale small-scale key main important popular common
+challenging general generic specific real-world large-scale small-scale key main important popular common during after
+before until upon along around beyond like near per versus manner way
 standard typical traditional conventional proposed present presents propose introduce introduces achieve
 achieves achieving enable enables enabling using based towards toward e.g. i.e. etc while when where which who
 whose how what why if whether further however thus hence therefore here there only even very well often
