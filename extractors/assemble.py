@@ -55,7 +55,7 @@ def assemble(pt: PaperText, candidates: list[Candidate]) -> list[dict[str, objec
             etype = max(sorted(weight), key=lambda t: weight[t])
         members = [c for c in group if c.type == etype] or group
         name = lead.name
-        aliases = sorted({a for c in members for a in (c.name, *c.aliases)} - {name}, key=str.lower)
+        aliases = sorted({a for c in members for a in (c.name, *c.aliases)} - {name}, key=lambda a: (a.lower(), a))
         role = max((c.role for c in members), key=lambda r: ROLE_RANK[r])
         if etype == "task":
             role = "used"
