@@ -9,7 +9,7 @@ from extractors.context import Candidate, PaperText
 from extractors.names import is_acronym, is_coined, is_generic
 from extractors.proposals import Known
 from extractors.text import Word, is_capitalized
-from extractors.vocab import (DATASET_NOUNS, EVAL_CUES, METHOD_HEADS, METHOD_NOUNS, TASK_HEADS,
+from extractors.vocab import (DATASET_NOUNS, EVAL_CUES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS, TASK_HEADS,
                               USE_CUES)
 
 LIST_CONF = {"method": 0.7, "dataset": 0.7, "metric": 0.6, "task": 0.6}
@@ -115,6 +115,8 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                 prev = ws[i - 1]
                 plural = lw.endswith("s") or lw in ("corpora",)
                 capital_ok = is_capitalized(prev.text) and i - 1 > 0 and not plural and not pt.in_title(prev.start)
+                if prev.lower in LANGUAGES or (plural and len(prev.text) <= 3):
+                    continue  # "German dataset", "TS datasets": a kind of data, not a name
                 if any(d.long_start <= prev.start < d.long_end for d in pt.definitions):
                     continue  # "Waymo Open Motion Dataset (WOMD)": the definition covers it
                 if not prev.trail and (is_coined(prev.text) or capital_ok) \

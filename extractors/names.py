@@ -29,6 +29,9 @@ def is_coined(token: str) -> bool:
         return False
     if _UNIT.match(text) or _ROMAN.match(text):
         return False
+    if text.lower().endswith(("-based", "-free", "-like", "-style", "-driven", "-aware", "-guided", "-powered",
+                              "-specific", "-agnostic", "-centric", "-oriented", "-level", "-wise", "-only")):
+        return False  # "LLM-based", "MLP-free": adjectives built on a name, not names
     parts = text.split("-")
     if len(parts) > 1 and all(re.fullmatch(r"[A-Z]?[a-z]+", p) for p in parts):
         return False  # "Fine-Tuning", "Test-Time": title-cased words, not a coinage

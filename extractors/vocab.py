@@ -60,3 +60,7 @@ leveraged leveraging apply applies applied based build builds built fine-tune fi
 backbone backbones initialize initialized outperform outperforms outperformed outperforming compare compared
 comparison baseline baselines than surpass surpasses surpassing prompt prompted prompting""".split())
 GLUE_WORDS = frozenset("and or , as well".split())
+LANGUAGES = frozenset("""english chinese mandarin cantonese german french spanish portuguese italian dutch russian
+japanese korean arabic hindi bengali urdu turkish persian farsi hebrew greek polish czech swedish norwegian
+danish finnish hungarian romanian ukrainian vietnamese thai indonesian malay swahili tamil telugu marathi
+maltese latin multilingual bilingual""".split())
