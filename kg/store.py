@@ -207,6 +207,16 @@ def _existing(directory: Path, rebuild: bool) -> dict[str, Extraction]:
     return {e.paper.id: e for e in _read_extractions(directory)}
 
 
+def graph_sha256(directory: str | Path) -> str | None:
+    """The checksum of ``graph.json`` recorded in the store's manifest (None if unreadable):
+    derived stores stamp themselves with it to know whether they are stale."""
+    try:
+        manifest = json.loads((Path(directory) / "manifest.json").read_text("utf-8"))
+        return str(manifest["files"]["graph.json"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _intact(directory: Path) -> bool:
     """Every derived file of the store matches its manifest checksum."""
     try:

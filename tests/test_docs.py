@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import pytest
+from test_cli import _command_paths as command_paths
 
 from kg import export
 from kg.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
-
-
-def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    out = []
-    for name, command in sorted(group.commands.items()):
-        out.append((*prefix, name))
-        if isinstance(command, click.Group):
-            out.extend(command_paths(command, (*prefix, name)))
-    return out
 
 
 @pytest.mark.parametrize("path", command_paths(main), ids=" ".join)

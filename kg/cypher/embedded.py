@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from kg.cypher.schema import LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Kind, node_rows, rel_rows
 from kg.errors import StoreError
+from kg.store import graph_sha256
 
 DB_NAME = "cypher.lbug"
 STAMP_NAME = "cypher.lbug.json"
@@ -96,20 +97,13 @@ def create_database(path: Path, graph: nx.MultiDiGraph) -> None:
         db.close()
 
 
-def _graph_sha256(directory: Path) -> str | None:
-    try:
-        manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
-        return str(manifest["files"]["graph.json"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
 
 def _schema_sha256() -> str:
     return hashlib.sha256("\n".join(schema_ddl()).encode("utf-8")).hexdigest()
 
 
-def _stamp(graph_sha256: str | None) -> str:
-    return json.dumps({"schema_sha256": _schema_sha256(), "graph_sha256": graph_sha256}, sort_keys=True) + "\n"
+def _stamp(graph_sha: str | None) -> str:
+    return json.dumps({"schema_sha256": _schema_sha256(), "graph_sha256": graph_sha}, sort_keys=True) + "\n"
 
 
 def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
@@ -125,7 +119,7 @@ def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
     finally:
         for leftover in (Path(tmp), Path(tmp + ".wal")):
             leftover.unlink(missing_ok=True)
-    (directory / STAMP_NAME).write_text(_stamp(_graph_sha256(directory)), "utf-8")
+    (directory / STAMP_NAME).write_text(_stamp(graph_sha256(directory)), "utf-8")
 
 
 def is_current(directory: Path) -> bool:
@@ -135,7 +129,7 @@ def is_current(directory: Path) -> bool:
     except (OSError, ValueError):
         return False
     return ((directory / DB_NAME).is_file() and stamp.get("schema_sha256") == _schema_sha256()
-            and stamp.get("graph_sha256") == _graph_sha256(directory))
+            and stamp.get("graph_sha256") == graph_sha256(directory))
 
 
 def ensure_database(directory: str | Path) -> Path:

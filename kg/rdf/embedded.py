@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from kg.errors import StoreError
 from kg.rdf.export import triples_of
 from kg.rdf.writers import nt_lines
+from kg.store import graph_sha256
 
 RDF_DIR = "rdf"
 STORE_DIR = "store"
@@ -80,13 +81,6 @@ def load(store: ox.Store, graph: nx.MultiDiGraph, base_iri: str | None = None) -
     return counter[0]
 
 
-def _graph_sha(directory: Path) -> str | None:
-    try:
-        manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
-        return str(manifest["files"]["graph.json"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
 
 def write_embedded(target: Path, graph: nx.MultiDiGraph, graph_sha: str | None) -> int:
     """Create the RDF store directory ``target`` (replacing it) for ``graph``."""
@@ -106,7 +100,7 @@ def write_embedded(target: Path, graph: nx.MultiDiGraph, graph_sha: str | None) 
 
 def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
     """The ``kg.store.DERIVED_BUILDERS`` hook: write ``directory/rdf/`` for ``graph``."""
-    write_embedded(Path(directory) / RDF_DIR, graph, _graph_sha(Path(directory)))
+    write_embedded(Path(directory) / RDF_DIR, graph, graph_sha256(Path(directory)))
 
 
 def _current(directory: Path) -> bool:
@@ -116,7 +110,7 @@ def _current(directory: Path) -> bool:
         return False
     return (isinstance(meta, dict) and meta.get("format") == FORMAT
             and meta.get("format_version") == FORMAT_VERSION
-            and meta.get("graph_sha256") == _graph_sha(directory)
+            and meta.get("graph_sha256") == graph_sha256(directory)
             and (directory / RDF_DIR / STORE_DIR).is_dir())
 
 
@@ -149,7 +143,7 @@ def _rebuild(directory: Path, graph: nx.MultiDiGraph) -> None:
     except OSError:
         return
     try:
-        write_embedded(staged, graph, _graph_sha(directory))
+        write_embedded(staged, graph, graph_sha256(directory))
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{RDF_DIR}.old-", dir=directory))
             os.rename(target, old / RDF_DIR)
