@@ -41,7 +41,7 @@ from kg.resolve import Merge, resolve
 FORMAT = "paperkg-store"
 FORMAT_VERSION = 1
 FILES = ("extractions.jsonl", "graph.json", "merges.jsonl")
-_REBUILD_HINT = "rebuild it from the original inputs with `paperkg build --rebuild DIR INPUT...`"
+_REBUILD_HINT = "rebuild it from the original inputs with `paperkg build INPUT... -o DIR --rebuild`"
 
 
 def paperkg_version() -> str:
@@ -113,7 +113,7 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
     recover_dir(directory)
     if not directory.exists():
         raise StoreError(f"no graph store at {directory}",
-                         hint="build one with `paperkg build DIR INPUT...`")
+                         hint="build one with `paperkg build INPUT... -o DIR`")
     if not directory.is_dir():
         raise StoreError(f"{directory} is not a directory", hint="pass a graph store directory")
     path = directory / "manifest.json"
