@@ -1,0 +1,123 @@
+"""Every extraction score on every visible evaluation set, in one run.
+
+Runs ``paperkg extract`` on the seed dev papers, the SciREX train abstracts and the SciER
+passages, scores each with the project's scorers in ``../shared/eval`` and prints one table:
+
+* seed dev (``score.py seedgold``): methods, proposed, datasets, tasks, code links;
+* SciREX train abstracts (``score.py scirex``): methods, datasets;
+* SciER passages (``score_spans.py``): methods, datasets, tasks;
+* novel-name recall on SciER: recall over the *named* gold mentions whose normalized form
+  is in none of the curated lists (``extractors/data``) — what the lists cannot give.
+
+    python benchmarks/eval_extraction.py [--shared ../shared] [--json] [-- EXTRACT OPTIONS]
+
+Options after ``--`` go to ``paperkg extract`` (for example ``--exclude paperkg_tagger``).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def norm(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def list_keys() -> dict[str, set[str]]:
+    """Normalized names and aliases of every curated entry, by entity type."""
+    from extractors.gazetteer import default_records
+
+    out: dict[str, set[str]] = {}
+    for etype, rows in default_records().items():
+        keys = out.setdefault(etype, set())
+        for row in rows:
+            for form in [row.get("name"), row.get("acronym"), *(row.get("aliases") or [])]:
+                if isinstance(form, str) and norm(form):
+                    keys.add(norm(form))
+    return out
+
+
+def novel_recall(gold_path: Path, pred_path: Path) -> dict[str, dict[str, float | int]]:
+    """Recall over named gold mentions in no curated list, per type (score_spans matching)."""
+    keys = list_keys()
+    pred: dict[str, list[dict]] = {}
+    for line in pred_path.open(encoding="utf-8"):
+        rec = json.loads(line)
+        pred[rec["paper"]["title"]] = rec.get("entities", [])
+    out = {}
+    for typ in ("method", "dataset", "task"):
+        known = keys.get(typ, set())
+        found = total = 0
+        for line in gold_path.open(encoding="utf-8"):
+            g = json.loads(line)
+            named = {norm(e["text"]) for e in g["entities"] if e["type"] == typ and e["named"]} - {""}
+            novel = {n for n in named if n not in known}
+            forms: set[str] = set()
+            for e in pred.get(g["title"], []):
+                if e.get("type") == typ:
+                    forms |= {norm(e["name"]), *(norm(a) for a in e.get("aliases") or [])}
+            total += len(novel)
+            found += len(novel & forms)
+        out[typ] = {"r": round(found / total, 3) if total else 0.0, "found": found, "novel": total}
+    return out
+
+
+def run(cmd: list[str]) -> str:
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if res.returncode not in (0, 1):
+        sys.exit(f"command failed ({res.returncode}): {' '.join(cmd)}\n{res.stderr.strip()}")
+    return res.stdout
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("extract_options", nargs="*")
+    args = ap.parse_args()
+    shared = Path(args.shared)
+    ev = shared / "eval"
+    paperkg = [sys.executable, "-m", "kg.cli"]
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        sets = {
+            "dev": (ev / "seed-dev" / "dev.jsonl", "seedgold"),
+            "scirex": (ev / "scirex" / "train.input.jsonl", "scirex"),
+            "scier": (ev / "scier" / "input.jsonl", "spans"),
+        }
+        for name, (inp, kind) in sets.items():
+            pred = Path(tmp) / f"{name}.jsonl"
+            run([*paperkg, "-q", "extract", str(inp), "-o", str(pred), *args.extract_options])
+            if kind == "spans":
+                out = run([sys.executable, str(ev / "score_spans.py"), str(ev / "scier" / "gold.jsonl"),
+                           str(pred), "--json"])
+                results[name] = json.loads(out)
+                results["scier-novel"] = novel_recall(ev / "scier" / "gold.jsonl", pred)
+            else:
+                out = run([sys.executable, str(ev / "score.py"), kind, str(pred), "--json"])
+                results[name] = json.loads(out)
+    if args.json:
+        print(json.dumps(results, indent=1))
+        return
+    for name, res in results.items():
+        for field, val in res.items():
+            if isinstance(val, dict):
+                if "f1" in val:
+                    print(f"{name:12} {field:10} P {val['p']:.3f}  R {val['r']:.3f}  F1 {val['f1']:.3f}"
+                          f"  (tp {val['tp']} fp {val['fp']} fn {val['fn']})")
+                else:
+                    print(f"{name:12} {field:10} R {val['r']:.3f}  ({val['found']}/{val['novel']} novel named)")
+            else:
+                print(f"{name:12} {field:10} {val}")
+
+
+if __name__ == "__main__":
+    main()
