@@ -100,10 +100,16 @@ input_options = [
 ]
 
 
-def with_inputs(func: F) -> F:
+def with_inputs(func: F, required: bool = True) -> F:
     for option in reversed(input_options):
+        if not required and option is input_options[0]:
+            option = click.argument("inputs", nargs=-1, required=False, metavar="[INPUT...]")
         func = option(func)
     return func
+
+
+def with_optional_inputs(func: F) -> F:
+    return with_inputs(func, required=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,15 +162,26 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
 
 
 @main.command()
-@with_inputs
+@with_optional_inputs
 @click.option("-o", "--output", "directory", required=True, metavar="DIR", help="The graph store directory.")
 @click.option("--rebuild", is_flag=True, help="Discard what DIR holds and build from INPUT only.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON on stdout.")
+@click.option("--fetch", "fetch_specs", multiple=True, metavar="SOURCE:ARG",
+              help="Fetch first and build what was fetched (repeatable): hf-daily:2024-03-21, "
+                   "hf-daily:2024-03-18..2024-03-22 or 'arxiv:cat:cs.LG AND ti:diffusion'.")
+@click.option("--fetch-cache", default="paperkg-cache", show_default=True, metavar="DIR",
+              help="With --fetch: the cache folder (see 'paperkg fetch').")
+@click.option("--fetch-base-url", default=None, metavar="URL", help="With --fetch: a mirror of the API.")
+@click.option("--fetch-delay", default=None, type=click.FloatRange(0, 3600), metavar="SECONDS",
+              help="With --fetch: seconds between requests [default: 3 for arXiv, 1 for Hugging Face].")
+@click.option("--fetch-max", default=100, show_default=True, type=click.IntRange(1, 100_000),
+              help="With --fetch arxiv:QUERY: papers to fetch at most.")
 @click.pass_obj
 @handle_errors
 def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
           exclude: tuple[str, ...], batch_size: int, errors_file: str | None, directory: str, rebuild: bool,
-          as_json: bool) -> None:
+          as_json: bool, fetch_specs: tuple[str, ...], fetch_cache: str, fetch_base_url: str | None,
+          fetch_delay: float | None, fetch_max: int) -> None:
     """Extract INPUT and add it to the graph store DIR (created if needed).
 
     Building into an existing DIR adds and updates papers: re-adding a paper changes
@@ -175,10 +192,20 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
     Example:
       paperkg build examples/*.txt -o out/graph
       paperkg build more.jsonl -o out/graph        # incremental
+      paperkg build --fetch hf-daily:2024-03-18..2024-03-22 -o out/graph
     """
     from kg.api import RunReport, build_store
     from kg.pipeline import DEFAULT_MODEL
 
+    if not inputs and not fetch_specs:
+        raise PaperKGError("nothing to build", hint="give INPUT files or --fetch SOURCE:ARG")
+    if fetch_specs:
+        from kg.fetch.cli import fetch_options
+        from kg.fetch import run_spec
+
+        options = fetch_options(state, fetch_cache, fetch_base_url, fetch_delay, 4, 2.0, 30.0)
+        for spec in fetch_specs:
+            inputs += tuple(run_spec(spec, options, fetch_max).files)
     report = RunReport()
     with progress_bar(state, "building") as advance:
         build_store(list(inputs), directory, rebuild=rebuild, fmt=fmt, model=model or DEFAULT_MODEL,
@@ -420,7 +447,7 @@ def _gold_kind(path: str) -> str:
 
 # Commands of the export/query/visualize stages live in their own modules, each with a
 # register(main) function that adds its commands (and push subcommands) to the group.
-PLUGIN_MODULES = ("kg.rdf.cli", "kg.cypher.cli", "kg.viz.cli")
+PLUGIN_MODULES = ("kg.rdf.cli", "kg.cypher.cli", "kg.viz.cli", "kg.fetch.cli", "kg.serve.cli")
 
 
 def _register_plugins() -> None:

@@ -54,3 +54,15 @@ class PipelineError(PaperKGError):
     """The spaCy pipeline cannot be built as configured."""
 
     code = "E400"
+
+
+class FetchError(PaperKGError):
+    """A paper listing cannot be downloaded (offline, refused, an HTTP error after retries)."""
+
+    code = "E500"
+
+
+class ServeError(PaperKGError):
+    """The web application cannot start as asked (bad host/port, unusable store)."""
+
+    code = "E600"
