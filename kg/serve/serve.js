@@ -62,7 +62,7 @@
 
   // ---- the neighbourhood graph ----------------------------------------------------------
   var holder = $("graph");
-  if (!holder || typeof vis === "undefined") return;
+  if (!holder || typeof vis === "undefined") { document.body.setAttribute("data-ready", "true"); return; }
   var colors = JSON.parse(holder.getAttribute("data-colors")), shapes = JSON.parse(holder.getAttribute("data-shapes"));
   var nodes = new vis.DataSet(), edges = new vis.DataSet(), expanded = new Set();
   var network = new vis.Network(holder, { nodes: nodes, edges: edges }, {
@@ -102,6 +102,10 @@
   network.on("click", function (p) { if (p.nodes.length) expand(p.nodes[0]); });
   network.on("doubleClick", function (p) { if (p.nodes.length) window.location.href = pageOf(p.nodes[0]); });
   var center = holder.getAttribute("data-center");
-  expand(center).then(function () { network.once("stabilized", function () { network.fit(); }); holder.setAttribute("data-ready", "true"); });
+  network.on("stabilized", function () { holder.setAttribute("data-stable", "true"); });
+  expand(center).then(function () {
+    network.once("stabilized", function () { network.fit(); });
+    document.body.setAttribute("data-ready", "true");
+  });
   window.paperkgGraph = { network: network, nodes: nodes, edges: edges, expand: expand };
 })();
