@@ -158,9 +158,9 @@ def entity(data: dict[str, Any], limit: int, offset: int) -> str:
         parts.append(f'<section><h2>Code (of the papers proposing it)</h2>{_list(code, _repo_link)}</section>')
     for group, title in (("datasets", "Evaluated on (datasets)"), ("tasks", "Applied to (tasks)")):
         if data.get(group):
-            parts.append(f'<section><h2>{title}</h2>{_list(data[group], _support)}</section>')
+            parts.append(f'<section><h2>{title}{_of(data, group)}</h2>{_list(data[group], _support)}</section>')
     if data.get("methods"):
-        parts.append(f'<section><h2>Methods evaluated on / applied to it</h2>'
+        parts.append(f'<section><h2>Methods evaluated on / applied to it{_of(data, "methods")}</h2>'
                      f'{_list(data["methods"], _method_extra)}</section>')
     parts.append(_graph_box(node_id))
     for key in ("USES", "EVALUATES_ON", "ADDRESSES", "REPORTS", "HAS_CODE"):
@@ -183,6 +183,11 @@ def _relation(key: str, block: dict[str, Any], node_id: str, limit: int, offset:
                  f'next {limit}</a></p>')
     return (f'<section class="relation" data-relation="{key}"><h2>{RELATION_TITLES.get(key, key)} ({shown})</h2>'
             f'{_paper_rows(rows)}{pager}</section>')
+
+
+def _of(data: dict[str, Any], group: str) -> str:
+    total = data.get(f"{group}_total", len(data[group]))
+    return f" ({len(data[group])} of {total}, most papers first)" if total > len(data[group]) else ""
 
 
 def _support(row: dict[str, Any]) -> str:

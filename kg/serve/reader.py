@@ -12,6 +12,9 @@ Every evidence sentence comes with the span to highlight, placed by its stored o
 """
 from __future__ import annotations
 
+import bisect
+import heapq
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -50,9 +53,48 @@ def _summary(node: str, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _paper_order(graph: nx.MultiDiGraph, node: str) -> tuple[str, str]:
-    data = graph.nodes[node]
-    return (str(data.get("published") or ""), node)
+class _KeyIndex:
+    """Match keys of nodes for exact, prefix and substring lookups (see GraphReader)."""
+
+    def __init__(self, entries: list[tuple[str, str, str | None]], order: Any) -> None:
+        self.popular = sorted(entries, key=order)
+        self.exact: dict[str, list[tuple[str, str, str | None]]] = {}
+        for entry in self.popular:
+            self.exact.setdefault(entry[0], []).append(entry)
+        self.sorted = sorted(entries)  # the same tuple objects, so id() maps them back
+        self.keys = [e[0] for e in self.sorted]
+        self.position = {id(e): i for i, e in enumerate(self.popular)}
+        self.text = "\n".join(e[0] for e in self.popular)
+        self.starts = list(itertools.accumulate((len(e[0]) + 1 for e in self.popular[:-1]), initial=0))
+
+    def find(self, q: str, limit: int, seen: set[str]) -> list[tuple[str, str, str | None]]:
+        """Up to ``limit`` entries matching ``q``: exact, then prefix, then substring, each
+        class in popularity order; one entry per node, skipping the nodes in ``seen``."""
+        out: list[tuple[str, str, str | None]] = []
+        taken = set(seen)
+
+        def take(entry: tuple[str, str, str | None]) -> bool:
+            if entry[1] not in taken:
+                taken.add(entry[1])
+                out.append(entry)
+            return len(out) >= limit
+
+        for entry in self.exact.get(q, ()):
+            if take(entry):
+                return out
+        lo = bisect.bisect_left(self.keys, q)
+        hi = bisect.bisect_left(self.keys, q + "\U0010ffff", lo)
+        for entry in sorted(self.sorted[lo:hi], key=lambda e: self.position[id(e)]):
+            if entry[0] != q and take(entry):
+                return out
+        at = self.text.find(q)
+        while at >= 0:
+            i = bisect.bisect_right(self.starts, at) - 1
+            entry = self.popular[i]
+            if not entry[0].startswith(q) and take(entry):
+                return out
+            at = self.text.find(q, self.starts[i + 1]) if i + 1 < len(self.starts) else -1
+        return out
 
 
 class GraphReader:
@@ -61,13 +103,18 @@ class GraphReader:
     def __init__(self, graph: nx.MultiDiGraph, counts: dict[str, Any] | None = None) -> None:
         self.graph = graph
         self._counts = counts or {}
+        # (key, node, via) per name/alias/long form, and the papers' title keys, in a
+        # _KeyIndex each: a dict for exact matches, a sorted list for prefix ranges, one
+        # newline-joined text in popularity order scanned with str.find for substrings.
         names: list[tuple[str, str, str | None]] = []
-        titles: list[tuple[str, str]] = []
+        titles: list[tuple[str, str, str | None]] = []
         ranked: dict[str, list[str]] = {t: [] for t in ENTITY_TYPES}
+        self._when: dict[str, tuple[str, str]] = {}
         for node, data in graph.nodes(data=True):
             ntype = data.get("type")
             if ntype == "Paper":
-                titles.append((normalize(str(data.get("title") or data.get("name") or "")), node))
+                titles.append((normalize(str(data.get("title") or data.get("name") or "")), node, None))
+                self._when[node] = (str(data.get("published") or ""), node)
                 continue
             keys = [(str(data.get("name") or ""), None)]
             keys += [(str(a), str(a)) for a in (*data.get("aliases", ()), *data.get("long_forms", ()))]
@@ -81,18 +128,22 @@ class GraphReader:
                     names.append((key, node, via))
             if ntype in ranked:
                 ranked[ntype].append(node)
-        self._names = names
-        self._titles = titles
-        self._ranked = {t: sorted(nodes, key=lambda n: (-graph.nodes[n].get("paper_count", 0), n))
-                        for t, nodes in ranked.items()}
+        self._rank = {n: (-int(d.get("paper_count", 0) or 0), n) for n, d in graph.nodes(data=True)
+                      if d.get("type") != "Paper"}
+        newest = {n: i for i, n in enumerate(sorted(self._when, key=self._when.__getitem__, reverse=True))}
+        self._names = _KeyIndex(names, lambda e: self._rank[e[1]])
+        self._titles = _KeyIndex(titles, lambda e: newest[e[1]])
+        self._ranked = {t: sorted(nodes, key=self._rank.__getitem__) for t, nodes in ranked.items()}
+        self._stats: dict[str, Any] | None = None
 
     # ---- whole-store facts ------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
-        from kg.build import stats
+        if self._stats is None:  # counted once: the graph does not change while served
+            from kg.build import stats
 
-        out = stats(self.graph)
-        out["papers"] = out["nodes"].get("Paper", 0)
-        return out
+            self._stats = stats(self.graph)
+            self._stats["papers"] = self._stats["nodes"].get("Paper", 0)
+        return dict(self._stats)
 
     def top(self, node_type: str, n: int) -> list[dict[str, Any]]:
         return [_summary(node, self.graph.nodes[node]) for node in self._ranked.get(node_type, [])[:n]]
@@ -100,29 +151,22 @@ class GraphReader:
     # ---- search -----------------------------------------------------------------------
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Entities by name, alias or long form, then papers by title: exact matches first,
-        then prefixes, then substrings; among equals, most papers first."""
+        then prefixes, then substrings; among equals, most papers first (papers: newest)."""
         q = normalize(query)
-        if not q:
+        if not q or limit <= 0:
             return []
-        best: dict[str, tuple[int, str | None]] = {}
-        for key, node, via in self._names:
-            if q in key:
-                score = 0 if key == q else 1 if key.startswith(q) else 2
-                if node not in best or score < best[node][0]:
-                    best[node] = (score, via)
         g = self.graph
-        entities = sorted(best, key=lambda n: (best[n][0], -g.nodes[n].get("paper_count", 0), n))
-        out = []
-        for node in entities[:limit]:
-            row = _summary(node, g.nodes[node])
-            if best[node][1]:
-                row["via"] = best[node][1]
-            out.append(row)
-        if len(out) < limit:
-            papers = [(0 if key == q else 1 if key.startswith(q) else 2, node)
-                      for key, node in self._titles if q in key]
-            papers.sort()
-            out += [_summary(node, g.nodes[node]) for _, node in papers[: limit - len(out)]]
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for index in (self._names, self._titles):
+            for _, node, via in index.find(q, limit - len(out), seen):
+                row = _summary(node, g.nodes[node])
+                if via:
+                    row["via"] = via
+                out.append(row)
+                seen.add(node)
+            if len(out) >= limit:
+                break
         return out
 
     # ---- one node ---------------------------------------------------------------------
@@ -154,16 +198,17 @@ class GraphReader:
             if group:
                 targets[group].append({**_summary(v, g.nodes[v]), "support": edge.get("support", 0)})
         relations = {}
+        when = self._when
         for key, rows in by_relation.items():
-            rows.sort(key=lambda r: _paper_order(g, r[0]), reverse=True)
+            newest = heapq.nlargest(offset + limit, rows, key=lambda r: when.get(r[0], ("", r[0])))
             relations[key] = {"total": len(rows), "rows": [
                 {**_summary(p, g.nodes[p]), "published": g.nodes[p].get("published"), "role": edge.get("role"),
                  "confidence": edge.get("confidence"), "evidence": self._evidence(p, edge.get("evidence", ()))}
-                for p, edge in rows[offset: offset + limit]]}
+                for p, edge in newest[offset: offset + limit]]}
         out["papers"] = relations
         for group, rows in targets.items():
-            rows.sort(key=lambda r: (-r.get("support", 0), -r["paper_count"], r["id"]))
-        out.update(targets)
+            out[f"{group}_total"] = len(rows)
+            out[group] = heapq.nsmallest(limit, rows, key=lambda r: (-r.get("support", 0), -r["paper_count"], r["id"]))
         proposers = [p for k in ("PROPOSES", "INTRODUCES") for p, _ in by_relation.get(k, ())]
         out["code"] = self._code(proposers)
         for row in out["methods"]:
@@ -180,7 +225,8 @@ class GraphReader:
         """Entities found in the same papers, by type, with the number of shared papers."""
         g = self.graph
         counts: Counter[str] = Counter()
-        for paper in sorted(set(papers), key=lambda p: _paper_order(g, p), reverse=True)[:RELATED_PAPERS]:
+        when = self._when
+        for paper in heapq.nlargest(RELATED_PAPERS, set(papers), key=lambda p: when.get(p, ("", p))):
             counts.update({v for v in g.successors(paper) if v != node_id})
         out: dict[str, list[dict[str, Any]]] = {}
         for node, shared in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -228,11 +274,9 @@ class GraphReader:
             return None
         near = set(g.successors(node_id)) | set(g.predecessors(node_id))
         near.discard(node_id)
-        ranked = sorted(near, key=lambda n: (g.nodes[n].get("type") == "Paper",
-                                              -g.nodes[n].get("paper_count", 0), n))
-        entities = [n for n in ranked if g.nodes[n].get("type") != "Paper"][:limit]
-        papers = sorted((n for n in near if g.nodes[n].get("type") == "Paper"),
-                        key=lambda n: _paper_order(g, n), reverse=True)[: max(0, limit - len(entities))]
+        rank, when = self._rank, self._when
+        entities = heapq.nsmallest(limit, (n for n in near if n not in when), key=lambda n: rank.get(n, (0, n)))
+        papers = heapq.nlargest(max(0, limit - len(entities)), (n for n in near if n in when), key=lambda n: when[n])
         chosen = [node_id, *entities, *papers]
         members = set(chosen)
         edges = []

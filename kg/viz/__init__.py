@@ -51,6 +51,8 @@ def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = No
     options = options or ViewOptions()
     if fmt != "html" and options.top is None:
         options = ViewOptions(options.focus, options.hops, STATIC_TOP, options.min_papers, options.types)
+    if fmt != "html" and not options.focus:
+        return _draw_overview(graph, path, fmt, options, layout, title or _default_title(source))
     shown = select(graph, options)
     if shown.number_of_nodes() == 0:
         raise ExportError("nothing to draw: the selection is empty",
@@ -68,6 +70,30 @@ def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = No
         from kg.viz.static import draw
 
         draw(shown, positions, path, fmt=fmt, title=name, subtitle=options.describe(), highlight=focus)
+    return {"nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
+
+
+def _draw_overview(graph: Any, path: str | Path, fmt: str, options: ViewOptions, layout: str,
+                   title: str) -> dict[str, int]:
+    """A PNG/SVG of the most-connected methods and datasets and the tasks they share, papers
+    aggregated into the links (:mod:`kg.viz.overview`)."""
+    from kg.viz.layout import layout as place
+    from kg.viz.overview import describe_overview, overview
+    from kg.viz.static import draw
+
+    from kg.build import ALL_NODE_TYPES
+    from kg.viz.overview import MAIN_TYPES
+
+    chosen = set(options.types) != set(ALL_NODE_TYPES)  # --type given: draw those types
+    types = tuple(t for t in options.types if t != "Paper") if chosen else (*MAIN_TYPES, "Task")
+    shown = overview(graph, options.top or STATIC_TOP, types=types, tasks=None if "Task" in types else 0,
+                     min_papers=options.min_papers)
+    if shown.number_of_nodes() == 0:
+        raise ExportError("nothing to draw: the graph has no methods or datasets to show",
+                          hint="lower --min-papers or add --type values")
+    papers = sum(1 for _, t in graph.nodes(data="type") if t == "Paper")
+    draw(shown, place(shown, layout), path, fmt=fmt, title=title,
+         subtitle=f"{describe_overview(shown)} ({papers:,} papers)")
     return {"nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
 
 

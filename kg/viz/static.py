@@ -85,8 +85,10 @@ def draw(shown: nx.MultiDiGraph, positions: Positions, path: str | Path, *, fmt:
         pad = np.maximum((hi - lo) * 0.06, 1.0)
         ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
         ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
-        segments = [(xy[index[u]], xy[index[v]]) for u, v in sorted(set(shown.edges())) if u != v]
-        ax.add_collection(LineCollection(segments, colors="#9aa5b1", linewidths=0.6, alpha=0.55, zorder=1))
+        pairs = [(u, v) for u, v in sorted(set(shown.edges())) if u != v]
+        segments = [(xy[index[u]], xy[index[v]]) for u, v in pairs]
+        ax.add_collection(LineCollection(segments, colors="#9aa5b1", linewidths=_widths(shown, pairs),
+                                         alpha=0.55, zorder=1))
         handles = []
         for ntype in ALL_NODE_TYPES:
             members = [index[n] for n in nodes if shown.nodes[n].get("type") == ntype]
@@ -105,7 +107,7 @@ def draw(shown: nx.MultiDiGraph, positions: Positions, path: str | Path, *, fmt:
                        facecolors="none", edgecolors="#1f2328", linewidths=2.0, zorder=4)
         fig.suptitle(title, x=0.01, y=0.985, ha="left", va="top", fontsize=14, fontweight="bold")
         if subtitle:
-            fig.text(0.01, 0.935, f"{subtitle}; node size: number of papers", fontsize=10, color="#57606a")
+            fig.text(0.01, 0.935, f"{subtitle}; size: number of papers", fontsize=10, color="#57606a")
         fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=10,
                    bbox_to_anchor=(0.5, 0.005))
         near = {m for n in highlight if n in shown for m in (*shown.successors(n), *shown.predecessors(n))}
@@ -114,6 +116,16 @@ def draw(shown: nx.MultiDiGraph, positions: Positions, path: str | Path, *, fmt:
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
     write_output(path, buffer.getvalue())
+
+
+def _widths(shown: nx.MultiDiGraph, pairs: list[tuple[str, str]]) -> list[float]:
+    """Line widths: 0.6 pt, or growing with the ``weight`` (papers in common) of an
+    aggregated link, up to 4 pt for the heaviest."""
+    weights = [max((d.get("weight", 0) for d in shown.get_edge_data(u, v).values()), default=0) for u, v in pairs]
+    heaviest = max(weights, default=0)
+    if not heaviest:
+        return [0.6] * len(pairs)
+    return [0.6 + 3.4 * math.sqrt(w / heaviest) for w in weights]
 
 
 def _label(ax: Any, renderer: Any, shown: nx.MultiDiGraph, nodes: list[str], xy: np.ndarray,
