@@ -23,6 +23,7 @@ from kg.viz import infer_format, visualize
 from kg.viz.files import export, flat_graph
 from kg.viz.html import json_text, node_details, page_data, render_html
 from kg.viz.layout import LAYOUTS, layout
+from kg.viz.overview import overview
 from kg.viz.view import ViewOptions, paper_link, select, shorten
 
 INJECTION = "</script><script>alert(1)</script><!-- x"
@@ -184,7 +185,8 @@ def test_page_data_contract(graph: nx.MultiDiGraph) -> None:
     # details come from the whole graph: LoRA's proposing paper is not drawn but is named and linked
     lora = data["details"]["method:lora"]
     assert [p["id"] for p in lora["papers"]["PROPOSES"]] == ["paper:arxiv:2106.09685"]
-    assert lora["papers"]["PROPOSES"][0]["evidence"] == ["We propose Low-Rank Adaptation, or LoRA."]
+    assert [e["sentence"] for e in lora["papers"]["PROPOSES"][0]["evidence"]] == \
+        ["We propose Low-Rank Adaptation, or LoRA."]
     assert [d["name"] for d in lora["datasets"]] == ["GLUE"] and [c["id"] for c in lora["code"]] == [
         "repo:github.com/microsoft/lora"]
     assert data["links"]["paper:arxiv:2106.09685"] == "https://arxiv.org/abs/2106.09685"
@@ -202,8 +204,10 @@ def test_node_details_of_a_paper(graph: nx.MultiDiGraph) -> None:
 # ---- static images ---------------------------------------------------------------------
 
 def test_png_and_svg(graph: nx.MultiDiGraph, tmp_path: Path) -> None:
-    drawn = visualize(graph, tmp_path / "g.png")
-    assert drawn == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    drawn = visualize(graph, tmp_path / "g.png")  # the overview: entities only, papers aggregated
+    summary = overview(graph, 40)
+    assert drawn == {"nodes": summary.number_of_nodes(), "edges": summary.number_of_edges()}
+    assert not any(t == "Paper" for _, t in summary.nodes(data="type"))
     png = (tmp_path / "g.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     import matplotlib.image

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 FORMATS = ("html", "png", "svg")
 STATIC_TOP = 40
 """How many entities a PNG/SVG shows unless ``--top`` says otherwise."""
+NODE_BUDGET = 3000
+"""Most nodes an HTML page holds: above it, the most connected entities and the papers
+linking them (a 26,000-paper graph then writes a page of a few MB in seconds)."""
+OVERVIEW_FROM = 200
+"""An HTML page with more nodes than this opens on the overview (kg.viz.overview)."""
 _EXTENSIONS = {".html": "html", ".htm": "html", ".png": "png", ".svg": "svg"}
 
 
@@ -57,14 +62,23 @@ def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = No
     if shown.number_of_nodes() == 0:
         raise ExportError("nothing to draw: the selection is empty",
                           hint="lower --min-papers, add --type values or widen --hops")
+    subtitle = options.describe()
+    if fmt == "html" and shown.number_of_nodes() > NODE_BUDGET:
+        shown, subtitle = _within_budget(graph, options, shown)
     focus = [n for n in focus_nodes(graph, options.focus) if n in shown] if options.focus else []
     positions = place(shown, layout)
     name = title or _default_title(source)
     if fmt == "html":
         from kg.viz.html import page_data, render_html
 
-        data = page_data(graph, shown, positions, title=name, subtitle=options.describe(), layout=layout,
-                         focus=focus)
+        summary = overview_positions = None
+        if not options.focus and shown.number_of_nodes() > OVERVIEW_FROM:
+            from kg.viz.overview import overview
+
+            summary = overview(graph, STATIC_TOP)
+            overview_positions = place(summary, "force")
+        data = page_data(graph, shown, positions, title=name, subtitle=subtitle, layout=layout,
+                         focus=focus, overview=summary, overview_positions=overview_positions)
         write_output(path, render_html(data))
     else:
         from kg.viz.static import draw
@@ -73,20 +87,35 @@ def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = No
     return {"nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
 
 
+def _within_budget(graph: Any, options: ViewOptions, shown: Any) -> tuple[Any, str]:
+    """A selection of at most ``NODE_BUDGET`` nodes: fewer top entities until it fits."""
+    from dataclasses import replace
+
+    from kg.viz.view import select
+
+    top = min(options.top or NODE_BUDGET, NODE_BUDGET) // 3
+    while shown.number_of_nodes() > NODE_BUDGET and top >= 1:
+        shown = select(graph, replace(options, top=top))
+        top = int(top * 0.7)
+    entities = sum(1 for _, t in shown.nodes(data="type") if t != "Paper")
+    note = (f"{options.describe()}: the {entities:,} most connected entities and the papers linking two of them "
+            f"(the whole graph has {graph.number_of_nodes():,} nodes; --focus NAME, --top N or --min-papers N "
+            f"draw other parts)")
+    return shown, note
+
+
 def _draw_overview(graph: Any, path: str | Path, fmt: str, options: ViewOptions, layout: str,
                    title: str) -> dict[str, int]:
     """A PNG/SVG of the most-connected methods and datasets and the tasks they share, papers
     aggregated into the links (:mod:`kg.viz.overview`)."""
-    from kg.viz.layout import layout as place
-    from kg.viz.overview import describe_overview, overview
-    from kg.viz.static import draw
-
     from kg.build import ALL_NODE_TYPES
-    from kg.viz.overview import MAIN_TYPES
+    from kg.viz.layout import layout as place
+    from kg.viz.overview import MAIN_TYPES, describe_overview, overview
+    from kg.viz.static import draw
 
     chosen = set(options.types) != set(ALL_NODE_TYPES)  # --type given: draw those types
     types = tuple(t for t in options.types if t != "Paper") if chosen else (*MAIN_TYPES, "Task")
-    shown = overview(graph, options.top or STATIC_TOP, types=types, tasks=None if "Task" in types else 0,
+    shown = overview(graph, options.top or graph.number_of_nodes(), types=types, tasks=None if "Task" in types else 0,
                      min_papers=options.min_papers)
     if shown.number_of_nodes() == 0:
         raise ExportError("nothing to draw: the graph has no methods or datasets to show",

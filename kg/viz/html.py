@@ -12,7 +12,11 @@ Data contract of the embedded JSON (read by ``page.js``)::
     types    [{type, color, shape, count}]              one per node type shown
     nodes    [{id, type, name, label, value, x, y, paper_count, aliases, long_forms}]
     edges    [{from, to, type}]
-    details  {node id: what `paperkg show` knows (kg.build.describe), trimmed}
+    details  {node id: what `paperkg show` knows (kg.build.describe), trimmed: at most
+             MAX_ITEMS items per list (totals: the longer lists' full counts), evidence as
+             [{sentence, field, mark: [start, end] in the sentence, from the stored offsets}]}
+    overview {subtitle, nodes, edges: [{from, to, weight}]}   (pages above OVERVIEW_FROM
+             nodes) the top methods and datasets and shared tasks, papers aggregated
     links    {node id: url}    arXiv/paper pages and repository urls of every node named
 """
 from __future__ import annotations
@@ -33,6 +37,8 @@ from kg.viz.view import TYPE_STYLE, node_link, shorten
 
 VIS_PACKAGE, VIS_PATH = "pyvis", "lib/vis-9.1.2/vis-network.min.js"
 EVIDENCE_LIMIT = 3
+MAX_ITEMS = 25
+"""Items per list in a details panel (a hub's thousands of papers stay in the store)."""
 LABEL_LIMIT = {"Paper": 40}
 DEFAULT_LABEL_LIMIT = 32
 PIXELS_PER_UNIT = 130
@@ -67,13 +73,17 @@ PAGE = """<!DOCTYPE html>
   <fieldset id="legend"><legend>Node types</legend></fieldset>
   <label class="min-papers">Min. papers <input id="min-papers" type="number" min="0" value="0"></label>
   <div class="buttons"><button id="fit" type="button">Fit</button>
-    <button id="reset" type="button">Reset</button></div>
+    <button id="reset" type="button">Reset</button>
+    <button id="show-overview" type="button" hidden>Overview</button></div>
   <p id="counts"></p>
   <section id="top-entities" aria-label="Entities with most papers"><h2>Most papers</h2><ol></ol></section>
   <p class="hint">Drag to pan, scroll to zoom, click a node for details.
     Node size: number of papers.</p>
 </nav>
 <main id="graph" aria-label="Graph"></main>
+<section id="overview" aria-label="Overview" hidden><div class="bar"><strong>Overview</strong>
+  <span id="overview-subtitle"></span>
+  <button id="show-full" type="button">Show the full graph</button></div><div id="overview-graph"></div></section>
 <aside id="panel" hidden><button id="close" type="button" aria-label="Close">&times;</button>
   <div id="details"></div></aside>
 <div id="diagnostics" role="alert" hidden></div>
@@ -129,29 +139,61 @@ def json_text(data: Any) -> str:
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _item(graph: nx.MultiDiGraph, row: dict[str, Any]) -> dict[str, Any]:
-    node = graph.nodes[row["id"]]
-    out = {"id": row["id"], "type": node.get("type"), "name": row.get("name") or node.get("name") or row["id"]}
-    sentences = [e if isinstance(e, str) else e.get("sentence", "") for e in row.get("evidence") or ()]
-    if sentences:
-        out["evidence"] = sentences[:EVIDENCE_LIMIT]
-        out["more"] = max(0, len(sentences) - EVIDENCE_LIMIT)
+def _evidence(graph: nx.MultiDiGraph, a: str, b: str, relation: str | None) -> list[dict[str, Any]]:
+    """The evidence of the edge(s) between ``a`` and ``b`` (either direction; ``relation``
+    if given), each with the span to highlight placed by its stored offsets."""
+    from kg.evidence import mark
+
+    found = []
+    for u, v in ((a, b), (b, a)):
+        for key, data in (graph.get_edge_data(u, v) or {}).items():
+            if relation is None or key == relation:
+                found.extend(data.get("evidence") or ())
+    out = []
+    for ev in found[:EVIDENCE_LIMIT + 1]:
+        paper = graph.nodes.get(f"paper:{ev.get('paper')}", {})
+        out.append(mark(paper, ev))
     return out
 
 
+def _item(graph: nx.MultiDiGraph, node: str, row: dict[str, Any], relation: str | None) -> dict[str, Any]:
+    data = graph.nodes[row["id"]]
+    out = {"id": row["id"], "type": data.get("type"), "name": row.get("name") or data.get("name") or row["id"]}
+    evidence = _evidence(graph, node, row["id"], relation)
+    if evidence:
+        out["evidence"] = evidence[:EVIDENCE_LIMIT]
+        out["more"] = max(0, len(row.get("evidence") or ()) - EVIDENCE_LIMIT)
+    return out
+
+
+def _items(graph: nx.MultiDiGraph, node: str, rows: list[dict[str, Any]], relation: str | None,
+           totals: dict[str, int], name: str) -> list[dict[str, Any]]:
+    """At most ``MAX_ITEMS`` rows (most papers first for entities), the total in ``totals``."""
+    if len(rows) > MAX_ITEMS:
+        totals[name] = len(rows)
+        rows = sorted(rows, key=lambda r: (-graph.nodes[r["id"]].get("paper_count", 0), r["id"]))[:MAX_ITEMS]
+    return [_item(graph, node, r, relation) for r in rows]
+
+
 def node_details(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
-    """The side panel's content for ``node``: :func:`kg.build.describe` with evidence cut
-    to ``EVIDENCE_LIMIT`` sentences per item and without the bulky source records."""
+    """The side panel's content for ``node``: :func:`kg.build.describe` with at most
+    ``MAX_ITEMS`` items per list (``totals`` has the full counts of longer lists), evidence
+    cut to ``EVIDENCE_LIMIT`` sentences per item with the spans marked by their offsets, and
+    without the bulky source records."""
     info = describe(graph, node)
     out: dict[str, Any] = {k: v for k, v in info.items() if k not in _DROPPED_ATTRS and v not in ([], {}, None)}
     if info.get("type") == "Paper" and graph.nodes[node].get("abstract"):
         out["abstract"] = graph.nodes[node]["abstract"]
+    totals: dict[str, int] = {}
     for group in ("papers", "entities"):
         if info.get(group):
-            out[group] = {rel: [_item(graph, r) for r in rows] for rel, rows in sorted(info[group].items())}
+            out[group] = {rel: _items(graph, node, rows, rel, totals, rel) for rel, rows in sorted(info[group].items())}
+    relation = {"datasets": "EVALUATED_ON", "tasks": "APPLIED_TO", "code": None, "methods": None}
     for group in ("datasets", "tasks", "methods", "code"):
         if info.get(group):
-            out[group] = [_item(graph, r) for r in info[group]]
+            out[group] = _items(graph, node, info[group], relation[group], totals, group)
+    if totals:
+        out["totals"] = totals
     return out
 
 
@@ -169,7 +211,8 @@ def _node(graph: nx.MultiDiGraph, node: str, xy: tuple[float, float]) -> dict[st
 
 
 def page_data(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph, positions: Positions, *,
-              title: str, subtitle: str, layout: str, focus: Sequence[str] = ()) -> dict[str, Any]:
+              title: str, subtitle: str, layout: str, focus: Sequence[str] = (),
+              overview: nx.MultiDiGraph | None = None, overview_positions: Positions | None = None) -> dict[str, Any]:
     """The JSON the page embeds (see the module docstring): ``shown`` drawn at
     ``positions``, with details about each of its nodes taken from the whole ``graph``."""
     details = {n: node_details(graph, n) for n in sorted(shown)}
@@ -183,7 +226,16 @@ def page_data(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph, positions: Positio
     counts = {t: 0 for t in ALL_NODE_TYPES}
     for _, ntype in shown.nodes(data="type"):
         counts[ntype] = counts.get(ntype, 0) + 1
+    extra: dict[str, Any] = {}
+    if overview is not None and overview_positions is not None and overview.number_of_nodes():
+        from kg.viz.overview import describe_overview
+
+        extra["overview"] = {
+            "subtitle": describe_overview(overview),
+            "nodes": [_node(overview, n, overview_positions[n]) for n in sorted(overview)],
+            "edges": [{"from": u, "to": v, "weight": d.get("weight", 1)} for u, v, d in sorted(overview.edges(data=True))]}
     return {
+        **extra,
         "meta": {"title": title, "subtitle": subtitle, "layout": layout, "focus": list(focus),
                  "nodes_total": graph.number_of_nodes(), "edges_total": graph.number_of_edges()},
         "types": [{"type": t, "color": TYPE_STYLE[t]["color"], "shape": TYPE_STYLE[t]["shape"],

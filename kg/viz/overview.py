@@ -47,7 +47,9 @@ def overview(graph: nx.MultiDiGraph, top: int = 40, *, types: tuple[str, ...] = 
              tasks: int | None = None, keep: int = KEEP_LINKS, min_papers: int = 0) -> nx.MultiDiGraph:
     """The aggregated picture (see the module docstring): a graph of entities only, whose
     edges (key ``SHARED_PAPERS``) carry ``weight``, the number of papers in common."""
-    main = pick(graph, top, tuple(t for t in types if t not in SHARED_TYPES) or MAIN_TYPES, min_papers)
+    main = pick(graph, top, tuple(t for t in types if t not in SHARED_TYPES) or types, min_papers)
+    if not main:  # no methods or datasets at all: the entities there are
+        main = pick(graph, top, ("Method", "Dataset", "Task", "Metric", "Repository"), min_papers)
     chosen = set(main)
     shared_cap = tasks if tasks is not None else max(4, top // 3)
     pairs: Counter[tuple[str, str]] = Counter()
@@ -85,6 +87,9 @@ def overview(graph: nx.MultiDiGraph, top: int = 40, *, types: tuple[str, ...] = 
     weights = {(a, b): w for a, b, w in candidates}
     for a, b in sorted(kept):
         out.add_edge(a, b, key=LINK, type=LINK, weight=weights[(a, b)])
+    alone = [n for n in out if out.degree(n) == 0]
+    if len(alone) < out.number_of_nodes():  # an entity sharing no paper with the others says nothing here
+        out.remove_nodes_from(alone)
     return out
 
 

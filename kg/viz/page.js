@@ -248,6 +248,7 @@
   function choose(id, how) {
     how = how || {};
     if (!byId.has(id)) return;
+    showOverview(false);
     if (state.hidden.get(id)) { state.pinned.add(id); applyFilters(); }
     $("results").hidden = true;
     emphasize(id);
@@ -261,14 +262,12 @@
   }
 
   // ---- details panel -----------------------------------------------------------------
-  function highlighted(sentence, names) {
-    var box = el("blockquote"), lower = sentence.toLowerCase(), at = -1, len = 0;
-    names.forEach(function (n) {
-      var i = n ? lower.indexOf(n.toLowerCase()) : -1;
-      if (i >= 0 && (at < 0 || i < at)) { at = i; len = n.length; }
-    });
-    if (at < 0) { box.textContent = sentence; return box; }
-    box.append(sentence.slice(0, at), el("mark", {}, sentence.slice(at, at + len)), sentence.slice(at + len));
+  /** An evidence sentence with its span marked at the offsets stored with it (never found
+   * again by searching the sentence for a name: "LoRA" inside "MTLoRA" stays unmarked). */
+  function highlighted(ev) {
+    var box = el("blockquote"), sentence = typeof ev === "string" ? ev : ev.sentence, span = ev && ev.mark;
+    if (!span) { box.textContent = sentence; return box; }
+    box.append(sentence.slice(0, span[0]), el("mark", {}, sentence.slice(span[0], span[1])), sentence.slice(span[1]));
     return box;
   }
   function itemView(item, names, compact) {
@@ -285,7 +284,7 @@
       li.appendChild(el("a", { href: url, target: "_blank", rel: "noopener noreferrer", "class": "ext" },
         item.type === "Repository" ? url.replace(/^https?:\/\//, "") + " \u2197" : (/arxiv\.org/.test(url) ? "arXiv \u2197" : "paper \u2197")));
     }
-    var sentences = (item.evidence || []).map(function (s) { return highlighted(s, names.concat([item.name])); });
+    var sentences = (item.evidence || []).map(highlighted);
     if (item.more) sentences.push(el("div", { "class": "more" }, "+ " + plural(item.more, "more sentence")));
     if (compact && sentences.length) {
       var more = el("details");
@@ -297,11 +296,12 @@
     }
     return li;
   }
-  function section(box, title, items, names, compact) {
+  function section(box, title, items, names, compact, total) {
     if (!items || !items.length) return;
-    box.appendChild(el("h3", {}, title + " (" + items.length + ")"));
+    box.appendChild(el("h3", {}, title + " (" + (total || items.length) + ")"));
     var ul = el("ul");
     items.forEach(function (item) { ul.appendChild(itemView(item, names, compact)); });
+    if (total > items.length) ul.appendChild(el("li", { "class": "more" }, "+ " + (total - items.length).toLocaleString("en") + " more in the store (paperkg show, paperkg serve)"));
     box.appendChild(ul);
   }
   function facts(box, rows) {
@@ -330,21 +330,22 @@
     if (n.type === "Paper") {
       facts(box, [["Read", outLink(url, /arxiv\.org/.test(url || "") ? "arXiv: " + url.replace(/^.*\/abs\//, "") : url)],
                   ["Authors", d.authors], ["Published", d.published]]);
-      ORDER.forEach(function (rel) { section(box, FROM_PAPER[rel], (d.entities || {})[rel], []); });
+      var totals = d.totals || {};
+      ORDER.forEach(function (rel) { section(box, FROM_PAPER[rel], (d.entities || {})[rel], [], false, totals[rel]); });
       section(box, "Code", d.code, []);
       if (d.abstract) { box.appendChild(el("h3", {}, "Abstract")); box.appendChild(el("p", { "class": "abstract" }, d.abstract)); }
     } else {
       var ids = Object.keys(d.ids || {}).map(function (k) { return k + ": " + d.ids[k]; });
       facts(box, [["Aliases", n.aliases], ["Long forms", n.long_forms], ["External ids", ids],
                   ["Repository", outLink(url)], ["Host", d.host], ["Paths", d.paths]]);
-      var papers = d.papers || {};
-      section(box, TO_ENTITY.PROPOSES, papers.PROPOSES, names);
-      section(box, TO_ENTITY.INTRODUCES, papers.INTRODUCES, names);
-      section(box, "Evaluated on (datasets)", d.datasets, names, true);
-      section(box, "Applied to (tasks)", d.tasks, names, true);
-      section(box, "Code (of the papers proposing it)", d.code, names, true);
-      section(box, "Methods evaluated on / applied to it", d.methods, names, true);
-      ORDER.slice(2).forEach(function (rel) { section(box, TO_ENTITY[rel], papers[rel], names); });
+      var papers = d.papers || {}, totals = d.totals || {};
+      section(box, TO_ENTITY.PROPOSES, papers.PROPOSES, names, false, totals.PROPOSES);
+      section(box, TO_ENTITY.INTRODUCES, papers.INTRODUCES, names, false, totals.INTRODUCES);
+      section(box, "Evaluated on (datasets)", d.datasets, names, true, totals.datasets);
+      section(box, "Applied to (tasks)", d.tasks, names, true, totals.tasks);
+      section(box, "Code (of the papers proposing it)", d.code, names, true, totals.code);
+      section(box, "Methods evaluated on / applied to it", d.methods, names, true, totals.methods);
+      ORDER.slice(2).forEach(function (rel) { section(box, TO_ENTITY[rel], papers[rel], names, false, totals[rel]); });
     }
     var actions = el("div", { "class": "actions" });
     var only = el("button", { type: "button", id: "only" }, state.only === id ? "Show all nodes" : "Show only its neighbours");
@@ -362,9 +363,43 @@
   function closePanel() { $("panel").hidden = true; }
   $("close").addEventListener("click", function () { closePanel(); network.unselectAll(); emphasize(null); });
 
+  // ---- the overview: the top methods and datasets and the tasks they share, papers
+  // aggregated into the links; it covers the full graph until "Show the full graph" ------
+  var overview = null;
+  function showOverview(on) {
+    if (!data.overview) return;
+    $("overview").hidden = !on;
+    $("show-overview").hidden = on;
+    if (on && !overview) {
+      var maxWeight = Math.max.apply(null, data.overview.edges.map(function (e) { return e.weight; }).concat([1]));
+      overview = new vis.Network($("overview-graph"), {
+        nodes: new vis.DataSet(data.overview.nodes.map(function (n) {
+          return { id: n.id, label: n.label, x: n.x, y: n.y, value: n.value, shape: typeOf(n.type).shape,
+                   color: typeColor[n.type], title: tooltip(n) };
+        })),
+        edges: new vis.DataSet(data.overview.edges.map(function (e, i) {
+          return { id: i, from: e.from, to: e.to, width: 0.6 + 5 * Math.sqrt(e.weight / maxWeight),
+                   title: plural(e.weight, "paper") + " in common" };
+        }))
+      }, { physics: { enabled: false }, layout: { improvedLayout: false },
+           nodes: { borderWidth: 1, font: { size: 22, strokeWidth: 4, strokeColor: "#ffffff" },
+                    scaling: { min: 12, max: 50, label: { enabled: true, min: 20, max: 36 } } },
+           edges: { smooth: false, color: { color: "#9aa5b1", opacity: 0.55 } },
+           interaction: { hover: true, tooltipDelay: 120 } });
+      overview.on("click", function (p) { if (p.nodes.length) choose(p.nodes[0]); });
+      overview.once("afterDrawing", function () { $("overview").setAttribute("data-ready", "true"); });
+    }
+  }
+  if (data.overview) {
+    $("overview-subtitle").textContent = data.overview.subtitle + ". Click a name to open it in the full graph.";
+    $("show-full").addEventListener("click", function () { showOverview(false); network.fit(); });
+    $("show-overview").addEventListener("click", function () { closePanel(); showOverview(true); });
+    if (!data.meta.focus.length) showOverview(true);
+  }
+
   applyFilters();
   /** A small handle for scripts and tests: the network, the search, the visible node ids. */
-  window.paperkg = { network: network, data: data, search: runSearch, choose: choose,
+  window.paperkg = { network: network, data: data, search: runSearch, choose: choose, showOverview: showOverview,
                      visible: function () { return data.nodes.filter(function (n) { return !state.hidden.get(n.id); })
                                                       .map(function (n) { return n.id; }); } };
 })();
