@@ -294,3 +294,13 @@ def test_fetch_build_serve_end_to_end(tmp_path: Path) -> None:
 def test_api_index_lists_the_endpoints(server: str) -> None:
     assert "/sparql" in json.dumps(httpx.get(f"{server}/api").json())
     assert httpx.get(f"{server}/static/vis-network.min.js").status_code == 200
+
+
+def test_rdflib_sparqlstore_reads_the_endpoint(server: str) -> None:
+    from rdflib import Graph
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = Graph(store=SPARQLStore(f"{server}/sparql"))
+    rows = [(str(r.name), int(r.papers)) for r in graph.query(TOP)]  # type: ignore[union-attr]
+    assert rows[0] == ("LoRA", 2)
+    assert graph.query("ASK { ?s ?p ?o }").askAnswer is True
