@@ -145,7 +145,7 @@ def test_html_keeps_a_node_budget_and_carries_the_overview(tmp_path: Path) -> No
     assert drawn["nodes"] <= 400
     html = (tmp_path / "b.html").read_text()
     data = json.loads(re.search(r'id="paperkg-data">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
-    assert len(data["nodes"]) == drawn["nodes"] and "most connected entities" in data["meta"]["subtitle"]
+    assert len(data["nodes"]) == drawn["nodes"] and "entities in most papers" in data["meta"]["subtitle"]
     assert data["meta"]["nodes_total"] == graph.number_of_nodes()
     assert data["overview"]["nodes"] and all(n["type"] != "Paper" for n in data["overview"]["nodes"])
     assert {"from", "to", "weight"} == set(data["overview"]["edges"][0])

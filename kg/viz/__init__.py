@@ -58,13 +58,16 @@ def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = No
         options = ViewOptions(options.focus, options.hops, STATIC_TOP, options.min_papers, options.types)
     if fmt != "html" and not options.focus:
         return _draw_overview(graph, path, fmt, options, layout, title or _default_title(source))
-    shown = select(graph, options)
+    subtitle = options.describe()
+    if fmt == "html" and not options.focus and graph.number_of_nodes() > NODE_BUDGET:
+        shown, subtitle = _within_budget(graph, options)  # no copy of the whole graph first
+    else:
+        shown = select(graph, options)
+        if fmt == "html" and shown.number_of_nodes() > NODE_BUDGET:
+            shown, subtitle = _within_budget(shown, options)
     if shown.number_of_nodes() == 0:
         raise ExportError("nothing to draw: the selection is empty",
                           hint="lower --min-papers, add --type values or widen --hops")
-    subtitle = options.describe()
-    if fmt == "html" and shown.number_of_nodes() > NODE_BUDGET:
-        shown, subtitle = _within_budget(graph, options, shown)
     focus = [n for n in focus_nodes(graph, options.focus) if n in shown] if options.focus else []
     positions = place(shown, layout)
     name = title or _default_title(source)
@@ -87,18 +90,31 @@ def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = No
     return {"nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
 
 
-def _within_budget(graph: Any, options: ViewOptions, shown: Any) -> tuple[Any, str]:
-    """A selection of at most ``NODE_BUDGET`` nodes: fewer top entities until it fits."""
-    from dataclasses import replace
-
-    from kg.viz.view import select
-
-    top = min(options.top or NODE_BUDGET, NODE_BUDGET) // 3
-    while shown.number_of_nodes() > NODE_BUDGET and top >= 1:
-        shown = select(graph, replace(options, top=top))
-        top = int(top * 0.7)
-    entities = sum(1 for _, t in shown.nodes(data="type") if t != "Paper")
-    note = (f"{options.describe()}: the {entities:,} most connected entities and the papers linking two of them "
+def _within_budget(graph: Any, options: ViewOptions) -> tuple[Any, str]:
+    """At most ``NODE_BUDGET`` nodes of ``graph``: the entities with most papers (then most
+    links) that ``options`` allows, one by one, each with the papers that now link two kept
+    entities, until the next one would not fit. One pass over the kept entities' papers."""
+    counts: dict[str, int] = {}
+    kept: list[str] = []
+    papers: list[str] = []
+    with_papers = "Paper" in options.types
+    nodes = graph.nodes
+    entities = [n for n, d in graph.nodes(data=True) if d.get("type") != "Paper"
+                and d.get("type") in options.types and d.get("paper_count", 0) >= options.min_papers]
+    entities.sort(key=lambda n: (-nodes[n].get("paper_count", 0), -len(graph.succ[n]) - len(graph.pred[n]), n))
+    limit = min(options.top or NODE_BUDGET, NODE_BUDGET)
+    for node in entities:
+        near = [p for p in (*graph.pred[node], *graph.succ[node]) if nodes[p].get("type") == "Paper"] \
+            if with_papers else []
+        joining = [p for p in set(near) if counts.get(p, 0) == 1]
+        if len(kept) + 1 + len(papers) + len(joining) > NODE_BUDGET or len(kept) >= limit:
+            break
+        kept.append(node)
+        papers.extend(joining)
+        for p in set(near):
+            counts[p] = counts.get(p, 0) + 1
+    shown = graph.subgraph(kept + papers).copy()
+    note = (f"{options.describe()}: the {len(kept):,} entities in most papers and the papers linking two of them "
             f"(the whole graph has {graph.number_of_nodes():,} nodes; --focus NAME, --top N or --min-papers N "
             f"draw other parts)")
     return shown, note
