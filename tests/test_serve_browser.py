@@ -81,12 +81,6 @@ def test_search_open_entity_see_evidence_expand_graph(site: tuple[Browser, str])
     browser.wait_for("window.paperkgGraph && paperkgGraph.nodes.length === 3")
     browser.wait_for("document.getElementById('graph').dataset.stable === 'true'")
     browser.evaluate("paperkgGraph.network.stopSimulation()")
-    x, y = browser.evaluate("""(() => {
-        const g = paperkgGraph, id = 'paper:arxiv:2403.11001';
-        const p = g.network.canvasToDOM(g.network.getPosition(id));
-        const r = document.getElementById('graph').getBoundingClientRect();
-        return [r.left + p.x, r.top + p.y];
-    })()""")
     browser.evaluate("document.getElementById('graph').scrollIntoView({block: 'center'})")
     x, y = browser.evaluate("""(() => {
         const g = paperkgGraph, id = 'paper:arxiv:2403.11001';

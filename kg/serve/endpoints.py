@@ -89,22 +89,43 @@ class SparqlAnswer:
     media_type: str
 
 
+class _Once:
+    """A value made on first use, once, whichever thread asks first."""
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+        self._value: Any = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._value is None:
+                self._value = self._make()
+            return self._value
+
+
+def _open_rdf(directory: Path) -> Any:
+    from kg.rdf.embedded import open_embedded
+
+    return open_embedded(directory)
+
+
+def _open_ladybug(directory: Path) -> Any:
+    from kg.cypher.embedded import open_database
+
+    return open_database(directory)
+
+
 class SparqlEndpoint:
     def __init__(self, directory: Path, timeout: float) -> None:
         self.directory = directory
         self.timeout = timeout
-        self._store: Any = None
-        self._open_lock = threading.Lock()
+        self._store = _Once(lambda: _open_rdf(directory))
         self._running = threading.BoundedSemaphore(MAX_RUNNING)
 
     @property
     def store(self) -> Any:
-        with self._open_lock:
-            if self._store is None:
-                from kg.rdf.embedded import open_embedded
-
-                self._store = open_embedded(self.directory)
-            return self._store
+        return self._store.get()
 
     def evaluate(self, text: str, media: list[str]) -> SparqlAnswer:
         """Run ``text`` and serialize its results as the best of ``media`` (blocking)."""
@@ -155,16 +176,10 @@ class CypherEndpoint:
     def __init__(self, directory: Path, timeout: float) -> None:
         self.directory = directory
         self.timeout = timeout
-        self._db: Any = None
-        self._open_lock = threading.Lock()
+        self._db = _Once(lambda: _open_ladybug(directory))
 
     def _database(self) -> Any:
-        with self._open_lock:
-            if self._db is None:
-                from kg.cypher.embedded import open_database
-
-                self._db = open_database(self.directory)
-            return self._db
+        return self._db.get()
 
     def run(self, text: str, parameters: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
         import ladybug
