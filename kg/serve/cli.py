@@ -73,7 +73,7 @@ def register(main: Any) -> None:
     for option in reversed([
         click.argument("directory", metavar="DIR"),
         click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on."),
-        click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535)),
+        click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535)),
         click.option("--sparql-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
                      metavar="SECONDS", help="Longest a /sparql (and /cypher) query may run."),
     ]):
