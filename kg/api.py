@@ -109,3 +109,23 @@ def _stored_texts(directory: Path) -> dict[str, Extraction]:
     if not (directory / "manifest.json").exists():
         return {}
     return {e.paper.id: e for e in store.open_store(directory).extractions()}
+
+
+def fetch_listing(spec: str, *, cache: str | Path = "paperkg-cache", base_url: str | None = None,
+                  interval: float | None = None, max_results: int = 100,
+                  progress: Callable[[str], None] | None = None) -> Any:
+    """``paperkg fetch`` / ``build --fetch``: download what ``spec`` names (``hf-daily:DATE``,
+    ``hf-daily:FROM..TO``, ``arxiv:QUERY``) into ``cache``; returns a ``kg.fetch.FetchReport``
+    whose ``files`` can be passed to :func:`build_store`."""
+    from kg.fetch import FetchOptions, run_spec
+
+    options = FetchOptions(cache=Path(cache), base_url=base_url, interval=interval, progress=progress)
+    return run_spec(spec, options, max_results)
+
+
+def web_app(directory: str | Path, *, sparql_timeout: float = 10.0) -> Any:
+    """``paperkg serve``: the ASGI application over the store in ``directory`` (run it with
+    uvicorn or any ASGI server)."""
+    from kg.serve.app import create_app
+
+    return create_app(directory, sparql_timeout=sparql_timeout, cypher_timeout=sparql_timeout)

@@ -200,12 +200,12 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
     if not inputs and not fetch_specs:
         raise PaperKGError("nothing to build", hint="give INPUT files or --fetch SOURCE:ARG")
     if fetch_specs:
-        from kg.fetch.cli import fetch_options
-        from kg.fetch import run_spec
+        from kg.api import fetch_listing
 
-        options = fetch_options(state, fetch_cache, fetch_base_url, fetch_delay, 4, 2.0, 30.0)
+        progress = None if state.quiet else (lambda message: click.echo(message, err=True))
         for spec in fetch_specs:
-            inputs += tuple(run_spec(spec, options, fetch_max).files)
+            inputs += tuple(fetch_listing(spec, cache=fetch_cache, base_url=fetch_base_url, interval=fetch_delay,
+                                          max_results=fetch_max, progress=progress).files)
     report = RunReport()
     with progress_bar(state, "building") as advance:
         build_store(list(inputs), directory, rebuild=rebuild, fmt=fmt, model=model or DEFAULT_MODEL,

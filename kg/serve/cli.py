@@ -49,7 +49,7 @@ def serve(state: Any, directory: str, host: str, port: int, sparql_timeout: floa
     """
     import uvicorn
 
-    from kg.serve.app import create_app
+    from kg.api import web_app
 
     if not is_loopback(host):
         click.echo(f"warning: listening on {host}, not loopback: anyone who can reach this machine "
@@ -58,7 +58,7 @@ def serve(state: Any, directory: str, host: str, port: int, sparql_timeout: floa
     started = time.perf_counter()
     if not state.quiet:
         click.echo(f"loading {directory} ...", err=True)
-    app = create_app(directory, sparql_timeout=sparql_timeout, cypher_timeout=sparql_timeout)
+    app = web_app(directory, sparql_timeout=sparql_timeout)
     shown = f"[{host}]" if ":" in host else host
     if not state.quiet:
         click.echo(f"ready in {time.perf_counter() - started:.1f} s: http://{shown}:{port}/  (Ctrl-C stops)", err=True)

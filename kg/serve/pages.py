@@ -85,12 +85,14 @@ def _list(rows: list[dict[str, Any]], extra: Any = None) -> str:
 
 
 def home(stats: dict[str, Any], top: dict[str, list[dict[str, Any]]], queries: list[dict[str, Any]]) -> str:
-    counts = ", ".join(f"{n:,} {t.lower()}{'s' if n != 1 else ''}" for t, n in stats["nodes"].items() if n)
+    plural = {"Repository": "repositories"}
+    counts = ", ".join(f"{n:,} {t.lower() if n == 1 else plural.get(t, t.lower() + 's')}"
+                       for t, n in stats["nodes"].items() if n)
     columns = "".join(f'<section class="top"><h2>{chip(t)} Top {t.lower()}s</h2>{_list(rows)}</section>'
                       for t, rows in top.items())
     canned = []
     for q in queries:
-        params = ", ".join(f"{k}={v['default']}" for k, v in q["params"].items() if k != "limit")
+        params = ", ".join(f"{k}={v['default']}" for k, v in q["params"].items() if k != "limit" and v["default"] != "")
         canned.append(f'<li><a class="canned" href="/query/sparql/{quote(q["name"])}">{escape(q["title"] or q["name"])}</a>'
                       f' <span class="question">{escape(q["question"])}</span>'
                       f'{f" <code>{escape(params)}</code>" if params else ""}'
