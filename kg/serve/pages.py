@@ -80,7 +80,7 @@ def _list(rows: list[dict[str, Any]], extra: Any = None) -> str:
     items = []
     for row in rows:
         more = extra(row) if extra else ""
-        items.append(f"<li>{node_ref(row)}{more}</li>")
+        items.append(f"<li>{node_ref(row, count=not extra)}{more}</li>")
     return f'<ul class="nodes">{"".join(items)}</ul>' if items else '<p class="none">none</p>'
 
 
@@ -193,11 +193,13 @@ def _of(data: dict[str, Any], group: str) -> str:
 
 
 def _support(row: dict[str, Any]) -> str:
-    return f' <span class="support">{row.get("support", 0)} paper(s)</span>'
+    n = row.get("support", 0)
+    return f' <span class="support">in {n} paper{"s" if n != 1 else ""}</span>'
 
 
 def _shared(row: dict[str, Any]) -> str:
-    return f' <span class="support">{row.get("shared", 0)} shared</span>'
+    n = row.get("shared", 0)
+    return f' <span class="support">{n} shared paper{"s" if n != 1 else ""}</span>'
 
 
 def _repo_link(row: dict[str, Any]) -> str:
