@@ -29,7 +29,7 @@ from kg.viz.view import node_link
 PAPER_RELATIONS = ("PROPOSES", "INTRODUCES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS")
 ENTITY_TYPES = ("Method", "Dataset", "Task", "Metric", "Repository")
 EVIDENCE_PER_ROW = 3
-RELATED_PAPERS = 500
+RELATED_PAPERS = 300
 """Entities related through shared papers are counted over at most this many papers."""
 
 
@@ -130,11 +130,31 @@ class GraphReader:
                 ranked[ntype].append(node)
         self._rank = {n: (-int(d.get("paper_count", 0) or 0), n) for n, d in graph.nodes(data=True)
                       if d.get("type") != "Paper"}
-        newest = {n: i for i, n in enumerate(sorted(self._when, key=self._when.__getitem__, reverse=True))}
+        self._newest = {n: i for i, n in enumerate(sorted(self._when, key=self._when.__getitem__, reverse=True))}
+        """Papers by date, newest first (0): how paper lists are ordered."""
         self._names = _KeyIndex(names, lambda e: self._rank[e[1]])
-        self._titles = _KeyIndex(titles, lambda e: newest[e[1]])
+        self._titles = _KeyIndex(titles, lambda e: self._newest[e[1]])
         self._ranked = {t: sorted(nodes, key=self._rank.__getitem__) for t, nodes in ranked.items()}
         self._stats: dict[str, Any] | None = None
+        # per entity: the papers of each relation (newest first) and the datasets, tasks and
+        # methods it is linked with (most supporting papers first), so that a page of a hub
+        # with thousands of papers only slices lists
+        self._papers_of: dict[str, dict[str, list[str]]] = {}
+        self._targets_of: dict[str, dict[str, list[tuple[str, str, int]]]] = {}
+        for u, v, key, edge in graph.edges(keys=True, data=True):
+            if key in PAPER_RELATIONS or key == "HAS_CODE":
+                self._papers_of.setdefault(v, {}).setdefault(key, []).append(u)
+            elif key in ("EVALUATED_ON", "APPLIED_TO"):
+                support = int(edge.get("support", 0) or 0)
+                self._targets_of.setdefault(u, {}).setdefault(
+                    "datasets" if key == "EVALUATED_ON" else "tasks", []).append((v, key, support))
+                self._targets_of.setdefault(v, {}).setdefault("methods", []).append((u, key, support))
+        for relations in self._papers_of.values():
+            for rows in relations.values():
+                rows.sort(key=self._newest.__getitem__)
+        for groups in self._targets_of.values():
+            for found in groups.values():
+                found.sort(key=lambda r: (-r[2], self._rank.get(r[0], (0, r[0]))))
 
     # ---- whole-store facts ------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -185,49 +205,40 @@ class GraphReader:
                 out[key] = data[key]
         if data.get("ids"):
             out["ids"] = dict(data["ids"])
-        by_relation: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        targets: dict[str, list[dict[str, Any]]] = {"datasets": [], "tasks": [], "methods": []}
-        for u, _, key, edge in g.in_edges(node_id, keys=True, data=True):
-            if key in PAPER_RELATIONS or key == "HAS_CODE":
-                by_relation.setdefault(key, []).append((u, edge))
-            elif key in ("EVALUATED_ON", "APPLIED_TO"):
-                targets["methods"].append({**_summary(u, g.nodes[u]), "relation": key,
-                                           "support": edge.get("support", 0)})
-        for _, v, key, edge in g.out_edges(node_id, keys=True, data=True):
-            group = "datasets" if key == "EVALUATED_ON" else "tasks" if key == "APPLIED_TO" else None
-            if group:
-                targets[group].append({**_summary(v, g.nodes[v]), "support": edge.get("support", 0)})
         relations = {}
-        when = self._when
-        for key, rows in by_relation.items():
-            newest = heapq.nlargest(offset + limit, rows, key=lambda r: when.get(r[0], ("", r[0])))
-            relations[key] = {"total": len(rows), "rows": [
-                {**_summary(p, g.nodes[p]), "published": g.nodes[p].get("published"), "role": edge.get("role"),
-                 "confidence": edge.get("confidence"), "evidence": self._evidence(p, edge.get("evidence", ()))}
-                for p, edge in newest[offset: offset + limit]]}
+        for key, rows in self._papers_of.get(node_id, {}).items():
+            relations[key] = {"total": len(rows), "rows": []}
+            for p in rows[offset: offset + limit]:
+                edge = g.succ[p][node_id][key]
+                relations[key]["rows"].append(
+                    {**_summary(p, g.nodes[p]), "published": g.nodes[p].get("published"), "role": edge.get("role"),
+                     "confidence": edge.get("confidence"), "evidence": self._evidence(p, edge.get("evidence", ()))})
         out["papers"] = relations
-        for group, rows in targets.items():
-            out[f"{group}_total"] = len(rows)
-            out[group] = heapq.nsmallest(limit, rows, key=lambda r: (-r.get("support", 0), -r["paper_count"], r["id"]))
-        proposers = [p for k in ("PROPOSES", "INTRODUCES") for p, _ in by_relation.get(k, ())]
+        for group in ("datasets", "tasks", "methods"):
+            found = self._targets_of.get(node_id, {}).get(group, [])
+            out[f"{group}_total"] = len(found)
+            out[group] = [{**_summary(n, g.nodes[n]), "support": support,
+                           **({"relation": key} if group == "methods" else {})} for n, key, support in found[:limit]]
+        by_relation = self._papers_of.get(node_id, {})
+        proposers = [p for k in ("PROPOSES", "INTRODUCES") for p in by_relation.get(k, ())]
         out["code"] = self._code(proposers)
         for row in out["methods"]:
-            row["code"] = self._code(p for p, _, k in g.in_edges(row["id"], keys=True) if k == "PROPOSES")
-        out["related"] = self._related(node_id, [p for rows in by_relation.values() for p, _ in rows])
+            row["code"] = self._code(p for p, keyed in g.pred[row["id"]].items() if "PROPOSES" in keyed)
+        out["related"] = self._related(node_id, [p for rows in by_relation.values() for p in rows[:RELATED_PAPERS]])
         return out
 
     def _code(self, papers: Iterable[str]) -> list[dict[str, Any]]:
         g = self.graph
-        repos = sorted({v for p in papers for _, v, k in g.out_edges(p, keys=True) if k == "HAS_CODE"})
+        repos = sorted({v for p in papers for v, keyed in g.succ[p].items() if "HAS_CODE" in keyed})
         return [_summary(r, g.nodes[r]) for r in repos]
 
     def _related(self, node_id: str, papers: list[str]) -> dict[str, list[dict[str, Any]]]:
         """Entities found in the same papers, by type, with the number of shared papers."""
         g = self.graph
         counts: Counter[str] = Counter()
-        when = self._when
-        for paper in heapq.nlargest(RELATED_PAPERS, set(papers), key=lambda p: when.get(p, ("", p))):
-            counts.update({v for v in g.successors(paper) if v != node_id})
+        newest = self._newest
+        for paper in heapq.nsmallest(RELATED_PAPERS, set(papers), key=lambda p: newest.get(p, 0)):
+            counts.update(v for v in g.succ[paper] if v != node_id)
         out: dict[str, list[dict[str, Any]]] = {}
         for node, shared in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             ntype = g.nodes[node].get("type")
@@ -276,7 +287,8 @@ class GraphReader:
         near.discard(node_id)
         rank, when = self._rank, self._when
         entities = heapq.nsmallest(limit, (n for n in near if n not in when), key=lambda n: rank.get(n, (0, n)))
-        papers = heapq.nlargest(max(0, limit - len(entities)), (n for n in near if n in when), key=lambda n: when[n])
+        papers = heapq.nsmallest(max(0, limit - len(entities)), (n for n in near if n in when),
+                                 key=self._newest.__getitem__)
         chosen = [node_id, *entities, *papers]
         members = set(chosen)
         edges = []
