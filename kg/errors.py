@@ -32,6 +32,13 @@ class InputError(PaperKGError):
     exit_code = 2
 
 
+class NoPapersError(InputError):
+    """The inputs hold no paper at all (nothing is written)."""
+
+    code = "E102"
+    exit_code = 1
+
+
 class RecordError(PaperKGError):
     """One record of an input is bad; the rest of the input still goes through."""
 
@@ -54,3 +61,15 @@ class PipelineError(PaperKGError):
     """The spaCy pipeline cannot be built as configured."""
 
     code = "E400"
+
+
+class StoreLockedError(StoreError):
+    """Another process is writing the graph store (or its lock cannot be taken)."""
+
+    code = "E201"
+
+
+class OutputError(PaperKGError):
+    """An output cannot be written (full disk, no permission, a closed pipe)."""
+
+    code = "E500"
