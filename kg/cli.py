@@ -252,6 +252,32 @@ def stats(directory: str, as_json: bool, top: int) -> None:
 
 @main.command()
 @click.argument("directory", metavar="DIR")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@handle_errors
+def doctor(directory: str, as_json: bool) -> None:
+    """Verify the graph store DIR: its lock, leftovers of dead builds (removed when no
+    build runs), the manifest, every file's sha256 and every paper's content hash.
+    Exits 1 when something is wrong.
+
+    \b
+    Example:
+      paperkg doctor out/graph
+    """
+    from kg.doctor import check_store
+
+    result = check_store(directory)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        for check in result.checks:
+            click.echo(f"{'ok ' if check.ok else 'BAD'}  {check.name}: {check.detail}")
+        click.echo(f"{directory}: {'healthy' if result.ok else 'needs attention'}")
+    if not result.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("directory", metavar="DIR")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print what the graph knows as JSON.")
 @click.option("--evidence", default=2, show_default=True, type=click.IntRange(0, 100),

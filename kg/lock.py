@@ -77,14 +77,11 @@ def pid_alive(pid: Any) -> bool:
 
 
 def describe_holder(holder: dict[str, Any]) -> str:
-    """``pid 123 on host (build since 2026-01-01T10:00:00Z)``, for messages."""
+    """``a paperkg build (pid 123 on host, started 2026-01-01T10:00:00Z)``, for messages."""
     if not holder.get("pid"):
         return "another process"
-    text = f"pid {holder['pid']} on {holder.get('host', '?')}"
-    detail = " ".join(x for x in (holder.get("purpose"), f"since {holder['started']}" if holder.get("started") else "")
-                      if x)
-    if detail:
-        text += f" ({detail})"
+    started = f", started {holder['started']}" if holder.get("started") else ""
+    text = f"a paperkg {holder.get('purpose') or 'process'} (pid {holder['pid']} on {holder.get('host', '?')}{started})"
     if holder.get("host") == socket.gethostname() and not pid_alive(holder["pid"]):
         text += "; that process has exited but a process it started still holds the lock"
     return text
@@ -180,8 +177,7 @@ def _acquire(fd: int, directory: str | os.PathLike[str], wait: float, grace: boo
             limit = max(wait, BRIEF_HOLDER_GRACE)
         if time.monotonic() - start >= limit:
             waited = f" after waiting {wait:g} s" if wait else ""
-            raise StoreLockedError(f"the store is being written by {describe_holder(holder)}{waited}",
-                                   where=str(directory),
+            raise StoreLockedError(f"locked by {describe_holder(holder)}{waited}", where=str(directory),
                                    hint="wait for it to finish, or pass --wait SECONDS to queue behind it")
         time.sleep(POLL_SECONDS)
 

@@ -132,6 +132,11 @@ def read(text: str, name: str) -> Iterator[RawRecord | Problem]:
             yield from _entries_one_by_one(text, name)
             return
         line = exc.position[0] if getattr(exc, "position", None) else 1
+        if "amplification" in str(exc):
+            yield Problem(file=name, line=max(line, 1),
+                          reason=f"refused: its XML entities expand to far more text than the file holds "
+                                 f"(an 'XML bomb'; {exc}); use the feed as the arXiv API returns it")
+            return
         yield Problem(file=name, line=max(line, 1),
                       reason=f"malformed XML ({exc}); expected a complete arXiv API Atom feed - "
                              "re-download it (a truncated download is the usual cause)")
@@ -149,7 +154,7 @@ def read(text: str, name: str) -> Iterator[RawRecord | Problem]:
         yield _entry(entry, index, name)
 
 
-_ENTITY_ERROR = re.compile(r"entity", re.IGNORECASE)
+_ENTITY_ERROR = re.compile(r"undefined entity", re.IGNORECASE)
 _ENTITY_REF = re.compile(r"&([A-Za-z_][\w.\-]*);")
 _ENTRY = re.compile(r"<entry\b.*?</entry\s*>", re.DOTALL)
 _FEED_TAG = re.compile(r"<feed\b[^>]*>")
