@@ -30,10 +30,10 @@ from kg.errors import StoreLockedError
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1
-# A holder that is only tidying up or checking (not building) lets go within moments:
-# a writer asked not to wait still waits this long for it rather than fail.
-BRIEF_HOLDER_GRACE = 5.0
-BRIEF_PURPOSES = ("cleanup", "doctor")
+# A holder that is only tidying up, checking or refreshing a query cache (not building)
+# lets go soon: a writer asked not to wait still waits this long for it rather than fail.
+BRIEF_HOLDER_GRACE = 30.0
+BRIEF_PURPOSES = ("cleanup", "doctor", "query cache")
 
 _held: dict[str, tuple[int, int]] = {}  # lock path -> (fd, depth): the lock is re-entrant in a process
 
@@ -186,6 +186,9 @@ def _acquire(fd: int, directory: str | os.PathLike[str], wait: float, grace: boo
 def try_lock(directory: str | os.PathLike[str], purpose: str) -> Iterator[bool]:
     """The lock for the block if it is free now (yields True), else yields False at once;
     also False when the lock file cannot be created (say, a store on a read-only disk)."""
+    if str(lock_path(directory)) in _held:  # this process is writing the store: nothing is stale
+        yield False
+        return
     with ExitStack() as stack:
         try:
             stack.enter_context(write_lock(directory, wait=0, purpose=purpose, grace=False))

@@ -50,8 +50,11 @@ def resolve_query_file(name: str, language: str | None = None) -> tuple[str, str
 
 def run(directory: str | Path, query: str, params: dict[str, str] | None = None, *,
         neo4j: dict[str, Any] | None = None) -> QueryResult:
+    from kg.store import tidy
+
     language, text = resolve_query_file(query)
     params = params or {}
+    tidy(directory)  # what a killed build left beside the store goes with the next command
     if language == "sparql":
         from kg.rdf.query import run_sparql
 
