@@ -104,12 +104,15 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
 
     rep = report if report is not None else RunReport()
     stored = {} if rebuild else _stored_texts(directory)
+    known = {} if rebuild else store.stored_inputs(directory)
+    by_content = {sha: name for name, sha in sorted(known.items(), reverse=True)}  # first name wins
+    seen_inputs: dict[str, str] = {}
     reused: list[Extraction] = []
     read = [0]
 
     def needs_nlp() -> Iterator[Paper]:
         for paper in read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
-                                 max_chars=max_chars):
+                                 max_chars=max_chars, source_names=by_content, on_input=seen_inputs.__setitem__):
             read[0] += 1
             old = stored.get(paper.id)
             if old is not None and (old.paper.title, old.paper.abstract) == (paper.title, paper.abstract):
@@ -131,7 +134,7 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
         if not read[0]:
             raise no_papers(inputs, rep)
 
-    result = store.build(all_extractions(), directory, rebuild=rebuild)
+    result = store.build(all_extractions(), directory, rebuild=rebuild, inputs=seen_inputs)
     rep.extra.update(result.to_dict())
     rep.extra["extracted"] = rep.papers
     rep.extra["reused"] = len(reused)

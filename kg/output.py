@@ -71,11 +71,16 @@ def atomic_open(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.exists():
         raise PaperKGError("output directory does not exist", where=str(parent), hint="create it first")
+    in_block = False
     try:
         with atomic_file(target) as handle:
+            in_block = True
             yield _Guarded(handle, str(target))  # type: ignore[misc]
-    except OSError as exc:  # creating the temporary file, fsync or the final rename
-        raise output_error(exc, str(target)) from None
+            in_block = False
+    except OSError as exc:
+        if in_block:  # the caller's own error (its writes are already OutputErrors): as it was
+            raise
+        raise output_error(exc, str(target)) from None  # creating the temporary file, fsync, rename
 
 
 @contextmanager

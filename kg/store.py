@@ -284,7 +284,8 @@ def _intact(directory: Path) -> bool:
 
 
 def build(extractions: Iterable[Extraction], directory: str | Path, *,
-          rebuild: bool = False, derived: bool = True, wait: float = 0.0) -> BuildReport:
+          rebuild: bool = False, derived: bool = True, wait: float = 0.0,
+          inputs: dict[str, str] | None = None) -> BuildReport:
     """Add ``extractions`` to the store in ``directory`` (created if needed; ``rebuild``
     discards what is stored) and rebuild its graph; the directory is replaced atomically.
 
@@ -293,12 +294,26 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
     repaired by any build. Raises ``StoreError`` when ``directory`` holds something else
     or its extractions are damaged. ``derived=False`` skips the embedded query stores
     (they are then built on first query). The store's lock is held throughout: another
-    writer is waited for up to ``wait`` seconds, then ``StoreLockedError`` names it."""
+    writer is waited for up to ``wait`` seconds, then ``StoreLockedError`` names it.
+    ``inputs`` (source name -> sha256 of its content, as read) is kept in the manifest, so
+    a later build names a file with the same content as this one did."""
     with write_lock(directory, wait=wait):
-        return _build(extractions, Path(directory), rebuild=rebuild, derived=derived)
+        return _build(extractions, Path(directory), rebuild=rebuild, derived=derived,
+                      inputs={} if inputs is None else inputs)  # filled while the extractions are read
 
 
-def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool, derived: bool) -> BuildReport:
+def stored_inputs(directory: str | Path) -> dict[str, str]:
+    """The manifest's ``inputs`` table: source name -> sha256 of the content last read under it."""
+    try:
+        manifest = json.loads((Path(directory) / "manifest.json").read_text("utf-8"))
+        table = manifest.get("inputs", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
+
+
+def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool, derived: bool,
+           inputs: dict[str, str]) -> BuildReport:
     start = time.perf_counter()
     before = _existing(directory, rebuild)
     stored = dict(before)
@@ -338,6 +353,9 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
         "files": {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in files.items()},
         "papers": hashes,
     }
+    known = {} if rebuild else stored_inputs(directory)
+    if known or inputs:
+        manifest["inputs"] = dict(sorted({**known, **inputs}.items()))
     try:
         with staged_dir(directory) as staged:
             for name, text in files.items():

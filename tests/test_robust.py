@@ -277,6 +277,22 @@ def test_same_file_under_another_spelling_is_the_same_source(cli, tmp_path):
     assert "tests/data/bad/good.jsonl" in text and str(REPO) not in text
 
 
+def test_same_content_from_another_working_directory_keeps_its_name(cli, tmp_path, monkeypatch):
+    """#7: the store remembers each input's content hash, so building the same file from
+    another working directory (or through a pipe) adds no source."""
+    store = tmp_path / "g"
+    assert cli("build", "--model", "blank", "tests/data/bad/good.jsonl", "-o", str(store)).exit_code == 0
+    manifest = json.loads((store / "manifest.json").read_text())
+    assert list(manifest["inputs"]) == ["tests/data/bad/good.jsonl"]
+    before = (store / "extractions.jsonl").read_bytes()
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner(**_RUNNER_KWARGS)
+    result = runner.invoke(main, ["build", "--model", "blank", str(BAD / "good.jsonl"), "-o", "g", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["unchanged"] == 1
+    assert (store / "extractions.jsonl").read_bytes() == before
+
+
 def test_symlinked_input_is_named_by_its_real_path(cli, tmp_path, monkeypatch):
     (tmp_path / "real.jsonl").write_bytes((BAD / "good.jsonl").read_bytes())
     (tmp_path / "link.jsonl").symlink_to(tmp_path / "real.jsonl")

@@ -8,7 +8,7 @@ source it was seen in. Only the small identity index is held in memory, never th
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -164,7 +164,9 @@ def _keys(record: RawRecord) -> tuple[str | None, list[str]]:
 
 def read_papers(names: Iterable[str], *, fmt: str | None = None,
                 on_problem: Callable[[Problem], None] | None = None,
-                stdin: Any = None, max_chars: int | None = None) -> Iterator[Paper]:
+                stdin: Any = None, max_chars: int | None = None,
+                source_names: Mapping[str, str] | None = None,
+                on_input: Callable[[str, str], None] | None = None) -> Iterator[Paper]:
     """Yield each unique paper of the inputs once, with all its sources.
 
     File-level errors (missing, directory, binary, not UTF-8, CSV without title column)
@@ -172,11 +174,23 @@ def read_papers(names: Iterable[str], *, fmt: str | None = None,
     Record-level problems go to ``on_problem`` and the good records still go through;
     a record whose title and abstract together are longer than ``max_chars`` (default
     ``MAX_CHARS``) is one of them.
+
+    Source identity: a file is named by its real path relative to the working directory,
+    unless its content (sha256) is in ``source_names``, which then gives its name - so a
+    store keeps calling a file what it called it first, whatever the working directory.
+    ``on_input(name, sha256)`` is told each file input's name and content hash.
     """
     report = on_problem or (lambda problem: None)
     limit = MAX_CHARS if max_chars is None else max_chars
     with ExitStack() as stack:
         inputs = [open_input(stack, name, stdin) for name in names]
+        for inp in inputs:
+            if inp.name == STDIN:
+                continue
+            if source_names and inp.sha256 in source_names:
+                inp.label = source_names[inp.sha256]
+            if on_input and inp.label and inp.sha256:
+                on_input(inp.label, inp.sha256)
         formats = [detect_format(inp, fmt) for inp in inputs]
         index = _Index()
         for i, (inp, form) in enumerate(zip(inputs, formats)):

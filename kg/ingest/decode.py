@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import io
 import os
 import shutil
@@ -45,6 +46,7 @@ class InputFile:
     name: str
     encoding: str = "utf-8"
     label: str | None = None
+    sha256: str | None = None
 
     @property
     def display(self) -> str:
@@ -120,7 +122,16 @@ def open_input(stack: ExitStack, name: str, stdin: Any = None) -> InputFile:
             with open(name, "rb") as stream:
                 inp = spool(stack, stream, name)
     inp.encoding = detect_encoding(inp)
+    inp.sha256 = content_sha256(inp.path)
     return inp
+
+
+def content_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def detect_encoding(inp: InputFile) -> str:
