@@ -48,7 +48,7 @@ def check_store(directory: str | Path) -> DoctorReport:
     if is_locked(directory):
         add(Check("lock", True, f"held by {describe_holder(holder)}"))
     elif holder.get("pid"):
-        add(Check("lock", True, f"free; the last build ({describe_holder(holder).split(';')[0]}) did not finish, "
+        add(Check("lock", True, f"free; the last build ({describe_holder(holder)}) did not finish, "
                                 "the next build takes the lock over"))
     else:
         add(Check("lock", True, "free"))
@@ -57,8 +57,11 @@ def check_store(directory: str | Path) -> DoctorReport:
     tidy(directory)
     remaining = leftovers(directory)
     removed = [p.name for p in found if p not in remaining]
-    if remaining:
-        add(Check("leftovers", False, f"{len(remaining)} left by a build that is still running: "
+    if remaining and is_locked(directory):
+        add(Check("leftovers", True, f"{len(remaining)} belong to the build that is running: "
+                                     + ", ".join(p.name for p in remaining)))
+    elif remaining:
+        add(Check("leftovers", False, f"{len(remaining)} could not be removed: "
                                       + ", ".join(p.name for p in remaining)))
     else:
         add(Check("leftovers", True, f"removed {len(removed)} left by dead builds: {', '.join(removed)}"

@@ -1,10 +1,16 @@
-"""One writer per graph store: an exclusive ``flock`` on a lock file beside the store.
+"""One writer per graph store: an exclusive lock on a lock file beside the store.
 
 The lock file is ``.NAME.lock`` next to the store directory ``NAME`` (not inside it: the
 directory itself is swapped on every build). While a process holds the lock the file says
 who it is (pid, host, start time, purpose), so a second writer fails with one line naming
-the holder. The kernel releases a ``flock`` when its holder dies, so a lock left by a dead
+the holder. The kernel releases the lock when its holder dies, so a lock left by a dead
 process is simply taken over (its stale holder record is overwritten, with a warning).
+
+It is a POSIX record lock (``lockf``), not a ``flock``: a ``flock`` is shared with the
+processes a build forks (``--workers``), which outlive a killed build and would keep the
+store locked. A POSIX lock belongs to the process alone - and is dropped when that
+process closes *any* descriptor of the file, so a process opens the lock file once while
+it holds the lock (``_held``) and reads the holder note through that descriptor.
 
 Readers never take this lock to read (they check that the directory was not swapped
 while they read it, see ``kg.store``); they take it for a moment, without waiting, only to
@@ -54,6 +60,9 @@ def _read_holder(fd: int) -> dict[str, Any]:
 
 def read_holder(directory: str | os.PathLike[str]) -> dict[str, Any]:
     """The holder record in the store's lock file (empty when free and never used)."""
+    held = _held.get(str(lock_path(directory)))
+    if held:
+        return _read_holder(held[0])
     try:
         fd = os.open(lock_path(directory), os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
@@ -64,26 +73,12 @@ def read_holder(directory: str | os.PathLike[str]) -> dict[str, Any]:
         os.close(fd)
 
 
-def pid_alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def describe_holder(holder: dict[str, Any]) -> str:
     """``a paperkg build (pid 123 on host, started 2026-01-01T10:00:00Z)``, for messages."""
     if not holder.get("pid"):
         return "another process"
     started = f", started {holder['started']}" if holder.get("started") else ""
     text = f"a paperkg {holder.get('purpose') or 'process'} (pid {holder['pid']} on {holder.get('host', '?')}{started})"
-    if holder.get("host") == socket.gethostname() and not pid_alive(holder["pid"]):
-        text += "; that process has exited but a process it started still holds the lock"
     return text
 
 
@@ -97,13 +92,11 @@ def is_locked(directory: str | os.PathLike[str]) -> bool:
     except OSError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as exc:
+        return exc.errno in (errno.EAGAIN, errno.EACCES)
     finally:
-        os.close(fd)
+        os.close(fd)  # drops the shared lock just taken (this process held none on the file)
     return False
 
 
@@ -140,7 +133,7 @@ def write_lock(directory: str | os.PathLike[str], *, wait: float = 0.0, purpose:
     previous = _read_holder(fd)
     if previous.get("pid") and previous.get("purpose") not in BRIEF_PURPOSES:
         log.warning("%s: took over the lock left by %s, which did not finish", directory,
-                    describe_holder(previous).split(";")[0])
+                    describe_holder(previous))
     record = {"pid": os.getpid(), "host": socket.gethostname(), "purpose": purpose,
               "started": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     try:
@@ -157,7 +150,7 @@ def write_lock(directory: str | os.PathLike[str], *, wait: float = 0.0, purpose:
             os.ftruncate(fd, 0)
         except OSError:
             pass
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        fcntl.lockf(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
@@ -165,10 +158,10 @@ def _acquire(fd: int, directory: str | os.PathLike[str], wait: float, grace: boo
     start = time.monotonic()
     while True:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
                 raise StoreLockedError(f"cannot lock the store: {exc.strerror}", where=str(directory),
                                        hint="put the store on a local file system") from None
         holder = _read_holder(fd)

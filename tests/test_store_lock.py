@@ -63,6 +63,26 @@ def test_lock_of_a_killed_process_is_taken_over(tmp_path, holder, caplog):
     assert lock_path(tmp_path / "g").read_text() == ""  # released cleanly: no note left
 
 
+def test_processes_forked_by_a_killed_build_do_not_keep_the_lock(tmp_path):
+    """A build's worker processes (``--workers``) outlive a kill -9 of the build; the lock
+    must not be theirs, or the store would stay locked."""
+    script = ("import os, sys, time; from kg.lock import write_lock\n"
+              "with write_lock(sys.argv[1]):\n"
+              "    child = os.fork()\n"
+              "    if child == 0:\n        time.sleep(120); os._exit(0)\n"
+              "    print(child, flush=True); time.sleep(120)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "g")], cwd=REPO, stdout=subprocess.PIPE,
+                            text=True)
+    child = int(proc.stdout.readline())
+    try:
+        proc.kill()
+        proc.wait(timeout=30)
+        with write_lock(tmp_path / "g"):
+            assert read_holder(tmp_path / "g")["pid"] == os.getpid()
+    finally:
+        os.kill(child, signal.SIGKILL)
+
+
 def test_build_waits_for_the_holder_with_wait(tmp_path, holder):
     from tests.test_store import CORPUS
 
