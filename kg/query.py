@@ -80,10 +80,13 @@ def render(result: QueryResult, fmt: str) -> str:
         for row in result.rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})
         return buf.getvalue().rstrip("\n")
-    widths = {c: max([len(c)] + [len(_cell(r.get(c))) for r in result.rows]) for c in result.columns}
+    from kg.output import printable
+
+    cells = [{c: printable(_cell(r.get(c))) for c in result.columns} for r in result.rows]  # a table is for a terminal
+    widths = {c: max([len(c)] + [len(row[c]) for row in cells]) for c in result.columns}
     lines = ["  ".join(c.ljust(widths[c]) for c in result.columns),
              "  ".join("-" * widths[c] for c in result.columns)]
-    lines += ["  ".join(_cell(r.get(c)).ljust(widths[c]) for c in result.columns) for r in result.rows]
+    lines += ["  ".join(row[c].ljust(widths[c]) for c in result.columns) for row in cells]
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
     return "\n".join(lines)
 

@@ -159,6 +159,9 @@ def test_show_strips_terminal_escape_sequences(cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "EscapeNet" in result.stdout and "Net Paper" in result.stdout
     assert not any(ch in result.stdout for ch in "\x1b\x07\x9b")
+    result = cli("query", store, "queries/sparql/method-papers-and-code.rq", "--param", "method=EscapeNet")
+    assert result.exit_code == 0, result.stderr
+    assert "Net Paper" in result.stdout and not any(ch in result.stdout for ch in "\x1b\x07\x9b")
 
 
 def test_empty_input_builds_nothing(cli, tmp_path):
