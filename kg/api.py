@@ -144,8 +144,9 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
 def no_papers(inputs: Sequence[str], report: RunReport) -> NoPapersError:
     """The error for inputs that hold no paper at all."""
     problems = f"; {len(report.errors)} bad record(s) are listed above" if report.errors else ""
-    return NoPapersError(f"no papers found in {', '.join(inputs) if len(inputs) <= 3 else f'{len(inputs)} inputs'}"
-                      f"{problems}", hint="check that the inputs hold titles and abstracts, or force the format with --input-format")
+    where = ", ".join(inputs) if len(inputs) <= 3 else f"{len(inputs)} inputs"
+    return NoPapersError(f"no papers found in {where}{problems}",
+                         hint="check that the inputs hold titles and abstracts, or force the format with --input-format")
 
 
 def _stored_texts(directory: Path) -> dict[str, Extraction]:

@@ -218,8 +218,8 @@ def open_store(directory: str | Path) -> Store:
         except StoreError:
             if before is not None and _dir_id(directory) == before:
                 raise
-            if before is None and not leftovers(directory):
-                raise
+            if before is None and not any(p.name == f".{directory.name}.old" for p in leftovers(directory)):
+                raise  # missing, and not in the middle of a swap
             time.sleep(SNAPSHOT_PAUSE)  # swapped (or being swapped) under us: read again
             continue
         if _dir_id(directory) == before:
