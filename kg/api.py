@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.errors import NoPapersError
 from kg.ingest import read_papers
 from kg.model import Extraction, Paper, Problem
 from kg.output import atomic_open
@@ -36,17 +37,30 @@ class RunReport:
 def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str = DEFAULT_MODEL,
                    workers: int = 1, batch_size: int = 64, report: RunReport | None = None,
                    progress: Callable[[int], None] | None = None, stdin: Any = None,
-                   exclude: Sequence[str] = ()) -> Iterator[Extraction]:
-    """Read ``inputs`` and stream one Extraction per unique paper."""
+                   exclude: Sequence[str] = (), max_chars: int | None = None) -> Iterator[Extraction]:
+    """Read ``inputs`` and stream one Extraction per unique paper. Fails (after reporting
+    the bad records) when the inputs hold no paper at all."""
     rep = report if report is not None else RunReport()
-    papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin)
-    nlp = build_nlp(model, components_without(exclude))
+    papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
+                                          max_chars=max_chars)
+    nlp = _nlp(model, exclude, max_chars)
     for extraction in extract(papers, nlp, batch_size=batch_size, workers=workers,
                               on_problem=rep.problems.append):
         rep.papers += 1
         if progress:
             progress(1)
         yield extraction
+    if not rep.papers:
+        raise no_papers(inputs, rep)
+
+
+def _nlp(model: str, exclude: Sequence[str], max_chars: int | None) -> Any:
+    """The pipeline, able to take any text the ingest length limit lets through."""
+    from kg.ingest import MAX_CHARS
+
+    nlp = build_nlp(model, components_without(exclude))
+    nlp.max_length = max(nlp.max_length, (MAX_CHARS if max_chars is None else max_chars) + 16)
+    return nlp
 
 
 def extract_to_file(inputs: Sequence[str], output: str | None, **options: Any) -> RunReport:
@@ -54,7 +68,7 @@ def extract_to_file(inputs: Sequence[str], output: str | None, **options: Any) -
     report: RunReport = options.pop("report", None) or RunReport()
     with atomic_open(output) as out:
         for extraction in extract_papers(inputs, report=report, **options):
-            out.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+            out.write(json.dumps(extraction.to_dict(), ensure_ascii=False, allow_nan=False) + "\n")
     return report
 
 
@@ -67,17 +81,39 @@ def write_problems(problems: Iterable[Problem], path: str | Path) -> None:
 def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool = False,
                 fmt: str | None = None, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64,
                 report: RunReport | None = None, progress: Callable[[int], None] | None = None,
-                stdin: Any = None, exclude: Sequence[str] = ()) -> RunReport:
+                stdin: Any = None, exclude: Sequence[str] = (), wait: float = 0.0,
+                max_chars: int | None = None) -> RunReport:
     """``paperkg build``: extract the papers not yet in the store (a stored paper whose title
-    and abstract are unchanged reuses its stored entities) and rebuild the store atomically."""
+    and abstract are unchanged reuses its stored entities) and rebuild the store atomically.
+    The store's lock is held from reading it to swapping in the new one; another writer is
+    waited for up to ``wait`` seconds. Inputs with no paper at all fail (the store is left
+    as it was)."""
+    from kg.lock import write_lock
+
+    with write_lock(directory, wait=wait):
+        return _build_store(inputs, Path(directory), rebuild=rebuild, fmt=fmt, model=model, workers=workers,
+                            batch_size=batch_size, report=report, progress=progress, stdin=stdin,
+                            exclude=exclude, max_chars=max_chars)
+
+
+def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: str | None, model: str,
+                 workers: int, batch_size: int, report: RunReport | None,
+                 progress: Callable[[int], None] | None, stdin: Any, exclude: Sequence[str],
+                 max_chars: int | None) -> RunReport:
     from kg import store
 
     rep = report if report is not None else RunReport()
-    stored = {} if rebuild else _stored_texts(Path(directory))
+    stored = {} if rebuild else _stored_texts(directory)
+    known = {} if rebuild else store.stored_inputs(directory)
+    by_content = {sha: name for name, sha in sorted(known.items(), reverse=True)}  # first name wins
+    seen_inputs: dict[str, str] = {}
     reused: list[Extraction] = []
+    read = [0]
 
     def needs_nlp() -> Iterator[Paper]:
-        for paper in read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin):
+        for paper in read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
+                                 max_chars=max_chars, source_names=by_content, on_input=seen_inputs.__setitem__):
+            read[0] += 1
             old = stored.get(paper.id)
             if old is not None and (old.paper.title, old.paper.abstract) == (paper.title, paper.abstract):
                 reused.append(Extraction(paper=paper, entities=old.entities, links=old.links))
@@ -87,7 +123,7 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
             yield paper
 
     def all_extractions() -> Iterator[Extraction]:
-        nlp = build_nlp(model, components_without(exclude))
+        nlp = _nlp(model, exclude, max_chars)
         for extraction in extract(needs_nlp(), nlp, batch_size=batch_size, workers=workers,
                                   on_problem=rep.problems.append):
             rep.papers += 1
@@ -95,12 +131,22 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
                 progress(1)
             yield extraction
         yield from reused
+        if not read[0]:
+            raise no_papers(inputs, rep)
 
-    result = store.build(all_extractions(), directory, rebuild=rebuild)
+    result = store.build(all_extractions(), directory, rebuild=rebuild, inputs=seen_inputs)
     rep.extra.update(result.to_dict())
     rep.extra["extracted"] = rep.papers
     rep.extra["reused"] = len(reused)
     return rep
+
+
+def no_papers(inputs: Sequence[str], report: RunReport) -> NoPapersError:
+    """The error for inputs that hold no paper at all."""
+    problems = f"; {len(report.errors)} bad record(s) are listed above" if report.errors else ""
+    where = ", ".join(inputs) if len(inputs) <= 3 else f"{len(inputs)} inputs"
+    return NoPapersError(f"no papers found in {where}{problems}",
+                         hint="check that the inputs hold titles and abstracts, or force the format with --input-format")
 
 
 def _stored_texts(directory: Path) -> dict[str, Extraction]:

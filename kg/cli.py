@@ -49,6 +49,10 @@ def handle_errors(func: F) -> F:
             sys.exit(130)
         except BrokenPipeError:
             sys.exit(0)
+        except OSError as exc:  # an I/O failure no stage turned into a PaperKGError: still one line
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc} (check the path, permissions and free space)", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -97,7 +101,22 @@ input_options = [
     click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 100000)),
     click.option("--errors", "errors_file", default=None, metavar="FILE",
                  help="Write every bad record as JSON Lines {file, line, reason, severity}."),
+    click.option("--max-chars", default=None, type=click.IntRange(1), metavar="N",
+                 help="Longest title + abstract taken, in characters; longer records are reported "
+                      "and left out [default: 100000]."),
 ]
+
+
+@contextmanager
+def problems_reported(state: State, report: Any, errors_file: str | None) -> Iterator[None]:
+    """List the bad records also when the run then finds no paper at all (they explain why)."""
+    from kg.errors import NoPapersError
+
+    try:
+        yield
+    except NoPapersError:
+        report_problems(state, report, errors_file)
+        raise
 
 
 def with_inputs(func: F, required: bool = True) -> F:
@@ -137,7 +156,8 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @click.pass_obj
 @handle_errors
 def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
-            exclude: tuple[str, ...], batch_size: int, errors_file: str | None, output: str | None) -> None:
+            exclude: tuple[str, ...], batch_size: int, errors_file: str | None, max_chars: int | None,
+            output: str | None) -> None:
     """Extract methods, datasets, tasks and code links: one JSON object per unique paper.
 
     INPUT is a listing .txt, .jsonl, .json (arrays, Hugging Face API), .csv/.tsv or
@@ -151,9 +171,10 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
     from kg.pipeline import DEFAULT_MODEL
 
     report = RunReport()
-    with progress_bar(state, "extracting") as advance:
+    with problems_reported(state, report, errors_file), progress_bar(state, "extracting") as advance:
         extract_to_file(list(inputs), output, fmt=fmt, model=model or DEFAULT_MODEL, workers=workers,
-                        batch_size=batch_size, report=report, progress=advance, exclude=exclude)
+                        batch_size=batch_size, report=report, progress=advance, exclude=exclude,
+                        max_chars=max_chars)
     report_problems(state, report, errors_file)
     where = f" to {output}" if output and output != "-" else ""
     state.info(f"{report.papers} paper(s) written{where}.")
@@ -176,12 +197,15 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
               help="With --fetch: seconds between requests [default: 3 for arXiv, 1 for Hugging Face].")
 @click.option("--fetch-max", default=100, show_default=True, type=click.IntRange(1, 100_000),
               help="With --fetch arxiv:QUERY: papers to fetch at most.")
+@click.option("--wait", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
+              help="When another build is writing DIR, wait up to SECONDS for it (default: fail at once).")
 @click.pass_obj
 @handle_errors
 def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
-          exclude: tuple[str, ...], batch_size: int, errors_file: str | None, directory: str, rebuild: bool,
+          exclude: tuple[str, ...], batch_size: int, errors_file: str | None, max_chars: int | None,
+          directory: str, rebuild: bool,
           as_json: bool, fetch_specs: tuple[str, ...], fetch_cache: str, fetch_base_url: str | None,
-          fetch_delay: float | None, fetch_max: int) -> None:
+          fetch_delay: float | None, fetch_max: int, wait: float) -> None:
     """Extract INPUT and add it to the graph store DIR (created if needed).
 
     Building into an existing DIR adds and updates papers: re-adding a paper changes
@@ -207,9 +231,10 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
             inputs += tuple(fetch_listing(spec, cache=fetch_cache, base_url=fetch_base_url, interval=fetch_delay,
                                           max_results=fetch_max, progress=progress).files)
     report = RunReport()
-    with progress_bar(state, "building") as advance:
+    with problems_reported(state, report, errors_file), progress_bar(state, "building") as advance:
         build_store(list(inputs), directory, rebuild=rebuild, fmt=fmt, model=model or DEFAULT_MODEL,
-                    workers=workers, batch_size=batch_size, report=report, progress=advance, exclude=exclude)
+                    workers=workers, batch_size=batch_size, report=report, progress=advance, exclude=exclude,
+                    wait=wait, max_chars=max_chars)
     report_problems(state, report, errors_file)
     x = report.extra
     if as_json:
@@ -234,6 +259,7 @@ def stats(directory: str, as_json: bool, top: int) -> None:
     Example:
       paperkg stats out/graph --json
     """
+    from kg.output import printable
     from kg.store import open_store
 
     data = open_store(directory).stats()
@@ -248,8 +274,34 @@ def stats(directory: str, as_json: bool, top: int) -> None:
             click.echo(f"  {name:14s} {count:8d}")
     for kind, rows in data.get("top", {}).items():
         if rows:
-            click.echo(f"top {kind.lower()}s (papers): " + ", ".join(f"{n} ({c})" for n, c in rows))
+            click.echo(f"top {kind.lower()}s (papers): " + ", ".join(f"{printable(n)} ({c})" for n, c in rows))
     click.echo(f"merges: {data.get('merges', 0)}")
+
+
+@main.command()
+@click.argument("directory", metavar="DIR")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+@handle_errors
+def doctor(directory: str, as_json: bool) -> None:
+    """Verify the graph store DIR: its lock, leftovers of dead builds (removed when no
+    build runs), the manifest, every file's sha256 and every paper's content hash.
+    Exits 1 when something is wrong.
+
+    \b
+    Example:
+      paperkg doctor out/graph
+    """
+    from kg.doctor import check_store
+
+    result = check_store(directory)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        for check in result.checks:
+            click.echo(f"{'ok ' if check.ok else 'BAD'}  {check.name}: {check.detail}")
+        click.echo(f"{directory}: {'healthy' if result.ok else 'needs attention'}")
+    if not result.ok:
+        sys.exit(1)
 
 
 @main.command()
@@ -288,24 +340,29 @@ def show(directory: str, name: str, as_json: bool, evidence: int) -> None:
 
 
 def _print_entity(d: dict[str, Any], evidence: int) -> None:
-    click.echo(f"{d.get('type')} {d.get('name')}  [{d['id']}]")
+    from kg.output import printable
+
+    def echo(text: str) -> None:
+        click.echo(printable(text))  # titles and names may carry terminal escape sequences
+
+    echo(f"{d.get('type')} {d.get('name')}  [{d['id']}]")
     if d.get("aliases"):
-        click.echo(f"  aliases: {', '.join(d['aliases'])}")
+        echo(f"  aliases: {', '.join(d['aliases'])}")
     if d.get("long_forms"):
-        click.echo(f"  long forms: {', '.join(d['long_forms'])}")
+        echo(f"  long forms: {', '.join(d['long_forms'])}")
     if d.get("ids"):
-        click.echo(f"  ids: {', '.join(f'{k}:{v}' for k, v in sorted(d['ids'].items()))}")
+        echo(f"  ids: {', '.join(f'{k}:{v}' for k, v in sorted(d['ids'].items()))}")
     for relation, rows in sorted((d.get("papers") or d.get("entities") or {}).items()):
-        click.echo(f"  {relation} ({len(rows)}):")
+        echo(f"  {relation} ({len(rows)}):")
         for row in rows:
-            click.echo(f"    - {row.get('name') or row.get('title') or row.get('id')}")
+            echo(f"    - {row.get('name') or row.get('title') or row.get('id')}")
             for ev in (row.get("evidence") or [])[:evidence]:
                 sentence = ev.get("sentence", "") if isinstance(ev, dict) else str(ev)
-                click.echo(f"        \"{sentence}\"")
+                echo(f"        \"{sentence}\"")
     for label in ("datasets", "tasks", "methods", "code"):
         rows = d.get(label) or []
         if rows:
-            click.echo(f"  {label}: " + ", ".join(str(r.get("url") or r.get("name") or r.get("id")) for r in rows))
+            echo(f"  {label}: " + ", ".join(str(r.get("url") or r.get("name") or r.get("id")) for r in rows))
 
 
 @main.command()

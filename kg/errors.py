@@ -32,6 +32,13 @@ class InputError(PaperKGError):
     exit_code = 2
 
 
+class NoPapersError(InputError):
+    """The inputs hold no paper at all (nothing is written)."""
+
+    code = "E102"
+    exit_code = 1
+
+
 class RecordError(PaperKGError):
     """One record of an input is bad; the rest of the input still goes through."""
 
@@ -56,13 +63,25 @@ class PipelineError(PaperKGError):
     code = "E400"
 
 
+class StoreLockedError(StoreError):
+    """Another process is writing the graph store (or its lock cannot be taken)."""
+
+    code = "E201"
+
+
+class OutputError(PaperKGError):
+    """An output cannot be written (full disk, no permission, a closed pipe)."""
+
+    code = "E500"
+
+
 class FetchError(PaperKGError):
     """A paper listing cannot be downloaded (offline, refused, an HTTP error after retries)."""
 
-    code = "E500"
+    code = "E600"
 
 
 class ServeError(PaperKGError):
     """The web application cannot start as asked (bad host/port, unusable store)."""
 
-    code = "E600"
+    code = "E700"

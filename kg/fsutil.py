@@ -9,7 +9,8 @@ to ``NAME``, and the backup removed. POSIX cannot swap two non-empty directories
 step, so there is a window between the two renames where ``NAME`` is missing:
 ``recover_dir`` (called before every read and write of a store) renames the backup back.
 A crash before the first rename leaves ``NAME`` untouched and a stale ``.NAME.tmp-*``
-that the next ``staged_dir`` removes. One writer at a time per directory.
+that the next ``staged_dir`` (or ``remove_leftovers``) removes. One writer at a time per
+directory: the caller holds the lock (``kg.lock``) around all of these.
 """
 from __future__ import annotations
 
@@ -51,17 +52,23 @@ def default_mode(path: str | os.PathLike[str], *, directory: bool = False) -> No
 @contextmanager
 def atomic_file(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO[Any]]:
     """A handle on a temporary sibling of ``path`` that is fsynced and renamed over ``path``
-    when the block ends without error (and removed when it raises)."""
+    when the block ends without error (and removed when it raises: the block's error is
+    the one raised, not a second one from closing a file on a full disk)."""
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-", dir=target.parent)
+    handle = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
     try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
         default_mode(tmp)
         os.replace(tmp, target)
     except BaseException:
+        try:
+            handle.close()
+        except OSError:
+            pass
         Path(tmp).unlink(missing_ok=True)
         raise
     fsync_dir(target.parent)
@@ -89,6 +96,30 @@ def recover_dir(path: str | os.PathLike[str]) -> bool:
     return False
 
 
+def leftovers(path: str | os.PathLike[str]) -> list[Path]:
+    """The staging (``.NAME.tmp-*``) and backup (``.NAME.old``) directories beside ``path``."""
+    target = Path(path)
+    try:
+        found = sorted(target.parent.glob(f".{target.name}.tmp-*"))
+    except OSError:
+        return []
+    backup = _backup(target)
+    return found + ([backup] if backup.exists() else [])
+
+
+def remove_leftovers(path: str | os.PathLike[str]) -> list[Path]:
+    """Remove what ``leftovers`` lists (only call it holding the lock); returns what was removed."""
+    removed = []
+    for item in leftovers(path):
+        if item.is_dir() and not item.is_symlink():
+            shutil.rmtree(item, ignore_errors=True)
+        else:
+            item.unlink(missing_ok=True)
+        if not item.exists():
+            removed.append(item)
+    return removed
+
+
 def replace_dir(staged: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
     """Move the directory ``staged`` to ``path``, replacing what is there (see module doc)."""
     target = Path(path)
@@ -109,8 +140,7 @@ def staged_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     recover_dir(target)
-    for stale in target.parent.glob(f".{target.name}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    remove_leftovers(target)
     staged = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     default_mode(staged, directory=True)
     try:

@@ -74,7 +74,20 @@ def extract(papers: Iterable[Paper], nlp: Language | None = None, *, batch_size:
     """Stream Extractions for ``papers`` (order kept). A paper whose processing fails is
     reported to ``on_problem`` and skipped, never silently lost."""
     nlp = nlp or build_nlp()
-    stream = ((paper_text(p.title, p.abstract), p) for p in papers)
+    report = on_problem or (lambda problem: None)
+
+    def fitting() -> Iterator[tuple[str, Paper]]:
+        for paper in papers:
+            text = paper_text(paper.title, paper.abstract)
+            if len(text) >= nlp.max_length:  # ingest's --max-chars normally stops these first
+                src = paper.sources[0] if paper.sources else None
+                report(Problem(src.file if src else paper.id, src.line if src else 0,
+                               f"text is {len(text):,} characters long, more than the pipeline's limit of "
+                               f"{nlp.max_length:,}; the paper is left out"))
+                continue
+            yield text, paper
+
+    stream = fitting()
     for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=max(1, workers)):
         # the components never raise: a failure is recorded on the Doc (extractors.components.guarded)
         if doc._.paperkg_error or doc._.paperkg_entities is None:

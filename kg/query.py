@@ -50,8 +50,11 @@ def resolve_query_file(name: str, language: str | None = None) -> tuple[str, str
 
 def run(directory: str | Path, query: str, params: dict[str, str] | None = None, *,
         neo4j: dict[str, Any] | None = None) -> QueryResult:
+    from kg.store import tidy
+
     language, text = resolve_query_file(query)
     params = params or {}
+    tidy(directory)  # what a killed build left beside the store goes with the next command
     if language == "sparql":
         from kg.rdf.query import run_sparql
 
@@ -77,10 +80,13 @@ def render(result: QueryResult, fmt: str) -> str:
         for row in result.rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})
         return buf.getvalue().rstrip("\n")
-    widths = {c: max([len(c)] + [len(_cell(r.get(c))) for r in result.rows]) for c in result.columns}
+    from kg.output import printable
+
+    cells = [{c: printable(_cell(r.get(c))) for c in result.columns} for r in result.rows]  # a table is for a terminal
+    widths = {c: max([len(c)] + [len(row[c]) for row in cells]) for c in result.columns}
     lines = ["  ".join(c.ljust(widths[c]) for c in result.columns),
              "  ".join("-" * widths[c] for c in result.columns)]
-    lines += ["  ".join(_cell(r.get(c)).ljust(widths[c]) for c in result.columns) for r in result.rows]
+    lines += ["  ".join(row[c].ljust(widths[c]) for c in result.columns) for row in cells]
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
     return "\n".join(lines)
 

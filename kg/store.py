@@ -34,7 +34,8 @@ import networkx as nx
 
 from kg.build import build_graph, stats
 from kg.errors import ExportError, StoreError
-from kg.fsutil import atomic_write, recover_dir, staged_dir
+from kg.fsutil import atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
+from kg.lock import try_lock, write_lock
 from kg.model import Extraction
 from kg.resolve import Merge, resolve
 
@@ -95,22 +96,25 @@ class Store:
     """An opened store directory: ``graph``, ``merges``, ``manifest`` and ``stats()``."""
 
     def __init__(self, directory: Path, manifest: dict[str, Any], graph: nx.MultiDiGraph,
-                 merges: tuple[Merge, ...]) -> None:
+                 merges: tuple[Merge, ...], extractions_text: str | None = None) -> None:
         self.directory = directory
         self.manifest = manifest
         self.graph = graph
         self.merges = merges
+        self._extractions_text = extractions_text
 
     def stats(self) -> dict[str, Any]:
         return {"papers": self.manifest["counts"]["papers"], **stats(self.graph)}
 
     def extractions(self) -> Iterator[Extraction]:
-        """The stored extraction records, by paper id."""
-        yield from _read_extractions(self.directory)
+        """The stored extraction records, by paper id (as they were when the store was opened)."""
+        if self._extractions_text is None:
+            yield from _read_extractions(self.directory)
+        else:
+            yield from _parse_extractions(self.directory, self._extractions_text)
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:
-    recover_dir(directory)
     if not directory.exists():
         raise StoreError(f"no graph store at {directory}",
                          hint="build one with `paperkg build INPUT... -o DIR`")
@@ -151,7 +155,10 @@ def _read_verified(directory: Path, manifest: dict[str, Any], name: str) -> str:
 
 def _read_extractions(directory: Path, manifest: dict[str, Any] | None = None) -> list[Extraction]:
     manifest = manifest if manifest is not None else _read_manifest(directory)
-    text = _read_verified(directory, manifest, "extractions.jsonl")
+    return _parse_extractions(directory, _read_verified(directory, manifest, "extractions.jsonl"))
+
+
+def _parse_extractions(directory: Path, text: str) -> list[Extraction]:
     out = []
     for line_no, line in enumerate(text.splitlines(), start=1):
         try:
@@ -170,12 +177,60 @@ def load_graph(text: str) -> nx.MultiDiGraph:
     return graph
 
 
+def tidy(directory: str | Path) -> bool:
+    """Undo what a dead build left beside the store (an interrupted swap, staging and
+    backup directories), if no build is running now. Returns whether it could check."""
+    directory = Path(directory)
+    if not leftovers(directory):
+        return True
+    with try_lock(directory, "cleanup") as free:
+        if free:
+            recover_dir(directory)
+            remove_leftovers(directory)
+        return free
+
+
+def _dir_id(directory: Path) -> tuple[int, int] | None:
+    try:
+        info = directory.stat()
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+SNAPSHOT_TRIES = 50
+SNAPSHOT_PAUSE = 0.1
+
+
 def open_store(directory: str | Path) -> Store:
     """Open and verify a store directory; raises ``StoreError`` saying what to do when it is
-    missing, not a store, from a newer paperkg, or corrupt."""
+    missing, not a store, from a newer paperkg, or corrupt.
+
+    Never sees a half-swapped store: when a build swaps the directory while it is read
+    (its identity changes, or it is missing with the build's backup beside it), the
+    reading starts over."""
     directory = Path(directory)
+    tidy(directory)
+    for _ in range(SNAPSHOT_TRIES):
+        before = _dir_id(directory)
+        try:
+            store = _open_once(directory)
+        except StoreError:
+            if before is not None and _dir_id(directory) == before:
+                raise
+            if before is None and not any(p.name == f".{directory.name}.old" for p in leftovers(directory)):
+                raise  # missing, and not in the middle of a swap
+            time.sleep(SNAPSHOT_PAUSE)  # swapped (or being swapped) under us: read again
+            continue
+        if _dir_id(directory) == before:
+            return store
+    raise StoreError("the store kept changing while it was read", where=str(directory),
+                     hint="try again when the running build has finished")
+
+
+def _open_once(directory: Path) -> Store:
     manifest = _read_manifest(directory)
-    _read_verified(directory, manifest, "extractions.jsonl")
+    extractions_text = _read_verified(directory, manifest, "extractions.jsonl")
     graph_text = _read_verified(directory, manifest, "graph.json")
     merges_text = _read_verified(directory, manifest, "merges.jsonl")
     try:
@@ -184,7 +239,7 @@ def open_store(directory: str | Path) -> Store:
     except (ValueError, KeyError, TypeError, nx.NetworkXError) as exc:
         raise StoreError(f"store files cannot be parsed: {exc}", where=str(directory),
                          hint=_REBUILD_HINT) from None
-    return Store(directory, manifest, graph, merges)
+    return Store(directory, manifest, graph, merges, extractions_text)
 
 
 def _combine(old: Extraction | None, new: Extraction) -> Extraction:
@@ -196,7 +251,7 @@ def _combine(old: Extraction | None, new: Extraction) -> Extraction:
 
 
 def _existing(directory: Path, rebuild: bool) -> dict[str, Extraction]:
-    recover_dir(directory)
+    recover_dir(directory)  # the caller holds the lock: a missing store with a backup is a dead build's
     if not directory.exists() or (directory.is_dir() and not any(directory.iterdir())):
         return {}
     if directory.is_dir() and not (directory / "manifest.json").exists():
@@ -229,7 +284,8 @@ def _intact(directory: Path) -> bool:
 
 
 def build(extractions: Iterable[Extraction], directory: str | Path, *,
-          rebuild: bool = False, derived: bool = True) -> BuildReport:
+          rebuild: bool = False, derived: bool = True, wait: float = 0.0,
+          inputs: dict[str, str] | None = None) -> BuildReport:
     """Add ``extractions`` to the store in ``directory`` (created if needed; ``rebuild``
     discards what is stored) and rebuild its graph; the directory is replaced atomically.
 
@@ -237,9 +293,28 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
     ``merges.jsonl`` are derived from them and rewritten, so a damaged derived file is
     repaired by any build. Raises ``StoreError`` when ``directory`` holds something else
     or its extractions are damaged. ``derived=False`` skips the embedded query stores
-    (they are then built on first query)."""
+    (they are then built on first query). The store's lock is held throughout: another
+    writer is waited for up to ``wait`` seconds, then ``StoreLockedError`` names it.
+    ``inputs`` (source name -> sha256 of its content, as read) is kept in the manifest, so
+    a later build names a file with the same content as this one did."""
+    with write_lock(directory, wait=wait):
+        return _build(extractions, Path(directory), rebuild=rebuild, derived=derived,
+                      inputs={} if inputs is None else inputs)  # filled while the extractions are read
+
+
+def stored_inputs(directory: str | Path) -> dict[str, str]:
+    """The manifest's ``inputs`` table: source name -> sha256 of the content last read under it."""
+    try:
+        manifest = json.loads((Path(directory) / "manifest.json").read_text("utf-8"))
+        table = manifest.get("inputs", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
+
+
+def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool, derived: bool,
+           inputs: dict[str, str]) -> BuildReport:
     start = time.perf_counter()
-    directory = Path(directory)
     before = _existing(directory, rebuild)
     stored = dict(before)
     for ext in extractions:
@@ -278,6 +353,9 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
         "files": {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in files.items()},
         "papers": hashes,
     }
+    known = {} if rebuild else stored_inputs(directory)
+    if known or inputs:
+        manifest["inputs"] = dict(sorted({**known, **inputs}.items()))
     try:
         with staged_dir(directory) as staged:
             for name, text in files.items():
@@ -286,7 +364,7 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
             if derived:
                 build_derived(staged, graph)
     except OSError as exc:
-        raise StoreError(f"cannot write the store: {exc}", where=str(directory),
+        raise StoreError(f"cannot write the store: {exc.strerror or exc}", where=str(directory),
                          hint="check the path and free space; the previous store is unchanged") from None
     return BuildReport(directory=str(directory), papers=len(records), **outcome,
                        nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),

@@ -68,7 +68,7 @@ def test_retries_spent_is_one_clean_error_and_nothing_is_cached(tmp_path: Path) 
     with serve(replay):
         with pytest.raises(FetchError, match=r"HTTP 502 after 3 tries") as err:
             fetch_hf_daily(parse_date("2024-03-18"), None, options(tmp_path, replay.url, retries=2))
-    assert err.value.code == "E500" and "\n" not in err.value.format()
+    assert err.value.code == "E600" and "\n" not in err.value.format()
     assert not (tmp_path / "cache" / "hf-daily" / "2024-03-18.json").exists()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import string
 from pathlib import Path
@@ -182,7 +183,7 @@ def test_bom_is_removed_from_first_line(tmp_path):
 
 def test_iter_lines_strips_terminators(tmp_path):
     name = _write(tmp_path / "x.txt", b"\xef\xbb\xbfa\r\nb\n\nc\rd\r\n")
-    assert list(iter_lines(check_input(name))) == ["a", "b", "", "cd"]
+    assert list(iter_lines(check_input(name))) == ["a", "b", "", "c", "d"]  # a lone CR ends a line (old Mac)
 
 
 # --------------------------------------------------------------------------- listing properties
@@ -383,7 +384,7 @@ def test_json_array_lines_with_irregular_layout():
     records, problems = _split(read_document(text, "arr.json"))
     assert [(r.title, r.line) for r in records] == [("A", 1), ("B", 3), ("C", 4)]
     assert [(p.line, p.reason.split(",")[0].split(";")[0]) for p in problems] == [
-        (5, "expected a JSON object with 'title' and 'abstract'"), (6, "record has no 'title'")]
+        (5, "record 4: expected a JSON object with 'title' and 'abstract'"), (6, "record 5: record has no 'title'")]
 
 
 @pytest.mark.parametrize(("text", "n_records", "line", "fragment"), [
@@ -576,6 +577,11 @@ def test_unknown_forced_format_is_an_input_error(tmp_path):
 
 # =========================================================================== read_papers: dedupe and identity
 
+def _src(name: str) -> str:
+    """How an input file is named in ``Source.file``: its real path relative to the working directory."""
+    return Path(os.path.relpath(os.path.realpath(name), os.path.realpath(os.getcwd()))).as_posix()
+
+
 def test_same_title_in_two_files_is_one_paper_with_sources_in_input_order(tmp_path):
     first = _write(tmp_path / "day1.txt", f"new\n\n{T1}\n\n{A1}\n\n{T2}\n\n{A2}\n")
     second = _jsonl(tmp_path / "day2.jsonl", [{"title": "Other Paper", "abstract": "x."},
@@ -584,14 +590,14 @@ def test_same_title_in_two_files_is_one_paper_with_sources_in_input_order(tmp_pa
     assert problems == []
     assert [p.title for p in papers] == [T1, T2, "Other Paper"]
     assert [(s.file, s.line, s.format) for s in papers[0].sources] == [
-        (first, 3, "listing"), (second, 2, "jsonl")]
+        (_src(first), 3, "listing"), (_src(second), 2, "jsonl")]
     assert len(papers[1].sources) == 1 and len(papers[2].sources) == 1
 
 
 def test_same_file_twice_doubles_sources(tmp_path):
     name = _write(tmp_path / "p.txt", f"{T1}\n\n{A1}\n")
     (paper,), _ = _papers([name, name])
-    assert [(s.file, s.line) for s in paper.sources] == [(name, 1), (name, 1)]
+    assert [(s.file, s.line) for s in paper.sources] == [(_src(name), 1), (_src(name), 1)]
 
 
 def test_title_normalization_merges_case_and_punctuation(tmp_path):
@@ -610,7 +616,7 @@ def test_arxiv_id_from_any_copy_becomes_the_paper_id(tmp_path):
     assert paper.id == "arxiv:2403.01234"
     assert paper.metadata["arxiv_id"] == "2403.01234"
     assert paper.metadata["authors"] == ["Ada Lovelace"]  # filled from the other copy
-    assert [s.file for s in paper.sources] == [first, second]
+    assert [s.file for s in paper.sources] == [_src(first), _src(second)]
 
 
 def test_same_arxiv_id_merges_different_titles(tmp_path):
@@ -679,7 +685,7 @@ def test_empty_abstract_copy_first_then_non_empty_copy_is_emitted(tmp_path):
     by_title = {p.title: p for p in papers}
     assert len(papers) == 2
     assert by_title[T1].abstract == A1
-    assert [(s.file, s.line) for s in by_title[T1].sources] == [(first, 1), (second, 1)]
+    assert [(s.file, s.line) for s in by_title[T1].sources] == [(_src(first), 1), (_src(second), 1)]
     assert by_title[T1].metadata["url"] == "https://example.org/t1"
 
 

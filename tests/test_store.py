@@ -46,7 +46,7 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 def test_layout_and_manifest(tmp_path: Path) -> None:
     report = build(CORPUS[::-1], tmp_path / "kg")
-    assert sorted(os.listdir(tmp_path)) == ["kg"]  # no temporary or backup left behind
+    assert sorted(os.listdir(tmp_path)) == [".kg.lock", "kg"]  # the lock file; no temporary or backup left
     listed = set(os.listdir(tmp_path / "kg"))
     assert set(FILES) <= listed  # plus the embedded query stores derived from the graph
     assert not {name for name in listed if name.startswith(".")}
@@ -117,7 +117,7 @@ def test_crash_while_writing_leaves_previous_store(tmp_path: Path, monkeypatch: 
     with pytest.raises(RuntimeError, match="simulated crash"):
         build(CORPUS, tmp_path / "kg")
     assert snapshot(tmp_path / "kg") == before
-    assert sorted(os.listdir(tmp_path)) == ["kg"]
+    assert sorted(os.listdir(tmp_path)) == [".kg.lock", "kg"]
     assert open_store(tmp_path / "kg").stats()["nodes"]["Paper"] == 5
 
 

@@ -8,11 +8,7 @@ source it was seen in. Only the small identity index is held in memory, never th
 from __future__ import annotations
 
 import importlib
-import os
-import shutil
-import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +16,12 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.ingest.base import RawRecord
+from kg.ingest.decode import (STDIN, STDIN_NAME, InputFile, check_input, head_text, iter_lines,  # noqa: F401
+                              open_input)
 from kg.ingest.identity import arxiv_id_of, normalize_title, paper_id
 from kg.model import Paper, Problem, Source
 
-STDIN = "-"
-STDIN_NAME = "<stdin>"
-SNIFF_BYTES = 65536
+MAX_CHARS = 100_000  # title + abstract; real abstracts are a few thousand characters
 
 
 @dataclass(frozen=True)
@@ -54,64 +50,13 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
 )}
 
 
-@dataclass
-class InputFile:
-    """One input: where its bytes are (``path``) and how to name it in messages."""
-
-    path: Path
-    name: str
-
-    @property
-    def display(self) -> str:
-        return STDIN_NAME if self.name == STDIN else self.name
-
-
-def check_input(name: str) -> InputFile:
-    """Fail early, with a one-line actionable message, on inputs that cannot be read."""
-    path = Path(name)
-    if not path.exists():
-        raise InputError("no such file", where=name, hint="check the path; use '-' to read standard input")
-    if path.is_dir():
-        raise InputError("is a directory, not a file", where=name,
-                         hint=f"pass the files inside it, e.g. {name.rstrip('/')}/*.txt")
-    if not os.access(path, os.R_OK):
-        raise InputError("permission denied", where=name, hint="make the file readable")
-    return InputFile(path, name)
-
-
-def iter_lines(inp: InputFile) -> Iterator[str]:
-    """Decoded lines without line terminators; a UTF-8 BOM is dropped. Raises InputError
-    naming the line on binary or non-UTF-8 content."""
-    with open(inp.path, "rb") as fh:
-        head = fh.read(SNIFF_BYTES)
-        if b"\x00" in head:
-            raise InputError("looks like a binary file (it contains NUL bytes)", where=inp.display,
-                             hint="give a text file: listing .txt, .jsonl, .json, .csv or arXiv .xml")
-        fh.seek(0)
-        for number, raw in enumerate(fh, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})",
-                    where=f"{inp.display}:{number}",
-                    hint=f"re-encode it as UTF-8, e.g. iconv -f latin1 -t utf-8 {inp.display} > fixed.txt",
-                ) from None
-            if number == 1:
-                text = text.lstrip("\ufeff")
-            if b"\x00" in raw:
-                raise InputError("contains NUL bytes", where=f"{inp.display}:{number}",
-                                 hint="give a text file")
-            yield text.rstrip("\r\n").replace("\r", "")
-
-
 def detect_format(inp: InputFile, forced: str | None = None) -> Format:
     if forced:
         if forced not in FORMATS:
             raise InputError(f"unknown input format '{forced}'", hint=f"use one of: {', '.join(FORMATS)}")
         return FORMATS[forced]
-    head = _head(inp)
-    suffix = inp.path.suffix.lower() if inp.name != STDIN else ""
+    head = head_text(inp)
+    suffix = Path(inp.name).suffix.lower() if inp.name != STDIN else ""
     if suffix in (".json", ".jsonl", ".ndjson") and FORMATS["hf"].load is not None and _sniff("hf", head):
         return FORMATS["hf"] if suffix == ".json" else FORMATS["jsonl"]
     for fmt in FORMATS.values():
@@ -138,11 +83,6 @@ def _sniff(fmt: str, head: str) -> bool:
         return bool(importlib.import_module(module).sniff(head))
     except ImportError:
         return False
-
-
-def _head(inp: InputFile) -> str:
-    with open(inp.path, "rb") as fh:
-        return fh.read(SNIFF_BYTES).decode("utf-8", errors="replace")
 
 
 def iter_records(inp: InputFile, fmt: Format) -> Iterator[RawRecord | Problem]:
@@ -224,35 +164,57 @@ def _keys(record: RawRecord) -> tuple[str | None, list[str]]:
 
 def read_papers(names: Iterable[str], *, fmt: str | None = None,
                 on_problem: Callable[[Problem], None] | None = None,
-                stdin: Any = None) -> Iterator[Paper]:
+                stdin: Any = None, max_chars: int | None = None,
+                source_names: Mapping[str, str] | None = None,
+                on_input: Callable[[str, str], None] | None = None) -> Iterator[Paper]:
     """Yield each unique paper of the inputs once, with all its sources.
 
     File-level errors (missing, directory, binary, not UTF-8, CSV without title column)
     raise :class:`InputError` during the first pass, before any paper is yielded.
-    Record-level problems go to ``on_problem`` and the good records still go through.
+    Record-level problems go to ``on_problem`` and the good records still go through;
+    a record whose title and abstract together are longer than ``max_chars`` (default
+    ``MAX_CHARS``) is one of them.
+
+    Source identity: a file is named by its real path relative to the working directory,
+    unless its content (sha256) is in ``source_names``, which then gives its name - so a
+    store keeps calling a file what it called it first, whatever the working directory.
+    ``on_input(name, sha256)`` is told each file input's name and content hash.
     """
     report = on_problem or (lambda problem: None)
+    limit = MAX_CHARS if max_chars is None else max_chars
     with ExitStack() as stack:
-        inputs: list[InputFile] = []
-        for name in names:
-            if name == STDIN:
-                inputs.append(_spool_stdin(stack, stdin))
-            else:
-                inputs.append(check_input(name))
+        inputs = [open_input(stack, name, stdin) for name in names]
+        for inp in inputs:
+            if inp.name == STDIN:
+                continue
+            if source_names and inp.sha256 in source_names:
+                inp.label = source_names[inp.sha256]
+            if on_input and inp.label and inp.sha256:
+                on_input(inp.label, inp.sha256)
         formats = [detect_format(inp, fmt) for inp in inputs]
         index = _Index()
         for i, (inp, form) in enumerate(zip(inputs, formats)):
-            for item in iter_records(inp, form):
+            for ordinal, item in _numbered(iter_records(inp, form)):
                 if isinstance(item, Problem):
                     report(item)
                     continue
                 if not normalize_title(item.title):
                     report(Problem(inp.display, item.line, "title has no letters or digits; give a real title"))
                     continue
+                size = len(item.title) + len(item.abstract)
+                if size > limit:
+                    report(Problem(inp.display, item.line, f"record is {size:,} characters long, more than the "
+                                   f"limit of {limit:,}; it is left out (raise the limit with --max-chars if "
+                                   "this really is one paper's title and abstract)"))
+                    continue
+                if not item.abstract.strip() and form.name != "listing":  # the listing reader says it itself
+                    report(Problem(inp.display, item.line, "record has no abstract; the paper is kept with an "
+                                   "empty abstract (nothing can be extracted from it but its title)",
+                                   severity="warning"))
                 arxiv, keys = _keys(item)
                 group = index.groups[index.group_of(keys)]
-                group.sources.append(Source(inp.display, item.line, form.name))
-                group.order.append((i, item.line))
+                group.sources.append(Source(inp.source, item.line, form.name))
+                group.order.append((i, ordinal))
                 if arxiv:
                     group.arxiv_ids.add(arxiv)
                 for key in FILL_KEYS:
@@ -260,14 +222,14 @@ def read_papers(names: Iterable[str], *, fmt: str | None = None,
                         group.fill.setdefault(key, item.fields[key])
                 has_abstract = bool(item.abstract.strip())
                 if group.chosen is None or (has_abstract and not group.chosen_has_abstract):
-                    group.chosen, group.chosen_has_abstract = (i, item.line), has_abstract
+                    group.chosen, group.chosen_has_abstract = (i, ordinal), has_abstract
         chosen = {index.groups[index.find(g)].chosen: index.find(g) for g in range(len(index.groups))
                   if index.find(g) == g}
         for i, (inp, form) in enumerate(zip(inputs, formats)):
-            for item in iter_records(inp, form):
+            for ordinal, item in _numbered(iter_records(inp, form)):
                 if isinstance(item, Problem):
                     continue
-                root = chosen.get((i, item.line))
+                root = chosen.get((i, ordinal))
                 if root is None:
                     continue
                 group = index.groups[root]
@@ -283,14 +245,13 @@ def read_papers(names: Iterable[str], *, fmt: str | None = None,
                             sources=tuple(group.sources), metadata=metadata)
 
 
-def _spool_stdin(stack: ExitStack, stream: Any) -> InputFile:
-    """Standard input is copied to a temporary file so it can be read in two passes."""
-    source = stream if stream is not None else sys.stdin.buffer
-    tmp = stack.enter_context(tempfile.NamedTemporaryFile(prefix="paperkg-stdin-", suffix=".in"))
-    if isinstance(source, (str, bytes)):
-        tmp.write(source.encode("utf-8") if isinstance(source, str) else source)
-    else:
-        raw = getattr(source, "buffer", source)
-        shutil.copyfileobj(raw, tmp)
-    tmp.flush()
-    return InputFile(Path(tmp.name), STDIN)
+def _numbered(items: Iterable[RawRecord | Problem]) -> Iterator[tuple[int, RawRecord | Problem]]:
+    """Each record with its ordinal in the input (problems get -1): records of a one-line
+    JSON document share a line, so identity within an input is the ordinal, not the line."""
+    ordinal = 0
+    for item in items:
+        if isinstance(item, Problem):
+            yield -1, item
+        else:
+            ordinal += 1
+            yield ordinal, item

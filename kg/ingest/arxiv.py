@@ -128,7 +128,15 @@ def read(text: str, name: str) -> Iterator[RawRecord | Problem]:
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
+        if _ENTITY_ERROR.search(str(exc)):
+            yield from _entries_one_by_one(text, name)
+            return
         line = exc.position[0] if getattr(exc, "position", None) else 1
+        if "amplification" in str(exc):
+            yield Problem(file=name, line=max(line, 1),
+                          reason=f"refused: its XML entities expand to far more text than the file holds "
+                                 f"(an 'XML bomb'; {exc}); use the feed as the arXiv API returns it")
+            return
         yield Problem(file=name, line=max(line, 1),
                       reason=f"malformed XML ({exc}); expected a complete arXiv API Atom feed - "
                              "re-download it (a truncated download is the usual cause)")
@@ -144,6 +152,39 @@ def read(text: str, name: str) -> Iterator[RawRecord | Problem]:
         return
     for index, entry in enumerate(entries, start=1):
         yield _entry(entry, index, name)
+
+
+_ENTITY_ERROR = re.compile(r"undefined entity", re.IGNORECASE)
+_ENTITY_REF = re.compile(r"&([A-Za-z_][\w.\-]*);")
+_ENTRY = re.compile(r"<entry\b.*?</entry\s*>", re.DOTALL)
+_FEED_TAG = re.compile(r"<feed\b[^>]*>")
+_XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
+
+
+def _entries_one_by_one(text: str, name: str) -> Iterator[RawRecord | Problem]:
+    """A feed that uses an entity XML does not define (an external or undeclared one, which
+    paperkg never expands): each ``<entry>`` is parsed on its own, so only the entries that
+    use such an entity are reported and the others are kept."""
+    head = _FEED_TAG.search(text)
+    opening = head.group(0) if head else f'<feed xmlns="{ATOM[1:-1]}">'
+    entries = _ENTRY.findall(text)
+    if not entries:
+        yield Problem(file=name, line=1, reason="the feed uses an XML entity that is not defined (external "
+                      "entities are never expanded) and has no readable <entry>; fetch the feed from the "
+                      "arXiv API again")
+        return
+    for index, chunk in enumerate(entries, start=1):
+        try:
+            entry = ET.fromstring(f"{opening}{chunk}</feed>").find(f"{ATOM}entry")
+        except ET.ParseError as exc:
+            names = sorted({m for m in _ENTITY_REF.findall(chunk) if m not in _XML_ENTITIES})
+            what = (f"uses the undefined XML entity {', '.join('&' + n + ';' for n in names)}" if names
+                    else f"is not well-formed XML ({exc})")
+            yield Problem(file=name, line=index, reason=f"entry {index} {what}; paperkg never expands "
+                          "external or undeclared entities - the entry is left out")
+            continue
+        yield _entry(entry, index, name) if entry is not None else Problem(
+            file=name, line=index, reason=f"entry {index} cannot be read")
 
 
 def sniff(head: str) -> bool:

@@ -19,6 +19,12 @@ def read(lines: Iterable[str], name: str, *, delimiter: str = ",") -> Iterator[R
     except csv.Error as exc:
         raise InputError(f"cannot read the CSV header ({exc})", where=f"{name}:1") from None
     header = [h.strip().lstrip("\ufeff") for h in header]
+    seen: set[str] = set()
+    for column in header:
+        if column and column.lower() in seen:
+            raise InputError(f"CSV header names the column '{column}' twice", where=f"{name}:1",
+                             hint="rename or remove one of them; paperkg cannot tell which one to use")
+        seen.add(column.lower())
     if not any(h.lower() in TITLE_KEYS for h in header):
         raise InputError(f"CSV header has no 'title' column (columns: {', '.join(header) or 'none'})",
                          where=f"{name}:1", hint="name the title column 'title' and the abstract column 'abstract'")

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg.ingest.base import RawRecord
+from kg.ingest.safejson import Decoder, JSONProblem
 from kg.model import Problem
 
 FORMAT = "hf_api"
@@ -125,13 +126,20 @@ def read(text: str, name: str) -> Iterator[RawRecord | Problem]:
         yield Problem(file=name, line=1, reason="empty input; expected a Hugging Face papers API "
                                                 "JSON response (an array or an object)")
         return
+    decoder = Decoder()
     try:
-        doc = json.loads(text)
+        doc = decoder.loads(text)
     except json.JSONDecodeError as exc:
         yield Problem(file=name, line=exc.lineno,
                       reason=f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
                              "save the raw body of GET https://huggingface.co/api/daily_papers")
         return
+    except JSONProblem as exc:
+        yield Problem(file=name, line=1, reason=f"{exc}; the document cannot be read")
+        return
+    note = decoder.take_nonfinite()
+    if note:
+        yield Problem(file=name, line=1, reason=note, severity="warning")
     entries = _entries(doc)
     if entries is None:
         yield Problem(file=name, line=1,
@@ -169,7 +177,9 @@ def sniff(head: str) -> bool:
     if not s or s[0] not in "[{":
         return False
     try:
-        doc, end = json.JSONDecoder().raw_decode(s)
+        doc, end = Decoder().raw_decode(s)
+    except JSONProblem:
+        return False
     except ValueError:  # truncated head: fall back to a textual check
         if _PAPER_OBJ.search(s):
             return '"summary"' in s

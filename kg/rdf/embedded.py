@@ -137,6 +137,14 @@ def open_embedded(directory: str | Path) -> ox.Store:
 def _rebuild(directory: Path, graph: nx.MultiDiGraph) -> None:
     """Replace ``directory/rdf`` by a fresh store; gives up silently when ``directory`` is not
     writable or another process swapped in its own rebuild first."""
+    from kg.lock import try_lock
+
+    with try_lock(directory, "query cache") as free:
+        if free:  # else a build is replacing the store: the caller queries an in-memory copy
+            _rebuild_locked(directory, graph)
+
+
+def _rebuild_locked(directory: Path, graph: nx.MultiDiGraph) -> None:
     target = directory / RDF_DIR
     try:
         staged = Path(tempfile.mkdtemp(prefix=f".{RDF_DIR}.tmp-", dir=directory))
