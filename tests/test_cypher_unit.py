@@ -457,9 +457,9 @@ def test_neo4j_csv_files_headers_values_and_command(tmp_path: Path) -> None:
                       **{r: len(list(rel_rows(graph, r))) for r in REL_TYPES}}
     readme = (tmp_path / "csv" / "README.md").read_text()
     command = readme.split("```\n")[1]
-    assert command.startswith("neo4j-admin database import full \\\n    --overwrite-destination \\\n"
+    assert command.startswith("neo4j-admin database import full neo4j \\\n    --overwrite-destination \\\n"
                               "    --array-delimiter=';' \\\n    --multiline-fields=true \\\n")
-    assert command.rstrip().endswith("neo4j")
+    assert command.rstrip().endswith(".csv")  # nothing after the files: it would be read as one more file
     files = sorted(re.findall(r"--(?:nodes|relationships)=(\S+)", command))
     assert files == sorted(p.name for p in (tmp_path / "csv").glob("*.csv")) and len(files) == 15
     assert (tmp_path / "csv" / "schema.cypher").read_text() == statements.read("push/schema.cypher")

@@ -112,13 +112,14 @@ def _rel_lines(graph: nx.MultiDiGraph, rel_type: str, delimiter: str) -> Iterato
 
 def import_command(nodes: list[str], rels: list[str], delimiter: str, multiline: bool,
                    database: str = "neo4j") -> str:
-    """The ``neo4j-admin database import full`` command for these files (Neo4j 5)."""
-    parts = ["neo4j-admin database import full", "--overwrite-destination",
+    """The ``neo4j-admin database import full`` command for these files (Neo4j 5). The
+    database name comes first: after the last ``--relationships=FILE`` it would be read as
+    one more file of that option (Neo4j 5.26: "File 'neo4j' doesn't exist")."""
+    parts = [f"neo4j-admin database import full {database}", "--overwrite-destination",
              f"--array-delimiter={_shell_quote(delimiter)}"]
     if multiline:
         parts.append("--multiline-fields=true")
     parts += [f"--nodes={name}" for name in nodes] + [f"--relationships={name}" for name in rels]
-    parts.append(database)
     return " \\\n    ".join(parts)
 
 

@@ -120,15 +120,24 @@ def push_graph(graph: nx.MultiDiGraph, driver: Any, *, database: str | None = No
         raise ExportError(f"batch size must be at least 1, got {batch_size}", hint="pass --batch-size 1000")
     report = PushReport(uri=uri, database=database)
     start = time.perf_counter()
-    with _translated(uri, database), driver.session(database=database) as session:
-        for statement in schema_statements():
-            report.add("schema", 0, 0, session.execute_write(run_schema, statement))
-        for name, statement, rows in batches(graph, batch_size):
-            written, counters = session.execute_write(write_batch, statement, rows)
-            report.add(name, len(rows), written, counters)
-            report.batches += 1
-            if progress:
-                progress(len(rows))
+    try:
+        with _translated(uri, database), driver.session(database=database) as session:
+            for statement in schema_statements():
+                report.add("schema", 0, 0, session.execute_write(run_schema, statement))
+            for name, statement, rows in batches(graph, batch_size):
+                written, counters = session.execute_write(write_batch, statement, rows)
+                report.add(name, len(rows), written, counters)
+                report.batches += 1
+                if progress:
+                    progress(len(rows))
+    except ExportError as exc:
+        if not report.batches:
+            raise
+        report.seconds = round(time.perf_counter() - start, 3)
+        raise ExportError(f"{exc.message}; the push stopped after {report.batches} committed batches, "
+                          f"which wrote {report.summary()}", where=exc.where,
+                          hint="run the same push again: committed batches are skipped and the rest is written"
+                          ) from exc
     report.seconds = round(time.perf_counter() - start, 3)
     return report
 
