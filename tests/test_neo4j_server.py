@@ -17,36 +17,19 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import Neo4jServer
+from conftest import Neo4jServer, neo4j_launcher, start
 from kg.cli import main
 from kg.cypher import push, statements
-from kg.cypher.schema import HASH, LABELS, REL_TYPES, node_rows, rel_rows
+from kg.cypher.schema import LABELS, REL_TYPES, node_rows, rel_rows
 from kg.errors import ExportError
 from kg.query import run
 from kg.store import open_store
-from test_cypher_queries import SEEDS, SPARQL_DIR
-from test_cypher_servers import EXAMPLE_PARAMS, EXAMPLES, built_store
+from test_cypher_queries import SPARQL_DIR, seeds  # noqa: F401 (fixture)
+from test_cypher_servers import EXAMPLE_PARAMS, _row_hashes, examples, examples_a  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parents[1]
 CANNED = sorted(statements.canned_queries())
-
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SEEDS:
-        pytest.skip("../shared/seeds/*.txt is absent: the seeds graph cannot be built")
-    return built_store(tmp_path_factory, "seeds", SEEDS)
-
-
-@pytest.fixture(scope="module")
-def examples_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_store(tmp_path_factory, "examples-a", EXAMPLES[:1])
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory, examples_a: Path) -> Path:
-    return built_store(tmp_path_factory, "examples", EXAMPLES[1:], base=examples_a)
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -76,10 +59,15 @@ def reset(server: Neo4jServer) -> None:
 _LOADED: dict[str, str] = {}
 
 
+def _node_count(server: Neo4jServer) -> int:
+    with server.driver() as driver:
+        return int(driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"])
+
+
 def load(server: Neo4jServer, store: Path) -> None:
     """Make the server hold exactly the pushed graph of ``store`` (pushed once, kept while
-    the next tests need the same graph)."""
-    if _LOADED.get(server.uri) != str(store):
+    the next tests need the same graph and nothing else emptied the database)."""
+    if _LOADED.get(server.uri) != str(store) or _node_count(server) != open_store(store).graph.number_of_nodes():
         reset(server)
         push_cli(server, store)
         _LOADED[server.uri] = str(store)
@@ -233,12 +221,6 @@ def test_canned_query_on_neo4j_gives_the_rows_of_its_sparql_twin(neo4j_server: N
     assert_canned_query_matches_sparql(neo4j_server, seeds, stem)
 
 
-def _row_hashes(graph: nx.MultiDiGraph) -> dict[tuple[str, ...], str]:
-    out = {(label, r["id"]): r[HASH] for label in LABELS for r in node_rows(graph, label)}
-    out.update({(rel, r["start"], r["end"]): r[HASH] for rel in REL_TYPES for r in rel_rows(graph, rel)})
-    return out
-
-
 def test_incremental_push_writes_only_what_changed(neo4j_server: Neo4jServer, examples_a: Path,
                                                    examples: Path) -> None:
     forget(neo4j_server)
@@ -260,17 +242,19 @@ def test_incremental_push_writes_only_what_changed(neo4j_server: Neo4jServer, ex
     assert dump(neo4j_server) == expected(full)
 
 
-def test_cypher_shell_script_gives_the_same_graph(neo4j_server: Neo4jServer, seeds: Path, tmp_path: Path) -> None:
+def test_cypher_shell_script_gives_the_same_graph(neo4j_server: Neo4jServer, examples: Path, tmp_path: Path) -> None:
+    # The examples graph, not the seeds: every `:param` literal is parsed by the server
+    # (as cypher-shell has it evaluated), which takes minutes for the seeds graph.
     forget(neo4j_server)
     reset(neo4j_server)
-    result = cli("export", str(seeds), "--format", "cypher", "-o", str(tmp_path / "graph.cypher"))
+    result = cli("export", str(examples), "--format", "cypher", "-o", str(tmp_path / "graph.cypher"))
     assert result.exit_code == 0, result.output
     executed = run_script(neo4j_server, tmp_path / "graph.cypher")
-    graph = open_store(seeds).graph
+    graph = open_store(examples).graph
     assert executed > len(statements.schema_statements()) + len(LABELS)
     assert dump(neo4j_server) == expected(graph)
-    assert server_counts(neo4j_server) == stats(seeds)
-    assert push_cli(neo4j_server, seeds)["counters"] == dict.fromkeys(push.COUNTERS, 0)
+    assert server_counts(neo4j_server) == stats(examples)
+    assert push_cli(neo4j_server, examples)["counters"] == dict.fromkeys(push.COUNTERS, 0)
 
 
 # --- failure paths --------------------------------------------------------------------------------------
@@ -305,9 +289,7 @@ def imported_server(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> An
     """A second Neo4j whose database ``neo4j`` was made by ``neo4j-admin database import full``
     from ``paperkg export --format neo4j-csv`` of the seeds graph, run exactly as the
     export's README says (then the README's schema.cypher)."""
-    from conftest import build_launcher
-
-    build_launcher()
+    neo4j_launcher()
     csv_dir = tmp_path_factory.mktemp("neo4j-csv") / "csv"
     result = cli("export", str(seeds), "--format", "neo4j-csv", "-o", str(csv_dir))
     assert result.exit_code == 0, result.output
@@ -316,7 +298,7 @@ def imported_server(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> An
     server = Neo4jServer(tmp_path_factory.mktemp("neo4j-import-home"))
     done = server.admin(*command[1:], cwd=csv_dir)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    server.start()
+    start(server)
     try:
         with server.driver() as driver:
             for statement in statements.split_statements((csv_dir / "schema.cypher").read_text("utf-8")):
@@ -363,7 +345,7 @@ def test_server_stopped_mid_push_then_a_rerun_completes(imported_server: Neo4jSe
            f"{2 * batch} nodes ({2 * batch} created" in message
     assert message.endswith("(run the same push again: committed batches are skipped and the rest is written)")
 
-    imported_server.start()
+    start(imported_server)
     report = push_cli(imported_server, seeds, "--batch-size", str(batch))
     assert report["totals"]["nodes_unchanged"] == 2 * batch  # what the first push committed survived
     assert report["totals"]["nodes_created"] == graph.number_of_nodes() - 2 * batch

@@ -21,7 +21,7 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  * DBMS whose home directory is HOME (databases under HOME/data/databases, so a database made
  * there by {@code neo4j-admin database import full} with NEO4J_HOME=HOME is served), with Bolt
  * on 127.0.0.1:PORT (0 or absent: a free port), authentication on and the password of user
- * {@code neo4j} set to PASSWORD (at least 8 characters, Neo4j's rule). HTTP and usage reporting are off. Prints one line
+ * {@code neo4j} set to PASSWORD (at least 8 characters, Neo4j's rule) when HOME is new. HTTP and usage reporting are off. Prints one line
  * {@code BOLT bolt://127.0.0.1:PORT} on stdout once the server accepts connections, then serves
  * until stdin reaches end of file or the process gets SIGTERM/SIGINT, and shuts the DBMS down
  * cleanly (a checkpoint is written, so the home can be served again).
@@ -71,8 +71,15 @@ public final class Neo4jServer {
 
         try {
             GraphDatabaseAPI system = (GraphDatabaseAPI) dbms.database("system");
-            system.executeTransactionally("ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                    Map.of("password", password));
+            // A new home: user neo4j still has the default password, which must be changed.
+            // A home served before keeps the password it was given then.
+            boolean fresh = system.executeTransactionally(
+                    "SHOW USERS YIELD user, passwordChangeRequired WHERE user = 'neo4j' RETURN passwordChangeRequired",
+                    Map.of(), result -> result.hasNext() && Boolean.TRUE.equals(result.next().get("passwordChangeRequired")));
+            if (fresh) {
+                system.executeTransactionally("ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                        Map.of("password", password));
+            }
             ConnectorPortRegister ports = system.getDependencyResolver().resolveDependency(ConnectorPortRegister.class);
             System.out.println("BOLT bolt://127.0.0.1:" + ports.getLocalAddress(ConnectorType.BOLT).getPort());
             System.out.flush();
