@@ -40,8 +40,8 @@ BENCH_JVM = ("-Xms2g", "-Xmx2g", "-XX:+UseParallelGC")
 
 
 def _empty(server: Neo4jServer) -> None:
-    with server.driver() as driver:
-        driver.execute_query("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    with server.driver() as driver, driver.session() as session:  # IN TRANSACTIONS needs an auto-commit run
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 def main() -> None:
