@@ -351,3 +351,15 @@ def test_server_stopped_mid_push_then_a_rerun_completes(imported_server: Neo4jSe
     assert report["totals"]["nodes_created"] == graph.number_of_nodes() - 2 * batch
     assert server_counts(imported_server) == stats(seeds)
     assert dump(imported_server) == expected(graph)
+
+
+def test_without_java_the_neo4j_tests_skip_but_fail_on_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    import launcher
+
+    monkeypatch.setattr(launcher.shutil, "which", lambda tool: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"java is not installed.*\(CI=true: the Neo4j tests must run\)"):
+        neo4j_launcher()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="java is not installed: cannot build or start the test Neo4j"):
+        neo4j_launcher()
