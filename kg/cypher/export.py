@@ -21,7 +21,7 @@ import networkx as nx
 
 from kg.cypher.literal import cypher_literal
 from kg.cypher.schema import (HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Prop,
-                              chunked, node_rows, rel_rows)
+                              Edge, chunked, edges_by_type, node_rows, rel_rows)
 from kg.cypher.statements import node_statement, read, rel_statement, schema_statements, split_statements
 from kg.errors import ExportError
 from kg.fsutil import atomic_write, staged_dir
@@ -67,9 +67,10 @@ def _cell(value: Any, prop: Prop | None, delimiter: str) -> str:
     return _quote(str(value))
 
 
-def choose_delimiter(graph: nx.MultiDiGraph) -> str:
+def choose_delimiter(graph: nx.MultiDiGraph, grouped: dict[str, list[Edge]] | None = None) -> str:
     """The first of ``ARRAY_DELIMITERS`` that occurs in no string-array value."""
     used: set[str] = set()
+    grouped = grouped if grouped is not None else edges_by_type(graph)
 
     def scan(rows: Iterator[dict[str, Any]], arrays: list[str]) -> None:
         for row in rows:
@@ -78,7 +79,7 @@ def choose_delimiter(graph: nx.MultiDiGraph) -> str:
     for label in LABELS:
         scan(node_rows(graph, label, with_hash=False), [p.name for p in NODE_PROPS[label] if p.kind == "string[]"])
     for rel in REL_TYPES:
-        scan(rel_rows(graph, rel, with_hash=False), [p.name for p in REL_PROPS if p.kind == "string[]"])
+        scan(rel_rows(graph, rel, with_hash=False, edges=grouped[rel]), [p.name for p in REL_PROPS if p.kind == "string[]"])
     for candidate in ARRAY_DELIMITERS:
         if candidate not in used:
             return candidate
@@ -104,21 +105,22 @@ def _node_lines(graph: nx.MultiDiGraph, label: str, delimiter: str) -> Iterator[
                _quote(row[HASH])]
 
 
-def _rel_lines(graph: nx.MultiDiGraph, rel_type: str, delimiter: str) -> Iterator[list[str]]:
-    for row in rel_rows(graph, rel_type):
+def _rel_lines(graph: nx.MultiDiGraph, rel_type: str, delimiter: str, edges: list[Edge]) -> Iterator[list[str]]:
+    for row in rel_rows(graph, rel_type, edges=edges):
         yield [_quote(row["start"]), _quote(row["end"]), rel_type,
                *[_cell(row[p.name], p, delimiter) for p in REL_PROPS], _quote(row[HASH])]
 
 
 def import_command(nodes: list[str], rels: list[str], delimiter: str, multiline: bool,
                    database: str = "neo4j") -> str:
-    """The ``neo4j-admin database import full`` command for these files (Neo4j 5)."""
-    parts = ["neo4j-admin database import full", "--overwrite-destination",
+    """The ``neo4j-admin database import full`` command for these files (Neo4j 5). The
+    database name comes first: after the last ``--relationships=FILE`` it would be read as
+    one more file of that option (Neo4j 5.26: "File 'neo4j' doesn't exist")."""
+    parts = [f"neo4j-admin database import full {database}", "--overwrite-destination",
              f"--array-delimiter={_shell_quote(delimiter)}"]
     if multiline:
         parts.append("--multiline-fields=true")
     parts += [f"--nodes={name}" for name in nodes] + [f"--relationships={name}" for name in rels]
-    parts.append(database)
     return " \\\n    ".join(parts)
 
 
@@ -142,7 +144,8 @@ def export_csv(store: Any, destination: str | Path) -> dict[str, int]:
     ``destination``; returns the data rows written per label and relationship type."""
     graph, target = _graph(store), Path(destination)
     _check_destination(target)
-    delimiter = choose_delimiter(graph)
+    grouped = edges_by_type(graph)
+    delimiter = choose_delimiter(graph, grouped)
     counts: dict[str, int] = {}
     multiline = False
     nodes = [f"nodes-{label}.csv" for label in LABELS]
@@ -155,7 +158,7 @@ def export_csv(store: Any, destination: str | Path) -> dict[str, int]:
                 multiline = multiline or more
             for rel, name in zip(REL_TYPES, rels):
                 with open(staged / name, "w", encoding="utf-8", newline="") as handle:
-                    counts[rel], more = _write_csv(handle, rel_header(rel), _rel_lines(graph, rel, delimiter))
+                    counts[rel], more = _write_csv(handle, rel_header(rel), _rel_lines(graph, rel, delimiter, grouped[rel]))
                 multiline = multiline or more
             atomic_write(staged / "schema.cypher", read("push/schema.cypher"))
             atomic_write(staged / MARKER, _readme(import_command(nodes, rels, delimiter, multiline), counts))
@@ -206,10 +209,11 @@ def script_lines(store_or_graph: Any, batch_size: int = SCRIPT_BATCH_SIZE) -> It
            "// Run: cypher-shell -a neo4j://localhost:7687 -u neo4j -p PASSWORD -f THIS_FILE\n")
     for statement in schema_statements():
         yield statement + ";\n"
+    grouped = edges_by_type(graph)
     for kind, names in (("node", LABELS), ("rel", REL_TYPES)):
         for name in names:
             statement = split_statements((node_statement if kind == "node" else rel_statement)(name))[0]
-            rows = node_rows(graph, name) if kind == "node" else rel_rows(graph, name)
+            rows = node_rows(graph, name) if kind == "node" else rel_rows(graph, name, edges=grouped[name])
             for batch in chunked(rows, batch_size):
                 # arrow syntax: one line (cypher-shell drops the trailing ';', the linter wants it)
                 yield f":param rows => {cypher_literal(batch)};\n"

@@ -2,7 +2,8 @@
 
 Order: the constraints and indexes of ``queries/cypher/push/schema.cypher`` first, then the
 nodes of every label, then the relationships of every type, each as
-``UNWIND $rows AS row MERGE …`` over a streaming chunker (:func:`kg.cypher.schema.chunked`).
+``UNWIND $rows AS row MERGE …`` over a streaming chunker (:func:`kg.cypher.schema.chunked`);
+a background thread builds the next two batches while the server writes the current one.
 Every batch is one managed transaction (``session.execute_write``), so the driver retries
 it on transient errors (deadlocks, leader changes, lost connections); the transaction
 function has no side effects and only returns what the server reports, so a retried batch
@@ -15,16 +16,18 @@ graph are not deleted (see docs/neo4j.md).
 """
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
-from kg.cypher.schema import LABELS, REL_TYPES, chunked, node_rows, rel_rows
+from kg.cypher.schema import LABELS, REL_TYPES, chunked, edges_by_type, node_rows, rel_rows
 from kg.cypher.statements import node_statement, rel_statement, schema_statements
 from kg.errors import ExportError
 
@@ -33,6 +36,7 @@ COUNTERS = ("nodes_created", "relationships_created", "properties_set", "labels_
             "constraints_added", "indexes_added")
 """The summary counters summed into a :class:`PushReport`."""
 Progress = Callable[[int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -104,10 +108,57 @@ def batches(graph: nx.MultiDiGraph, batch_size: int) -> Iterator[tuple[str, str,
         statement = node_statement(label)
         for rows in chunked(node_rows(graph, label), batch_size):
             yield label, statement, rows
+    grouped = edges_by_type(graph)
     for rel in REL_TYPES:
         statement = rel_statement(rel)
-        for rows in chunked(rel_rows(graph, rel), batch_size):
+        for rows in chunked(rel_rows(graph, rel, edges=grouped[rel]), batch_size):
             yield rel, statement, rows
+
+
+_DONE = object()
+
+
+def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """``items``, produced by a background thread up to ``depth`` items ahead (bounded
+    memory): the next batch's rows are built and hashed in Python while the server runs the
+    current one (the driver releases the GIL while it waits). An exception in the producer
+    is raised here, where the item would have come."""
+    slots: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(_DONE)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            slots.put(exc)
+
+    worker = threading.Thread(target=produce, name="paperkg-push-rows", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                slots.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        worker.join()
 
 
 def push_graph(graph: nx.MultiDiGraph, driver: Any, *, database: str | None = None,
@@ -120,15 +171,24 @@ def push_graph(graph: nx.MultiDiGraph, driver: Any, *, database: str | None = No
         raise ExportError(f"batch size must be at least 1, got {batch_size}", hint="pass --batch-size 1000")
     report = PushReport(uri=uri, database=database)
     start = time.perf_counter()
-    with _translated(uri, database), driver.session(database=database) as session:
-        for statement in schema_statements():
-            report.add("schema", 0, 0, session.execute_write(run_schema, statement))
-        for name, statement, rows in batches(graph, batch_size):
-            written, counters = session.execute_write(write_batch, statement, rows)
-            report.add(name, len(rows), written, counters)
-            report.batches += 1
-            if progress:
-                progress(len(rows))
+    try:
+        with _translated(uri, database), driver.session(database=database) as session:
+            for statement in schema_statements():
+                report.add("schema", 0, 0, session.execute_write(run_schema, statement))
+            for name, statement, rows in prefetched(batches(graph, batch_size)):
+                written, counters = session.execute_write(write_batch, statement, rows)
+                report.add(name, len(rows), written, counters)
+                report.batches += 1
+                if progress:
+                    progress(len(rows))
+    except ExportError as exc:
+        if not report.batches:
+            raise
+        report.seconds = round(time.perf_counter() - start, 3)
+        raise ExportError(f"{exc.message}; the push stopped after {report.batches} committed batches, "
+                          f"which wrote {report.summary()}", where=exc.where,
+                          hint="run the same push again: committed batches are skipped and the rest is written"
+                          ) from exc
     report.seconds = round(time.perf_counter() - start, 3)
     return report
 
