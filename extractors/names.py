@@ -52,11 +52,11 @@ def is_acronym(token: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
 
 
-@lru_cache(maxsize=1)
-def generic_terms() -> frozenset[str]:
-    """Generic class terms and paradigms that are never named methods (``generic.txt``)."""
+@lru_cache(maxsize=None)
+def term_list(filename: str) -> frozenset[str]:
+    """The normalized keys of a one-term-per-line list in ``extractors/data`` ('#' comments)."""
     try:
-        text = resources.files("extractors.data").joinpath("generic.txt").read_text("utf-8")
+        text = resources.files("extractors.data").joinpath(filename).read_text("utf-8")
     except FileNotFoundError:
         return frozenset()
     terms = set()
@@ -65,6 +65,16 @@ def generic_terms() -> frozenset[str]:
         if line:
             terms.add(norm_key(line))
     return frozenset(terms)
+
+
+def generic_terms() -> frozenset[str]:
+    """Generic class terms and paradigms that are never named methods (``generic.txt``)."""
+    return term_list("generic.txt")
+
+
+def is_paradigm(task: str) -> bool:
+    """A learning paradigm or training regime (``paradigms.txt``): ``fine-tuning``, ``transfer learning``."""
+    return norm_key(task) in term_list("paradigms.txt")
 
 
 def is_generic(text: str) -> bool:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 from extractors.context import Candidate, PaperText
-from extractors.names import is_coined, is_generic, norm_key
+from extractors.names import is_acronym, is_coined, is_generic, is_paradigm, norm_key
 from extractors.proposals import Known
-from extractors.text import words
-from extractors.vocab import PHRASE_TASK_HEADS, TASK_HEADS
+from extractors.text import Word, words
+from extractors.vocab import (NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
+                              SUBJECT_WORDS, TASK_HEADS)
 
 MAX_TASKS = 5
 _BRITISH = [(r"isation\b", "ization"), (r"modelling\b", "modeling"),
@@ -83,7 +84,8 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                     if ws[k].trail or head in TASK_PHRASE_STOP:
                         break
     found += phrase_tasks(pt, known)
-    return rank_tasks(pt, found)
+    found += enumerated_tasks(pt, known)
+    return rank_tasks(pt, found, known)
 
 
 PHRASE_STOP = frozenset("""the a an this that these those our their its his her we they it is are was were be been
@@ -113,7 +115,20 @@ outperforms outperforming leverage leverages leveraging tackle tackles tackling 
 focus focuses focusing lack lacks lacking hinder hinders hindering limit limits limiting affect affects
 affecting allow allows allowing facilitate make makes making use uses provide provides providing learn
 learns help helps helped helping aid aids enhance enhances hurt hurts harm harms guide guides cause causes
-caused causing lead leads led leading reduce reduces reducing increase increases increasing""".split())
+caused causing lead leads led leading reduce reduces reducing increase increases increasing accelerate
+accelerates produce produces contain contains modify modifies adopt adopts discard discards compare compares
+choose chooses generate generates avoid avoids utilize utilizes augment augments refine refines become
+becomes achieve achieved offer offers enjoy enjoys preform preforms perform require re-implement
+implement implements apply applies obtain obtains yield yields""".split())
+# "-ed"/"-ing" words that are adjectives or nouns in front of a task head, not verbs
+ED_ING_MODIFIERS = frozenset("""supervised unsupervised semi-supervised self-supervised embedded distributed
+federated structured unstructured grounded weighted labeled unlabeled labelled unlabelled constrained augmented
+annotated mixed shared nested open-ended training reading reasoning driving ranking clustering sensing computing
+engineering mining tracking matching processing""".split())
+STUDY_VERBS = frozenset("""study studies studied studying investigate investigates investigated investigating
+analyze analyzes analyse analyses analyzing examine examines examining revisit revisits revisiting explore
+explores exploring understand understanding rethink rethinking characterize characterizes survey surveys
+benchmark benchmarks benchmarking""".split())
 GENERIC_TASKS = frozenset({"learning", "analysis", "modeling", "transfer", "inference", "generation", "search",
                            "prediction", "control", "planning", "understanding", "reasoning", "training",
                            "deep learning", "machine learning", "model training", "data analysis",
@@ -140,23 +155,88 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                 low = prev.lower
                 if low in PHRASE_STOP or low in VERBS or not re.fullmatch(r"[a-z][a-z0-9-]*", low) or low.endswith("ly"):
                     break
-                if not in_title and prev.text[:1].isupper() and sum(c.isupper() for c in prev.text) > 0 \
-                        and j - 1 > 0:
+                if not in_title and prev.text[:1].isupper() and j - 1 > 0:
+                    if j == k and is_acronym(prev.text) and len(prev.text) <= 6 and not known(prev.text):
+                        j -= 1  # "HSI classification", "LLM reasoning": an acronym names the data or model
                     break  # a capitalized word inside the abstract is part of a name
                 if in_title and is_coined(prev.text):
                     break  # an acronym or coined name in the title ("Zero-Shot" is neither)
                 j -= 1
             name = normalize_task(pt.text[ws[j].start:w.end])
-            if not name or name in GENERIC_TASKS or is_generic(name) or known(name) - {"task"}:
+            single = name in SINGLE_WORD_TASKS
+            if not name or (name in GENERIC_TASKS and not single) or is_generic(name) or known(name) - {"task"}:
                 continue
-            if len(name.split()) < 2 and "task" not in known(name):
+            if len(name.split()) < 2 and "task" not in known(name) and not single:
                 continue
             conf = 0.5 if in_title else 0.35
-            out.append(Candidate("task", name, ws[j].start, w.end, "used", conf, "phrases"))
+            named_task = k + 1 < len(ws) and ws[k + 1].lower in TASK_NOUNS and task_like(name, [], True, known)
+            out.append(Candidate("task", name, ws[j].start, w.end, "used", conf + 0.1 * named_task,
+                                 "patterns" if named_task else "phrases"))  # "the link prediction task"
     return out
 
 
-def rank_tasks(pt: PaperText, found: list[Candidate]) -> list[Candidate]:
+TASK_NOUNS = frozenset("task tasks problem problems".split())
+# one-word tasks a paper may name its task by ("we address segmentation ..."): kept when said
+# twice or in the title, and only if no longer task of the paper ends with them
+SINGLE_WORD_TASKS = frozenset("""classification segmentation detection recognition registration localization
+tracking retrieval translation summarization captioning forecasting parsing reconstruction clustering
+denoising inpainting super-resolution recommendation""".split())
+
+
+def _enumeration(ws: list[Word], k: int, max_words: int = 4) -> list[list[Word]]:
+    """The lowercase items of "X, Y(,) and Z" from word ``k``; a name, a bracket, a function
+    word or the end of the clause closes the list. An item longer than ``max_words`` ends it."""
+    items: list[list[Word]] = []
+    cur: list[Word] = []
+    for x in ws[k:]:
+        if x.lead or not re.fullmatch(r"[a-z][a-z0-9-]*", x.text):
+            break
+        if x.lower in ("and", "or"):
+            if cur:
+                items.append(cur)
+            cur = []
+            continue
+        if x.lower in TASK_PHRASE_STOP or x.lower in PHRASE_STOP:
+            break
+        cur.append(x)
+        if len(cur) > max_words:
+            return items
+        if x.trail:
+            items.append(cur)
+            cur = []
+            if not x.trail.startswith(","):
+                return items
+    if cur:
+        items.append(cur)
+    return items
+ENUM_INTRO = frozenset("such as including like e.g. e.g., namely".split())
+
+
+def enumerated_tasks(pt: PaperText, known: Known) -> list[Candidate]:
+    """Every item of "tasks such as X, Y and Z" / "tasks including X and Y": lowercase
+    phrases of at most four words that read like tasks (:func:`task_like`, head aside)."""
+    out: list[Candidate] = []
+    for span in pt.sentences:
+        ws = pt.words_of(span)
+        for i, w in enumerate(ws[:-2]):
+            if w.lower not in TASK_NOUNS or w.trail:
+                continue
+            k = i + 1
+            if ws[k].lower == "such" and ws[k + 1].lower == "as":
+                k += 2
+            elif ws[k].lower in ENUM_INTRO:
+                k += 1
+            else:
+                continue
+            for item in _enumeration(ws, k):
+                name = normalize_task(pt.text[item[0].start:item[-1].end])
+                if name and (len(item) == 1 or task_like(name, [], True, known)) \
+                        and not is_generic(name) and not known(name) - {"task"}:
+                    out.append(Candidate("task", name, item[0].start, item[-1].end, "used", 0.55, "patterns"))
+    return out
+
+
+def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Candidate]:
     """Merge task candidates by name and keep the ``MAX_TASKS`` best: title mentions first,
     then the most mentioned, then the earliest."""
     by_name: dict[str, list[Candidate]] = {}
@@ -164,10 +244,17 @@ def rank_tasks(pt: PaperText, found: list[Candidate]) -> list[Candidate]:
         if c.name:
             by_name.setdefault(norm_key(c.name), []).append(c)
 
-    # a one-word paradigm mentioned once in passing ("fine-tuning") is not what the paper addresses
     for name in list(by_name):
         cands = by_name[name]
-        if len(cands[0].name.split()) == 1 and len(cands) < 2 and not any(pt.in_title(c.start) for c in cands):
+        in_title = any(pt.in_title(c.start) for c in cands)
+        if is_paradigm(cands[0].name) and not in_title and not any(_studied(pt, c) for c in cands):
+            del by_name[name]  # "the model is pre-trained and then fine-tuned": a regime, not the paper's task
+        elif len(cands[0].name.split()) == 1 and len({c.start for c in cands}) < 2 and not in_title:
+            del by_name[name]  # a one-word task mentioned once in passing
+        elif cands[0].name in SINGLE_WORD_TASKS:
+            if any(other != name and other.endswith(name) for other in by_name):
+                del by_name[name]  # "classification" beside "text classification": the longer name says it
+        elif all(c.extractor == "phrases" for c in cands) and not task_like(cands[0].name, cands, in_title, known):
             del by_name[name]
 
     def score(cands: list[Candidate]) -> tuple[float, int]:
@@ -182,3 +269,42 @@ def rank_tasks(pt: PaperText, found: list[Candidate]) -> list[Candidate]:
         for c in sorted(cands, key=lambda c: c.start):
             out.append(Candidate("task", best.name, c.start, c.end, "used", conf, c.extractor, c.aliases, c.ids))
     return out
+
+
+def _studied(pt: PaperText, cand: Candidate) -> bool:
+    """The paradigm is what the paper studies: "we study/investigate/revisit X", or what its
+    contribution is: "we propose a ... X method" (X after the authors' proposal verb)."""
+    before = [w.lower for w in words(pt.text, pt.sentence_of(cand.start)[0], cand.start)]
+    if set(before[-4:]) & STUDY_VERBS:
+        return True
+    for v, lw in enumerate(before):
+        if lw in STRONG_PROPOSAL_VERBS and set(before[max(0, v - 8):v]) & SUBJECT_WORDS:
+            return True
+    return False
+
+
+def _verb_like(word: str) -> bool:
+    if word in VERBS:
+        return True
+    if "-" in word or word in ED_ING_MODIFIERS:
+        return False
+    return word.endswith(("ed", "ing"))
+
+
+def task_like(name: str, cands: list[Candidate], in_title: bool, known: Known) -> bool:
+    """A free phrase no list knows is kept as a task only when it reads like one: plain words,
+    no evaluative or process modifier ("final classification", "two-stage learning"), not
+    led by a verb ("accelerate classification"); and a head that is not a task by itself
+    (``analysis``, ``optimization``, ``learning``) needs more: the title, a second mention,
+    or a known task at its end ("medical text classification")."""
+    ws = name.split()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9 -]*", name) or len(ws[0]) < 2 or len(ws) < 2:
+        return False
+    mods, head = ws[:-1], ws[-1]
+    if any(m in NOT_TASK_MODIFIERS or m in PHRASE_STOP for m in mods) or _verb_like(mods[0]):
+        return False
+    if head in STRONG_TASK_HEADS:
+        return True
+    if in_title or len({c.start for c in cands}) >= 2:
+        return True
+    return any("task" in known(" ".join(ws[i:])) for i in range(len(ws) - 1))

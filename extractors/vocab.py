@@ -64,3 +64,26 @@ LANGUAGES = frozenset("""english chinese mandarin cantonese german french spanis
 japanese korean arabic hindi bengali urdu turkish persian farsi hebrew greek polish czech swedish norwegian
 danish finnish hungarian romanian ukrainian vietnamese thai indonesian malay swahili tamil telugu marathi
 maltese latin multilingual bilingual""".split())
+# heads that make a noun phrase a task by themselves ("entity classification", "keyword spotting");
+# other task heads ("... analysis", "... optimization", "... learning") also end many phrases that
+# describe a step of a method, so a free phrase with one needs more evidence (see extractors.tasks)
+STRONG_TASK_HEADS = frozenset("""recognition detection segmentation classification estimation retrieval
+translation answering summarization parsing tagging tracking localization captioning forecasting inpainting
+super-resolution denoising identification verification diagnosis registration labeling spotting counting
+completion synthesis reconstruction restoration correction navigation recommendation surveillance
+screening imputation deblurring dehazing colorization simplification paraphrasing grounding generation
+extraction prediction understanding editing creation curation generalization streaming reasoning mining
+answering linking parsing""".split())
+# evaluative, deictic and process words that make a phrase a description, not a task name
+# ("final classification", "clearer analysis", "two-stage learning", "slow optimization")
+NOT_TASK_MODIFIERS = frozenset("""final initial clearer clear modern possible individual appropriate similar same
+prominent compact true satisfactory reasonable excellent desired bad good above aforementioned enough varying fixed
+large arbitrary faithful sophisticated usual greater major minor deep noticeable short practical
+holistic experimental well-defined slow quick advanced intermediate
+over-parameterized close-to-optimal post-hoc feed-forward two-stage one-stage two-phase multi-stage end-to-end
+joint task-specific model-based retrieval-based learning-based data-driven local global overall whole entire
+further additional subsequent previous following former latter corresponding respective accurate precise
+manual human-level better worse higher lower faster slower simple complex naive
+efficient effective robust reliable powerful limited extensive thorough careful
+detailed preliminary empirical theoretical formal informal careful principled generic specific particular
+certain typical general actual real ideal optimal suboptimal poor rich""".split())
