@@ -14,7 +14,7 @@ from importlib import resources
 
 from spacy.matcher import PhraseMatcher
 
-from extractors.names import is_coined
+from extractors.names import is_coined, same_long_form
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -168,15 +168,33 @@ class TypeIndex:
 
         self._norm = norm_key
         self._types: dict[str, set[str]] = {}
+        self._longs: dict[str, set[str]] = {}  # short-form key -> keys of the entries' longer forms
         for entry in gazetteer.entries:
-            for form in (*entry.forms, entry.acronym):
-                key = norm_key(form) if form else ""
-                if key:
-                    self._types.setdefault(key, set()).add(entry.type)
+            forms = [f for f in (*entry.forms, entry.acronym) if f and norm_key(f)]
+            for form in forms:
+                self._types.setdefault(norm_key(form), set()).add(entry.type)
+            for short in (f for f in forms if " " not in f and any(c.isupper() for c in f[1:])):
+                self._longs.setdefault(norm_key(short), set()).update(
+                    norm_key(f) for f in forms if " " in f and short not in f.split())  # not "PASCAL VOC"
 
     def __call__(self, name: str) -> frozenset[str]:
         key = self._norm(name)
         types = self._types.get(key)
-        if types is None and key.endswith("s"):
-            types = self._types.get(key[:-1])
+        if types is None and name.endswith("s") and key.endswith("s"):
+            types = self._types.get(key[:-1])  # "LLMs", "GNNs" — never the capital S of "DAS"
         return frozenset(types or ())
+
+    def agrees(self, short: str, long: str) -> bool:
+        """A paper's definition ``long (short)`` means what the lists mean by ``short`` (or the
+        lists give ``short`` no long form). ``False`` when the paper defines an acronym the lists
+        know with another meaning (``learnable commutative monoid (LCM)`` is not Latent
+        Consistency Models): the paper's definition wins, the lists' types do not apply."""
+        longs = self._longs.get(self._norm(short))
+        if not longs:
+            return True
+        return same_long_form(self._norm(long), longs)
+
+    def for_definition(self, short: str, long: str) -> frozenset[str]:
+        """The curated types of an acronym as a paper defines it: the short form's types only
+        if the definition :meth:`agrees` with the lists, plus the long form's types."""
+        return self(long) | (self(short) if self.agrees(short, long) else frozenset())

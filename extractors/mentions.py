@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from extractors.context import Candidate, PaperText
-from extractors.names import is_acronym, is_coined, is_generic
-from extractors.proposals import Known
+from extractors.names import is_acronym, is_coined, is_generic, norm_key, same_long_form
+from extractors.proposals import Known, defined_types
 from extractors.text import Word, is_capitalized
 from extractors.vocab import (DATASET_NOUNS, EVAL_CUES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS, TASK_HEADS,
                               USE_CUES)
@@ -42,9 +42,10 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
     out: list[Candidate] = []
     dataset_sentences = {pt.sentence_of(h.start) for h in pt.hits if h.entry.type == "dataset"
                          and not h.entry.common_word}
+    redefined = redefined_acronyms(pt)
     for hit in pt.hits:
         entry = hit.entry
-        if entry.type == "task":
+        if entry.type == "task" or (hit.text, entry.name) in redefined:
             continue
         if entry.type == "method" and is_generic(hit.text):
             continue
@@ -65,6 +66,23 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
     return out
 
 
+def redefined_acronyms(pt: PaperText) -> set[tuple[str, str]]:
+    """(acronym, list entry name) pairs where the paper defines a listed acronym with another
+    long form ("learnable commutative monoid (LCM)" vs the listed Latent Consistency Models):
+    in that paper the acronym is the paper's thing, not the list's."""
+    defined = {d.short: norm_key(d.long) for d in pt.definitions}
+    out = set()
+    for hit in pt.hits:
+        long = defined.get(hit.text)
+        if long is None:
+            continue
+        longs = {norm_key(f) for f in (hit.entry.name, *hit.entry.forms)
+                 if (" " in f or len(f) > len(hit.text) + 3) and hit.text not in f.split()}
+        if longs and not same_long_form(long, longs):
+            out.add((hit.text, hit.entry.name))
+    return out
+
+
 def _head(long: str) -> str:
     return long.split()[-1].lower().strip("-") if long.split() else ""
 
@@ -77,7 +95,7 @@ def definition_mentions(pt: PaperText, known: Known) -> list[Candidate]:
     for d in pt.definitions:
         if is_generic(d.long) or is_generic(d.short):
             continue
-        types = known(d.long) | known(d.short)
+        types = defined_types(known, d.short, d.long)
         head = _head(d.long)
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
         if "task" in types or (not types and singular in TASK_HEADS and not _capitalized_name(d.long)):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 
@@ -19,6 +21,13 @@ def norm_key(text: str) -> str:
     """Comparison key used across paperkg (the same as the evaluation scorer's): NFKC,
     casefold, and only letters and digits kept."""
     return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def same_long_form(key: str, keys: Iterable[str]) -> bool:
+    """A normalized long form names what one of ``keys`` names: equal, one extends the other
+    (a plural) or they differ by a few letters ("adversarial nets" / "adversarial networks")."""
+    return any(key == k or (len(k) >= 5 and (key.startswith(k) or k.startswith(key)))
+               or SequenceMatcher(None, key, k).ratio() >= 0.85 for k in keys)
 
 
 def is_coined(token: str) -> bool:

@@ -8,7 +8,8 @@ import re
 
 from extractors.context import Candidate, PaperText
 from extractors.names import is_acronym, is_coined, is_generic, is_paradigm, norm_key
-from extractors.proposals import Known
+from extractors.mentions import redefined_acronyms
+from extractors.proposals import Known, defined_types
 from extractors.text import Word, words
 from extractors.vocab import (NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
                               SUBJECT_WORDS, TASK_HEADS)
@@ -54,14 +55,16 @@ def _phrase_before_head(ws, k: int, max_words: int = 4) -> tuple[int, int] | Non
 
 def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
     found: list[Candidate] = []
+    redefined = redefined_acronyms(pt)
     for hit in pt.hits:
-        if hit.entry.type == "task":
+        if hit.entry.type == "task" and (hit.text, hit.entry.name) not in redefined:
             found.append(Candidate("task", hit.entry.name, hit.start, hit.end, "used", 0.6, "gazetteer",
                                    (hit.text,) if hit.text.lower() != hit.entry.name else (), hit.entry.ids))
     for d in pt.definitions:
         head = d.long.split()[-1].lower() if d.long.split() else ""
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
-        if "task" in known(d.long) or "task" in known(d.short) or (
+        types = defined_types(known, d.short, d.long)
+        if "task" in types or (
                 singular in TASK_HEADS and not known(d.long) - {"task"} and not is_generic(d.long)):
             if d.long[:1].isupper() and sum(w[:1].isupper() for w in d.long.split()) == len(d.long.split()) \
                     and "task" not in known(d.long) and (singular not in TASK_HEADS or is_coined(d.short)
@@ -95,7 +98,7 @@ such both each every all any some more most less least many much few several var
 existing previous prior current recent better best strong stronger effective efficient significant significantly
 improved improving improves improve enhanced enhancing enhances enhance state-of-the-art sota downstream
 challenging general generic specific real-world large-scale small-scale key main important popular common during after
-before until upon along around beyond like near per versus manner way
+before until upon unlike because despite although whereas along around beyond like near per versus manner way
 standard typical traditional conventional proposed present presents propose introduce introduces achieve
 achieves achieving enable enables enabling using based towards toward e.g. i.e. etc while when where which who
 whose how what why if whether further however thus hence therefore here there only even very well often
@@ -257,18 +260,44 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
         elif all(c.extractor == "phrases" for c in cands) and not task_like(cands[0].name, cands, in_title, known):
             del by_name[name]
 
+    canonical = _normalize_onto_vocabulary(pt, by_name, known)
+
     def score(cands: list[Candidate]) -> tuple[float, int]:
         in_title = any(pt.in_title(c.start) for c in cands)
         return (-(3.0 * in_title + len(cands) + max(c.confidence for c in cands)), min(c.start for c in cands))
 
-    ranked = sorted(by_name.values(), key=score)[:MAX_TASKS]
+    ranked = sorted(by_name, key=lambda k: score(by_name[k]))[:MAX_TASKS]
     out = []
-    for cands in ranked:
+    for key in ranked:
+        cands = by_name[key]
         best = max(cands, key=lambda c: (c.confidence, -c.start))
         conf = min(0.95, best.confidence + 0.05 * (len(cands) - 1) + (0.1 if any(pt.in_title(c.start) for c in cands) else 0))
+        name = canonical.get(key, best.name)
         for c in sorted(cands, key=lambda c: c.start):
-            out.append(Candidate("task", best.name, c.start, c.end, "used", conf, c.extractor, c.aliases, c.ids))
+            aliases = c.aliases + ((c.name,) if c.name != name else ())
+            out.append(Candidate("task", name, c.start, c.end, "used", conf, c.extractor, aliases, c.ids))
     return out
+
+
+def _normalize_onto_vocabulary(pt: PaperText, by_name: dict[str, list[Candidate]], known: Known) -> dict[str, str]:
+    """A free phrase said once in the abstract joins the paper's task it ends with: the
+    listed task ("zero-shot cross-lingual transfer" is said of "cross-lingual transfer"),
+    else the shorter phrase. A phrase the paper names its task by (in the title, defined
+    with an acronym, repeated) stays its own task beside the general one. Changes
+    ``by_name`` in place; returns the name of each group that absorbed another."""
+    names = {k: by_name[k][0].name for k in by_name}
+    canonical: dict[str, str] = {}
+    for longer in sorted(by_name, key=lambda k: (-len(names[k]), k)):
+        cands = by_name[longer]
+        if "task" in known(names[longer]) or len({c.start for c in cands}) > 1 \
+                or any(pt.in_title(c.start) or c.extractor not in ("phrases", "patterns") for c in cands):
+            continue
+        shorter = next((k for k in sorted(by_name, key=lambda k: (-len(names[k]), k))
+                        if k != longer and names[longer].endswith(" " + names[k])), None)
+        if shorter is not None:
+            by_name[shorter].extend(by_name.pop(longer))
+            canonical[shorter] = names[shorter]
+    return canonical
 
 
 def _studied(pt: PaperText, cand: Candidate) -> bool:

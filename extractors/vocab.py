@@ -49,7 +49,7 @@ METHOD_HEADS = frozenset("""minimization minimisation optimization optimisation 
 networks algorithm machine machines transformer encoder autoencoder decoder descent search attention pooling
 normalization normalisation embedding embeddings gating decoding prompting regression regularization
 tuning model architecture estimator ensemble propagation quantization pruning dropout memory adapter
-adapters clustering kernel process processes flow policy optimizer""".split())
+adapters clustering kernel process processes flow policy optimizer convolution""".split())
 EVAL_CUES = frozenset("""evaluate evaluates evaluated evaluating evaluation experiments experiment experimental
 results result benchmark benchmarks benchmarked test tests tested testing achieve achieves achieved
 outperform outperforms outperformed outperforming surpass surpasses surpassed train trained training
