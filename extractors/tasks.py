@@ -11,7 +11,7 @@ from extractors.names import is_acronym, is_coined, is_generic, is_paradigm, nor
 from extractors.mentions import redefined_acronyms
 from extractors.proposals import Known, defined_types
 from extractors.text import Word, words
-from extractors.vocab import (NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
+from extractors.vocab import (DATASET_NOUNS, METHOD_NOUNS, NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
                               SUBJECT_WORDS, TASK_HEADS)
 
 MAX_TASKS = 5
@@ -88,6 +88,7 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                         break
     found += phrase_tasks(pt, known)
     found += enumerated_tasks(pt, known)
+    found += title_tasks(pt, known)
     return rank_tasks(pt, found, known)
 
 
@@ -213,16 +214,18 @@ def _enumeration(ws: list[Word], k: int, max_words: int = 4) -> list[list[Word]]
         items.append(cur)
     return items
 ENUM_INTRO = frozenset("such as including like e.g. e.g., namely".split())
+# nouns whose enumerated examples are tasks: "tasks such as X and Y", "applications, including X"
+ENUM_TASK_NOUNS = TASK_NOUNS | frozenset("applications".split())
 
 
 def enumerated_tasks(pt: PaperText, known: Known) -> list[Candidate]:
-    """Every item of "tasks such as X, Y and Z" / "tasks including X and Y": lowercase
+    """Every item of "tasks such as X, Y and Z" / "applications, including X and Y": lowercase
     phrases of at most four words that read like tasks (:func:`task_like`, head aside)."""
     out: list[Candidate] = []
     for span in pt.sentences:
         ws = pt.words_of(span)
         for i, w in enumerate(ws[:-2]):
-            if w.lower not in TASK_NOUNS or w.trail:
+            if w.lower not in ENUM_TASK_NOUNS or w.trail not in ("", ","):
                 continue
             k = i + 1
             if ws[k].lower == "such" and ws[k + 1].lower == "as":
@@ -231,6 +234,8 @@ def enumerated_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                 k += 1
             else:
                 continue
+            if [x.lower for x in ws[k:k + 4]] == ["but", "not", "limited", "to"]:
+                k += 4  # "including but not limited to X, Y"
             for item in _enumeration(ws, k):
                 name = normalize_task(pt.text[item[0].start:item[-1].end])
                 if name and (len(item) == 1 or task_like(name, [], True, known)) \
@@ -246,6 +251,11 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
     for c in found:
         if c.name:
             by_name.setdefault(norm_key(c.name), []).append(c)
+    owner = {norm_key(a): k for k in sorted(by_name) for c in by_name[k] for a in c.aliases}
+    for key in sorted(by_name):
+        home = owner.get(key)
+        if home is not None and home != key and home in by_name and key in by_name:
+            by_name[home].extend(by_name.pop(key))  # "OOD generalization" is an alias of a listed task
 
     for name in list(by_name):
         cands = by_name[name]
@@ -337,3 +347,47 @@ def task_like(name: str, cands: list[Candidate], in_title: bool, known: Known) -
     if in_title or len({c.start for c in cands}) >= 2:
         return True
     return any("task" in known(" ".join(ws[i:])) for i in range(len(ws) - 1))
+
+
+TITLE_TASK_INTRO = frozenset("for towards toward".split())
+SURVEY_NOUNS = frozenset("survey review overview tutorial primer".split())
+TITLE_PHRASE_END = frozenset("""via with using through under from in on by to and of across without at beyond against
+as into over is are can do does""".split())
+
+
+def title_tasks(pt: PaperText, known: Known) -> list[Candidate]:
+    """What a title says the work is for: "<method> for X" / "Towards X" / "A Survey on X"
+    (X up to the next preposition, at most five words, not a model class or a name — a
+    survey's topic may be a method family):
+    "... Feature Spaces for Clinical Decision-Making" gives "clinical decision-making"."""
+    ws = words(pt.title)
+    out = []
+    for i, w in enumerate(ws[:-1]):
+        lw = w.lower
+        intro = lw in TITLE_TASK_INTRO or (lw in ("on", "of") and i > 0 and ws[i - 1].lower in SURVEY_NOUNS)
+        if not intro or w.trail:
+            continue
+        survey = lw in ("on", "of")
+        j = i + 1
+        while j < len(ws) and (ws[j].lower not in TITLE_PHRASE_END or survey and ws[j].lower == "of") \
+                and not ws[j].lead:
+            if ws[j].trail:
+                j += 1
+                break
+            j += 1
+        item = ws[i + 1:j]
+        if not 1 <= len(item) <= 5 or any(is_coined(x.text) or (known(x.text) - {"task"} and not survey)
+                                          for x in item):
+            continue
+        if len(item) > 2 and item[-1].lower in TASK_NOUNS and (
+                item[-2].lower in PHRASE_TASK_HEADS or "task" in known(" ".join(x.text for x in item[:-1]))):
+            item = item[:-1]  # "Public Health Surveillance Tasks": the task is the surveillance
+        name = normalize_task(pt.title[item[0].start:item[-1].end])
+        last = name.split()[-1] if name else ""
+        singular = last[:-1] if last.endswith("s") and not last.endswith("ss") else last
+        if not name or ((is_generic(name) or known(name) - {"task"}) and not survey) or _verb_like(name.split()[0]) \
+                or singular in METHOD_NOUNS or singular in DATASET_NOUNS or singular in ("language", "data") \
+                or any((x in NOT_TASK_MODIFIERS or x in PHRASE_STOP) and x != "of" for x in name.split()):
+            continue
+        out.append(Candidate("task", name, item[0].start, item[-1].end, "used", 0.55, "title"))
+    return out
