@@ -122,7 +122,7 @@ learns help helps helped helping aid aids enhance enhances hurt hurts harm harms
 caused causing lead leads led leading reduce reduces reducing increase increases increasing accelerate
 accelerates produce produces contain contains modify modifies adopt adopts discard discards compare compares
 choose chooses generate generates avoid avoids utilize utilizes augment augments refine refines become
-becomes achieve achieved offer offers enjoy enjoys preform preforms perform require re-implement
+becomes achieve achieved offer offers enjoy enjoys revisit revisits preform preforms perform require re-implement
 implement implements apply applies obtain obtains yield yields""".split())
 # "-ed"/"-ing" words that are adjectives or nouns in front of a task head, not verbs
 ED_ING_MODIFIERS = frozenset("""supervised unsupervised semi-supervised self-supervised embedded distributed
@@ -238,8 +238,10 @@ def enumerated_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                 k += 4  # "including but not limited to X, Y"
             for item in _enumeration(ws, k):
                 name = normalize_task(pt.text[item[0].start:item[-1].end])
+                head = name.split()[-1] if name else ""
+                headed = head in PHRASE_TASK_HEADS or "task" in known(name)  # needed after "applications"
                 if name and (len(item) == 1 or task_like(name, [], True, known)) \
-                        and not is_generic(name) and not known(name) - {"task"}:
+                        and (headed or w.lower in TASK_NOUNS) and not is_generic(name) and not known(name) - {"task"}:
                     out.append(Candidate("task", name, item[0].start, item[-1].end, "used", 0.55, "patterns"))
     return out
 
@@ -384,6 +386,9 @@ def title_tasks(pt: PaperText, known: Known) -> list[Candidate]:
             item = item[:-1]  # "Public Health Surveillance Tasks": the task is the surveillance
         name = normalize_task(pt.title[item[0].start:item[-1].end])
         last = name.split()[-1] if name else ""
+        if not survey and not (last in PHRASE_TASK_HEADS or last in TASK_NOUNS and len(item) > 2
+                               or last.endswith(("-making", "-solving")) or "task" in known(name)):
+            continue  # "for Law", "for Telecommunications": a domain, not a task
         singular = last[:-1] if last.endswith("s") and not last.endswith("ss") else last
         if not name or ((is_generic(name) or known(name) - {"task"}) and not survey) or _verb_like(name.split()[0]) \
                 or singular in METHOD_NOUNS or singular in DATASET_NOUNS or singular in ("language", "data") \
