@@ -14,7 +14,7 @@ from importlib import resources
 
 from spacy.matcher import PhraseMatcher
 
-from extractors.names import is_coined, same_long_form
+from extractors.names import is_coined, norm_key, same_long_form
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -52,6 +52,7 @@ class Hit:
 @dataclass
 class Gazetteer:
     entries: list[Entry] = field(default_factory=list)
+    _normalized: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_records(cls, records: dict[str, list[dict[str, object]]]) -> "Gazetteer":
@@ -72,6 +73,22 @@ class Gazetteer:
                                      acronym or (acronyms[0] if acronyms else ""), ambiguous,
                                      bool(row.get("common_word")), str(row.get("kind", ""))))
         return cls(entries)
+
+    def normalized_index(self) -> dict[str, list[int]]:
+        """Entries by the normalized key of each name form with a capital or a digit (one
+        word or two): ``Slim-Pajama`` finds ``SlimPajama``, ``CIFAR-10C`` finds ``CIFAR-10-C``."""
+        if self._normalized is None:
+            index: dict[str, list[int]] = {}
+            for i, entry in enumerate(self.entries):
+                if entry.type == "task" or entry.common_word:
+                    continue
+                for form in entry.forms:
+                    key = norm_key(form)
+                    if len(key) >= 4 and len(form.split()) <= 2 and any(c.isupper() or c.isdigit() for c in form) \
+                            and i not in index.get(key, []):
+                        index.setdefault(key, []).append(i)
+            self._normalized = index
+        return self._normalized
 
     def matchers(self, vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
         exact = PhraseMatcher(vocab, attr="ORTH")
@@ -151,12 +168,52 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
             if matcher is matchers[1] and not _case_ok(doc[start:end].text, gazetteer.entries[entry]):
                 continue
             labels.setdefault((start, end), set()).add(entry)
-    spans = [Span(doc, start, end) for start, end in labels]
-    for span in sorted(filter_spans(spans), key=lambda s: s.start):
+    spans = filter_spans([Span(doc, start, end) for start, end in labels])
+    covered = {i for span in spans for i in range(span.start, span.end)}
+    for (start, end), entries in normalized_hits(doc, gazetteer, covered):
+        labels[(start, end)] = entries
+        spans.append(Span(doc, start, end))
+    for span in sorted(spans, key=lambda s: s.start):
         if part_of_compound(doc, span.start, span.end):
             continue
         for entry in sorted(labels[(span.start, span.end)]):
             yield Hit(entry, span.start, span.end)
+
+
+def _chunks(doc: Doc) -> list[tuple[int, int]]:
+    """Token spans of the space-separated words of ``doc``, outer punctuation left out."""
+    out, start = [], 0
+    for i, token in enumerate(doc):
+        if token.whitespace_ or i == len(doc) - 1:
+            s, e = start, i + 1
+            while s < e and doc[s].is_punct and doc[s].text not in "+":
+                s += 1
+            while e > s and doc[e - 1].is_punct and doc[e - 1].text not in "+)":
+                e -= 1
+            if s < e:
+                out.append((s, e))
+            start = i + 1
+    return out
+
+
+def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[tuple[tuple[int, int], set[int]]]:
+    """List names written with other hyphens, spaces or case than any listed form, one or two
+    words long (``Slim-Pajama``, ``CIFAR-10C``, ``Open Web Text``), where no exact match is."""
+    index = gazetteer.normalized_index()
+    chunks = _chunks(doc)
+    out: list[tuple[tuple[int, int], set[int]]] = []
+    taken: set[int] = set(covered)
+    for width in (2, 1):
+        for k in range(len(chunks) - width + 1):
+            start, end = chunks[k][0], chunks[k + width - 1][1]
+            if any(i in taken for i in range(start, end)):
+                continue
+            text = doc[start:end].text
+            found = {i for i in index.get(norm_key(text), []) if _case_ok(text, gazetteer.entries[i])}
+            if found:
+                out.append(((start, end), found))
+                taken.update(range(start, end))
+    return out
 
 
 class TypeIndex:

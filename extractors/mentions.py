@@ -57,6 +57,11 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
         if entry.ambiguous and hit.text == entry.acronym:
             continue
         role = dataset_role(pt, hit.start) if entry.type == "dataset" else method_role(pt, hit.start)
+        variant = dataset_variant(pt.text, hit.end) if entry.type == "dataset" else None
+        if variant:  # "PASCAL VOC 2007", "WMT 2014 English-German": the edition is its own dataset
+            out.append(Candidate("dataset", hit.text + variant, hit.start, hit.end + len(variant), role,
+                                 LIST_CONF["dataset"], "variants"))
+            continue
         aliases = [hit.text] if hit.text != entry.name else []
         follower = re.match(r"\s+([A-Za-z-]+)", pt.text[hit.end:hit.end + 20])
         if entry.type == "dataset" and follower and follower.group(1).lower() in DATASET_NOUNS:
@@ -64,6 +69,24 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
         out.append(Candidate(entry.type, entry.name, hit.start, hit.end, role, LIST_CONF[entry.type],
                              "gazetteer", tuple(aliases), entry.ids))
     return out
+
+
+_LANG = "(?:" + "|".join(sorted((w.capitalize() for w in LANGUAGES), key=len, reverse=True)) + r"|[A-Z][a-z])"
+_DATASET_VARIANT = re.compile(
+    r"(?P<year>[ -]?(?:19[89]\d|20[0-3]\d)(?!\d)(?!\s+[a-z]+s\b)(?![-.]?\w))?"  # "... 2007", not "2000 images"
+    r"(?P<pair>\s*[(]?" + _LANG + r"(?:-to-|-|\s+to\s+|\s*→\s*)" + _LANG + r"(?![\w-])[)]?)?")
+
+
+def dataset_variant(text: str, end: int) -> str:
+    """The edition or language pair right after a listed dataset name (``" 2007"`` after
+    ``PASCAL VOC``, ``" English-German"`` after ``WMT 2014``), or ``""``."""
+    m = _DATASET_VARIANT.match(text, end)
+    if not m or not m.group(0).strip():
+        return ""
+    out = m.group(0)
+    if out.endswith(")") and "(" not in out:
+        out = out[:-1]
+    return out.rstrip()
 
 
 def redefined_acronyms(pt: PaperText) -> set[tuple[str, str]]:
@@ -202,7 +225,16 @@ def _list_members(ws: list[Word], start: int) -> list[Word]:
 
 
 _VARIANT = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BMK]|base|large|small|medium|tiny|mini|xl|xxl|chat|instruct|"
-                      r"it|hf|v\d+(?:\.\d+)*|\d+k|turbo|preview|pro|lite|ultra|code)$", re.IGNORECASE)
+                      r"it|hf|v\d+(?:\.\d+)*|\d+k|turbo|preview|pro|lite|ultra|code|(?-i:[SBLHG]))$", re.IGNORECASE)
+
+
+_SPACED_VARIANT = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BMK]|v\d+(?:\.\d+)*|XL|XXL)$")
+
+
+def _is_variant(text: str, known: Known) -> bool:
+    parts = text.split("-")
+    return any("method" in known("-".join(parts[:cut])) and all(_VARIANT.match(x) for x in parts[cut:])
+               for cut in range(len(parts) - 1, 0, -1))
 
 
 def variant_mentions(pt: PaperText, known: Known) -> list[Candidate]:
@@ -210,7 +242,15 @@ def variant_mentions(pt: PaperText, known: Known) -> list[Candidate]:
     distinct model): ``LLaMA-65B``, ``Llama-2-70B``, ``FLAN-T5-large``, ``Mistral-7B-v0.1``."""
     out: list[Candidate] = []
     for span in pt.sentences:
-        for w in pt.words_of(span):
+        ws = pt.words_of(span)
+        for i, w in enumerate(ws):
+            nxt = ws[i + 1] if i + 1 < len(ws) else None
+            if nxt is not None and not w.trail and not nxt.lead and _SPACED_VARIANT.match(nxt.text) \
+                    and ("method" in known(w.text) or _is_variant(w.text, known)):
+                # "LLaMA-2 7B", "Mistral 7B", "ColBERT v2": the size or version is part of the name
+                role = "used" if pt.in_title(w.start) else method_role(pt, w.start)
+                out.append(Candidate("method", pt.text[w.start:nxt.end], w.start, nxt.end, role, 0.65, "variants"))
+                continue
             parts = w.text.split("-")
             if len(parts) < 2 or known(w.text):
                 continue
