@@ -36,6 +36,11 @@ def method_role(pt: PaperText, offset: int) -> str:
     return "used" if ws & USE_CUES else "mentioned"
 
 
+# "datasets such as", "benchmarks, including", "corpora (e.g.": what follows names datasets
+_DATASET_LIST = re.compile(r"\b(?:datasets|benchmarks|corpora|testbeds)\s*[,(:]?\s*(?:such\s+as|including|like|"
+                           r"e\.g\.,?|namely|:)", re.IGNORECASE)
+
+
 def list_mentions(pt: PaperText) -> list[Candidate]:
     """Curated-list hits; a common-word dataset name (``Traffic``) needs a dataset noun or
     another dataset next to it; an ambiguous acronym is left to the definitions."""
@@ -52,7 +57,8 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
         if entry.common_word:
             after = pt.text[hit.end:hit.end + 24].lower().split()
             near = bool(after) and after[0].strip(",.;)") in DATASET_NOUNS
-            if not near and pt.sentence_of(hit.start) not in dataset_sentences:
+            listed = _DATASET_LIST.search(pt.text, pt.sentence_of(hit.start)[0], hit.start) is not None
+            if not near and not listed and pt.sentence_of(hit.start) not in dataset_sentences:
                 continue
         if entry.ambiguous and hit.text == entry.acronym:
             continue
@@ -73,7 +79,8 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
 
 _LANG = "(?:" + "|".join(sorted((w.capitalize() for w in LANGUAGES), key=len, reverse=True)) + r"|[A-Z][a-z])"
 _DATASET_VARIANT = re.compile(
-    r"(?P<year>[ -]?(?:19[89]\d|20[0-3]\d)(?!\d)(?!\s+[a-z]+s\b)(?![-.]?\w))?"  # "... 2007", not "2000 images"
+    r"(?P<year>[ -]?(?:19[89]\d|20[0-3]\d)(?!\d)(?!\s+[a-z]+s\b)(?![-.]?\w)"  # "... 2007", not "2000 images"
+    r"|\s(?:v\d+(?:\.\d+)*|[1-9]\.\d)(?![\w%-]|\.\d))?"  # "OntoNotes v5.0", "SQuAD 2.0"
     r"(?P<pair>\s*[(]?" + _LANG + r"(?:-to-|-|\s+to\s+|\s*→\s*)" + _LANG + r"(?![\w-])[)]?)?")
 
 
@@ -173,15 +180,17 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                     name = pt.text[start:prev.end]
                     out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns"))
             if lw in LIST_INTRO or (lw == "on" and i + 1 < len(ws)):
-                members = _list_members(ws, i + 1)
+                head = {x.lower for x in ws[max(0, i - 3):i]}
+                members = _list_members(ws, i + 1, runs=not pt.in_title(w.start))
                 if not members:
                     continue
-                head = {x.lower for x in ws[max(0, i - 3):i]}
                 is_dataset_list = bool(head & DATASET_NOUNS) or (lw == "on" and any(
                     "dataset" in known(m.text) for m in members))
                 is_method_list = bool(head & METHOD_NOUNS) or bool(head & {"baselines", "llms", "models"})
+                named_list = bool(head & DATASET_NOUNS) and lw != "on"  # "datasets such as X, Y and Z"
                 for m in members:
-                    if not is_coined(m.text) or is_generic(m.text) or known(m.text):
+                    if not (is_coined(m.text) or named_list and _list_name(pt, m)) or is_generic(m.text) \
+                            or known(m.text):
                         continue
                     if is_dataset_list and lw != "on" or (lw == "on" and is_dataset_list):
                         out.append(Candidate("dataset", m.text, m.start, m.end, dataset_role(pt, m.start), 0.55, "patterns"))
@@ -206,8 +215,17 @@ def pattern_methods(pt: PaperText, known: Known) -> list[Candidate]:
     return out
 
 
-def _list_members(ws: list[Word], start: int) -> list[Word]:
-    """``X, Y, and Z`` starting at ``start``: coined/capitalized words separated by commas/and."""
+def _list_name(pt: PaperText, m: Word) -> bool:
+    """A capitalized list member that is written as the paper wrote it and is not a plain word."""
+    return pt.text[m.start:m.end] == m.text and m.text[:1].isupper() and m.text.lower() not in LIST_STOP
+
+
+LIST_STOP = frozenset("the a an this these our their its we it they in on for of both all".split())
+
+
+def _list_members(ws: list[Word], start: int, runs: bool = False) -> list[Word]:
+    """``X, Y, and Z`` starting at ``start``: coined/capitalized words separated by commas/and
+    (with ``runs``, a run of capitalized words is one member: "Indian Pines")."""
     members: list[Word] = []
     i = start
     while i < len(ws) and len(members) < 12:
@@ -217,6 +235,13 @@ def _list_members(ws: list[Word], start: int) -> list[Word]:
             continue
         if not (is_coined(w.text) or is_capitalized(w.text)):
             break
+        j = i  # a capitalized run is one name: "Indian Pines", "Stanford Background"
+        while runs and j + 1 < len(ws) and j - i < 3 and not ws[j].trail and not ws[j + 1].lead \
+                and (is_coined(ws[j + 1].text) or is_capitalized(ws[j + 1].text)):
+            j += 1
+        if j > i:
+            w = Word(" ".join(x.text for x in ws[i:j + 1]), w.start, ws[j].end, ws[j].trail, w.lead)
+            i = j
         members.append(w)
         if not (w.trail.startswith(",") or (i + 1 < len(ws) and ws[i + 1].lower in ("and", "or"))):
             break
@@ -228,6 +253,7 @@ _VARIANT = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BMK]|base|large|small|med
                       r"it|hf|v\d+(?:\.\d+)*|\d+k|turbo|preview|pro|lite|ultra|code|(?-i:[SBLHG]))$", re.IGNORECASE)
 
 
+_DATASET_SUFFIX = re.compile(r"^(?:\d+[KkM]?|v\d+(?:\.\d+)*|(?:19|20)\d\d)$")
 _SPACED_VARIANT = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BMK]|v\d+(?:\.\d+)*|XL|XXL)$")
 
 
@@ -259,5 +285,10 @@ def variant_mentions(pt: PaperText, known: Known) -> list[Candidate]:
                 if "method" in known(base) and all(_VARIANT.match(x) for x in suffix):
                     role = "used" if pt.in_title(w.start) else method_role(pt, w.start)
                     out.append(Candidate("method", w.text, w.start, w.end, role, 0.65, "variants"))
+                    break
+                if known(base) == {"dataset"} and all(_DATASET_SUFFIX.match(x) for x in suffix):
+                    # "ImageNet-200", "Kinetics-700", "MS MARCO-v2": a subset or edition of a listed dataset
+                    out.append(Candidate("dataset", w.text, w.start, w.end, dataset_role(pt, w.start), 0.65,
+                                         "variants"))
                     break
     return out
