@@ -114,7 +114,14 @@ def redefined_acronyms(pt: PaperText) -> set[tuple[str, str]]:
 
 
 def _head(long: str) -> str:
-    return long.split()[-1].lower().strip("-") if long.split() else ""
+    """The head word of a long form, inside a hyphenated compound too ("Self-Distillation")."""
+    return long.split()[-1].lower().strip("-").rsplit("-", 1)[-1] if long.split() else ""
+
+
+def _noun_after(pt: PaperText, end: int) -> str:
+    """The word right after a defined short form's bracket: "(LCM) aggregator", "(XYZ) dataset"."""
+    m = re.match(r"[)\]]?\s+([A-Za-z-]+)", pt.text[end:end + 30])
+    return m.group(1).lower() if m else ""
 
 
 def definition_mentions(pt: PaperText, known: Known) -> list[Candidate]:
@@ -130,6 +137,9 @@ def definition_mentions(pt: PaperText, known: Known) -> list[Candidate]:
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
         if "task" in types or (not types and singular in TASK_HEADS and not _capitalized_name(d.long)):
             continue  # handled by the task extractor
+        after = _noun_after(pt, d.short_end) if d.short_start > d.long_start else ""
+        if not types and singular not in DATASET_NOUNS and singular not in METHOD_HEADS and after:
+            singular = after  # the noun after the name types it: "... (LCM) aggregator", "(XY) benchmark"
         if "metric" in types:
             out.append(Candidate("metric", d.short, d.short_start, d.short_end, "used", 0.7, "acronyms", (d.long,)))
             continue

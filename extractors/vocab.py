@@ -19,13 +19,14 @@ whose while because since when if than into upon over under across against betwe
 after before during whereas although though""".split())
 ARTICLES = frozenset("a an the".split())
 DATASET_NOUNS = frozenset("""dataset datasets benchmark benchmarks corpus corpora suite suites collection
-testbed testbeds leaderboard database treebank challenge arena test-set testset data-set""".split())
+testbed testbeds leaderboard database treebank challenge arena test-set testset data-set datastore""".split())
 METHOD_NOUNS = frozenset("""framework frameworks method methods model models approach approaches algorithm
 algorithms architecture architectures system systems technique techniques strategy strategies module modules
 network networks pipeline pipelines paradigm toolkit toolkits library agent agents optimizer optimizers
 mechanism mechanisms scheme schemes loss objective family series tokenizer encoder decoder policy policies
 methodology solver generator detector classifier retriever adapter adapters layer layers block blocks
-transformer backbone tool tools procedure recipe variant variants engine assistant platform simulator""".split())
+transformer backbone tool tools procedure recipe variant variants engine assistant platform simulator
+aggregator predictor estimator planner""".split())
 NOVELTY = frozenset("""novel new simple general unified first lightweight efficient scalable effective
 principled generic flexible versatile plug-and-play training-free powerful large-scale comprehensive
 open open-source fully systematic universal holistic multi-modal multimodal""".split())
@@ -49,7 +50,8 @@ METHOD_HEADS = frozenset("""minimization minimisation optimization optimisation 
 networks algorithm machine machines transformer encoder autoencoder decoder descent search attention pooling
 normalization normalisation embedding embeddings gating decoding prompting regression regularization
 tuning model architecture estimator ensemble propagation quantization pruning dropout memory adapter
-adapters clustering kernel process processes flow policy optimizer convolution""".split())
+adapters clustering kernel process processes flow policy optimizer convolution framework method
+approach aggregator predictor planner technique""".split())
 EVAL_CUES = frozenset("""evaluate evaluates evaluated evaluating evaluation experiments experiment experimental
 results result benchmark benchmarks benchmarked test tests tested testing achieve achieves achieved
 outperform outperforms outperformed outperforming surpass surpasses surpassed train trained training
