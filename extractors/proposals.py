@@ -145,6 +145,14 @@ def _has_subject(ws: list[Word], verb: int) -> bool:
     return False
 
 
+TRAIN_VERBS = frozenset("train trains trained pretrain pretrains pretrained pre-train pre-trains pre-trained".split())
+
+
+def _from_scratch(lowered: list[str], verb: int) -> bool:
+    """"we train X from scratch": X is a baseline or a control, not what the paper proposes."""
+    return lowered[verb] in TRAIN_VERBS and "scratch" in lowered[verb + 1:verb + 12]
+
+
 def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
     defs_by_long = {d.long_start: d for d in pt.definitions}
     defs_by_short = {d.short_start: d for d in pt.definitions}
@@ -153,7 +161,7 @@ def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
         ws = pt.words_of(span)
         lowered = [w.lower for w in ws]
         for v, lw in enumerate(lowered):
-            if lw in PROPOSAL_VERBS and _has_subject(ws, v):
+            if lw in PROPOSAL_VERBS and _has_subject(ws, v) and not _from_scratch(lowered, v):
                 conf = 0.85 if lw in STRONG_PROPOSAL_VERBS else 0.7
                 out += _object_names(pt, ws, v + 1, known, defs_by_long, defs_by_short, conf)
                 out += _defined_components(pt, ws, v + 1, known, conf - 0.1)

@@ -64,7 +64,8 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
         head = d.long.split()[-1].lower() if d.long.split() else ""
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
         types = defined_types(known, d.short, d.long)
-        if "task" in types or (
+        lowercase_phrase = singular in PHRASE_TASK_HEADS and d.long.islower() and not types
+        if "task" in types or lowercase_phrase or (
                 singular in TASK_HEADS and not known(d.long) - {"task"} and not is_generic(d.long)):
             if d.long[:1].isupper() and sum(w[:1].isupper() for w in d.long.split()) == len(d.long.split()) \
                     and "task" not in known(d.long) and (singular not in TASK_HEADS or is_coined(d.short)
@@ -249,8 +250,11 @@ def enumerated_tasks(pt: PaperText, known: Known) -> list[Candidate]:
 def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Candidate]:
     """Merge task candidates by name and keep the ``MAX_TASKS`` best: title mentions first,
     then the most mentioned, then the earliest."""
+    spans = {(c.start, c.end) for c in found}
     by_name: dict[str, list[Candidate]] = {}
     for c in found:
+        if any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in spans):
+            continue  # "dense retrieval" inside "Few-shot Dense Retrieval": part of the longer task's name
         if c.name:
             by_name.setdefault(norm_key(c.name), []).append(c)
     owner = {norm_key(a): k for k in sorted(by_name) for c in by_name[k] for a in c.aliases}
