@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.context import Candidate, PaperText
+from extractors.context import Candidate, ListHit, PaperText
 from extractors.names import is_acronym, is_coined, is_generic, norm_key, same_long_form
 from extractors.proposals import Known, defined_types
 from extractors.text import Word, is_capitalized
@@ -52,6 +52,8 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
         entry = hit.entry
         if entry.type == "task" or (hit.text, entry.name) in redefined:
             continue
+        if hit.text[-1:] in ".,;:" and hit.text not in entry.forms:  # "CIFAR-10C." is one token
+            hit = ListHit(entry, hit.start, hit.end - 1, hit.text[:-1])
         if entry.type == "method" and is_generic(hit.text):
             continue
         if entry.common_word:

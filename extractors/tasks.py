@@ -123,7 +123,7 @@ learns help helps helped helping aid aids enhance enhances hurt hurts harm harms
 caused causing lead leads led leading reduce reduces reducing increase increases increasing accelerate
 accelerates produce produces contain contains modify modifies adopt adopts discard discards compare compares
 choose chooses generate generates avoid avoids utilize utilizes augment augments refine refines become
-becomes achieve achieved offer offers enjoy enjoys revisit revisits preform preforms perform require re-implement
+becomes achieve achieved offer offers enjoy enjoys revisit revisits report reports reported preform preforms perform require re-implement
 implement implements apply applies obtain obtains yield yields""".split())
 # "-ed"/"-ing" words that are adjectives or nouns in front of a task head, not verbs
 ED_ING_MODIFIERS = frozenset("""supervised unsupervised semi-supervised self-supervised embedded distributed
@@ -266,8 +266,9 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
     for name in list(by_name):
         cands = by_name[name]
         in_title = any(pt.in_title(c.start) for c in cands)
-        if is_paradigm(cands[0].name) and not in_title and not any(_studied(pt, c) for c in cands):
-            del by_name[name]  # "the model is pre-trained and then fine-tuned": a regime, not the paper's task
+        if is_paradigm(cands[0].name):
+            if not in_title and not any(_studied(pt, c) for c in cands):
+                del by_name[name]  # "the model is pre-trained and then fine-tuned": a regime, not the paper's task
         elif len(cands[0].name.split()) == 1 and len({c.start for c in cands}) < 2 and not in_title:
             del by_name[name]  # a one-word task mentioned once in passing
         elif cands[0].name in SINGLE_WORD_TASKS:
