@@ -167,6 +167,9 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                 if in_title and is_coined(prev.text):
                     break  # an acronym or coined name in the title ("Zero-Shot" is neither)
                 j -= 1
+            if in_title and head not in STRONG_TASK_HEADS and not w.trail and k + 1 < len(ws) \
+                    and ws[k + 1].lower in APPROACH_FOLLOWERS:
+                continue  # "Prompt-Efficient Adaptation of SAM to ...": the title's approach, not its task
             name = normalize_task(pt.text[ws[j].start:w.end])
             single = name in SINGLE_WORD_TASKS
             if not name or (name in GENERIC_TASKS and not single) or is_generic(name) or known(name) - {"task"}:
@@ -181,6 +184,7 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
 
 
 TASK_NOUNS = frozenset("task tasks problem problems".split())
+APPROACH_FOLLOWERS = frozenset("for of to with via without from".split())
 # one-word tasks a paper may name its task by ("we address segmentation ..."): kept when said
 # twice or in the title, and only if no longer task of the paper ends with them
 SINGLE_WORD_TASKS = frozenset("""classification segmentation detection recognition registration localization
@@ -299,7 +303,7 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
 def _normalize_onto_vocabulary(pt: PaperText, by_name: dict[str, list[Candidate]], known: Known) -> dict[str, str]:
     """A free phrase said once in the abstract joins the paper's task it ends with: the
     listed task ("zero-shot cross-lingual transfer" is said of "cross-lingual transfer"),
-    else the shorter phrase. A phrase the paper names its task by (in the title, defined
+    else the shorter phrase; alone, it is named by the listed task it ends with. A phrase the paper names its task by (in the title, defined
     with an acronym, repeated) stays its own task beside the general one. Changes
     ``by_name`` in place; returns the name of each group that absorbed another."""
     names = {k: by_name[k][0].name for k in by_name}
@@ -314,17 +318,27 @@ def _normalize_onto_vocabulary(pt: PaperText, by_name: dict[str, list[Candidate]
         if shorter is not None:
             by_name[shorter].extend(by_name.pop(longer))
             canonical[shorter] = names[shorter]
+            continue
+        ws = names[longer].split()
+        listed = next((" ".join(ws[i:]) for i in range(1, len(ws) - 1) if "task" in known(" ".join(ws[i:]))), None)
+        if listed is not None and norm_key(listed) not in by_name:
+            by_name[norm_key(listed)] = by_name.pop(longer)  # "multi-horizon time series forecasting"
+            canonical[norm_key(listed)] = names[norm_key(listed)] = listed
     return canonical
 
 
 def _studied(pt: PaperText, cand: Candidate) -> bool:
-    """The paradigm is what the paper studies: "we study/investigate/revisit X", or what its
-    contribution is: "we propose a ... X method" (X after the authors' proposal verb)."""
+    """The paradigm is what the paper studies: "we study/investigate/revisit X", or the kind of
+    its contribution: "we propose a new X method" (X right after the authors' proposal verb,
+    before a method noun)."""
     before = [w.lower for w in words(pt.text, pt.sentence_of(cand.start)[0], cand.start)]
     if set(before[-4:]) & STUDY_VERBS:
         return True
-    for v, lw in enumerate(before):
-        if lw in STRONG_PROPOSAL_VERBS and set(before[max(0, v - 8):v]) & SUBJECT_WORDS:
+    after = words(pt.text, cand.end, min(len(pt.text), cand.end + 30))
+    if not after or after[0].lower not in METHOD_NOUNS:
+        return False  # "we propose a new fine-tuning method": the paradigm names the kind of contribution
+    for v in range(max(0, len(before) - 6), len(before)):
+        if before[v] in STRONG_PROPOSAL_VERBS and set(before[max(0, v - 8):v]) & SUBJECT_WORDS:
             return True
     return False
 
