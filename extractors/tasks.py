@@ -158,8 +158,9 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
             while j - 1 >= 0 and k - j < 3 and not ws[j - 1].trail:
                 prev = ws[j - 1]
                 low = prev.lower
-                if low in PHRASE_STOP or low in VERBS or not re.fullmatch(r"[a-z][a-z0-9-]*", low) or low.endswith("ly"):
-                    break
+                if low in PHRASE_STOP or low in VERBS or not re.fullmatch(r"[a-z][a-z0-9-]*", low) or low.endswith("ly") \
+                        or (_verb_like(low) and j < k):
+                    break  # "Interleaving Program Synthesis": the task starts after the verb
                 if not in_title and prev.text[:1].isupper() and j - 1 > 0:
                     if j == k and is_acronym(prev.text) and len(prev.text) <= 6 and not known(prev.text):
                         j -= 1  # "HSI classification", "LLM reasoning": an acronym names the data or model
