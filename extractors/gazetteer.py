@@ -7,6 +7,7 @@ hyphenated compound (``BERT`` inside ``PHS-BERT``) is not a mention of the liste
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -180,39 +181,41 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
             yield Hit(entry, span.start, span.end)
 
 
-def _chunks(doc: Doc) -> list[tuple[int, int]]:
-    """Token spans of the space-separated words of ``doc``, outer punctuation left out."""
-    out, start = [], 0
-    for i, token in enumerate(doc):
-        if token.whitespace_ or i == len(doc) - 1:
-            s, e = start, i + 1
-            while s < e and doc[s].is_punct and doc[s].text not in "+":
-                s += 1
-            while e > s and doc[e - 1].is_punct and doc[e - 1].text not in "+)":
-                e -= 1
-            if s < e:
-                out.append((s, e))
-            start = i + 1
-    return out
+_CHUNK = re.compile(r"\S+")
+_EDGE = "()[]{},.;:!?'\"“”‘’"
 
 
 def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[tuple[tuple[int, int], set[int]]]:
     """List names written with other hyphens, spaces or case than any listed form, one or two
-    words long (``Slim-Pajama``, ``CIFAR-10C``, ``Open Web Text``), where no exact match is."""
+    words long (``Slim-Pajama``, ``CIFAR-10C``, ``Open Web Text``), where no exact match is.
+    Works on the text (one pass, no token walk); only a match is mapped back to tokens."""
     index = gazetteer.normalized_index()
-    chunks = _chunks(doc)
+    text = doc.text
+    chunks = []
+    for m in _CHUNK.finditer(text):
+        raw = m.group(0)
+        core = raw.strip(_EDGE)
+        if core:
+            start = m.start() + raw.index(core)
+            chunks.append((start, start + len(core), core))
+    taken_chars = {(doc[i].idx, doc[i].idx + len(doc[i])) for i in covered}
     out: list[tuple[tuple[int, int], set[int]]] = []
-    taken: set[int] = set(covered)
     for width in (2, 1):
         for k in range(len(chunks) - width + 1):
-            start, end = chunks[k][0], chunks[k + width - 1][1]
-            if any(i in taken for i in range(start, end)):
+            first = chunks[k][2]
+            if width == 1 and not any(c.isupper() or c.isdigit() for c in first):
                 continue
-            text = doc[start:end].text
-            found = {i for i in index.get(norm_key(text), []) if _case_ok(text, gazetteer.entries[i])}
-            if found:
-                out.append(((start, end), found))
-                taken.update(range(start, end))
+            start, end = chunks[k][0], chunks[k + width - 1][1]
+            entries = index.get(norm_key(" ".join(c[2] for c in chunks[k:k + width])))
+            if not entries or any(s < end and start < e for s, e in taken_chars):
+                continue
+            surface = text[start:end]
+            found = {i for i in entries if _case_ok(surface, gazetteer.entries[i])}
+            span = doc.char_span(start, end, alignment_mode="expand") if found else None
+            if span is not None and not any(i in covered for i in range(span.start, span.end)):
+                out.append(((span.start, span.end), found))
+                covered = covered | set(range(span.start, span.end))
+                taken_chars.add((start, end))
     return out
 
 
