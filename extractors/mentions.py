@@ -190,7 +190,8 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                         start = ws[j].start
                         j -= 1
                     name = pt.text[start:prev.end]
-                    out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns"))
+                    out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns",
+                                         (pt.text[start:w.end],)))  # the surface "Tobacco-3482 dataset" too
             if lw in LIST_INTRO or (lw == "on" and i + 1 < len(ws)):
                 head = {x.lower for x in ws[max(0, i - 3):i]}
                 members = _list_members(ws, i + 1, runs=not pt.in_title(w.start))
