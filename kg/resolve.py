@@ -170,7 +170,8 @@ def _occurrences(papers: list[Extraction]) -> tuple[list[Occurrence], tuple[Ment
             shorts = tuple(s for s in surfaces if is_short_form(s))
             short_keys = {normalize(s) for s in shorts}
             longs = tuple(s for s in surfaces if shorts and is_long_form(s)
-                          and normalize(s) not in short_keys)
+                          and normalize(s) not in short_keys
+                          and not set(s.split()) & set(shorts))  # "DEMAND corpora" spells nothing out
             occs.append(Occurrence(ref=(ext.paper.id, index), type=mention.type, name=surfaces[0],
                                    surfaces=surfaces, shorts=shorts, longs=longs,
                                    ids=tuple(sorted(mention.ids)), proposed=mention.role == "proposed"))

@@ -220,6 +220,16 @@ def test_one_acronym_two_long_forms_in_two_papers() -> None:
     assert "learnable commutative monoid" not in a.aliases and "Latent Consistency Models" not in b.aliases
 
 
+def test_name_plus_noun_is_not_a_long_form() -> None:
+    """"ZORP dataset" (the surface "the ZORP dataset") spells nothing out: no sense is made of it."""
+    res = resolve([paper("a", mention("ZORP", "dataset", aliases=("ZORP dataset",))),
+                   paper("b", mention("ZORP", "dataset", aliases=("Zonal Object Retrieval Pairs",))),
+                   paper("c", mention("ZORP", "dataset"))])
+    ent = res.entities[node_of(res, "a")]
+    assert node_of(res, "b") == node_of(res, "c") == ent.node_id
+    assert ent.long_forms == ("Zonal Object Retrieval Pairs",) and "ZORP dataset" in ent.aliases
+
+
 def test_a_metric_does_not_take_a_methods_long_form() -> None:
     """AP the metric (average precision) and AP a paper defines as "atomic propositions"
     (typed method here) stay two entities, and the metric gains no alias from the method."""
