@@ -89,4 +89,4 @@ manual human-level better worse higher lower faster slower simple complex naive
 efficient effective robust reliable powerful limited extensive thorough careful
 detailed preliminary empirical theoretical formal informal careful principled generic specific particular
 certain typical general actual real ideal optimal suboptimal poor rich hard harder easy easier
-mainstream flexible understood well-understood exact lightweight""".split())
+mainstream flexible understood well-understood exact lightweight direct indirect""".split())
