@@ -7,6 +7,7 @@ hyphenated compound (``BERT`` inside ``PHS-BERT``) is not a mention of the liste
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,7 +15,7 @@ from importlib import resources
 
 from spacy.matcher import PhraseMatcher
 
-from extractors.names import is_coined
+from extractors.names import is_coined, norm_key, same_long_form
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -52,6 +53,7 @@ class Hit:
 @dataclass
 class Gazetteer:
     entries: list[Entry] = field(default_factory=list)
+    _normalized: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_records(cls, records: dict[str, list[dict[str, object]]]) -> "Gazetteer":
@@ -72,6 +74,22 @@ class Gazetteer:
                                      acronym or (acronyms[0] if acronyms else ""), ambiguous,
                                      bool(row.get("common_word")), str(row.get("kind", ""))))
         return cls(entries)
+
+    def normalized_index(self) -> dict[str, list[int]]:
+        """Entries by the normalized key of each name form with a capital or a digit (one
+        word or two): ``Slim-Pajama`` finds ``SlimPajama``, ``CIFAR-10C`` finds ``CIFAR-10-C``."""
+        if self._normalized is None:
+            index: dict[str, list[int]] = {}
+            for i, entry in enumerate(self.entries):
+                if entry.type == "task" or entry.common_word:
+                    continue
+                for form in entry.forms:
+                    key = norm_key(form)
+                    if len(key) >= 4 and len(form.split()) <= 2 and any(c.isupper() or c.isdigit() for c in form) \
+                            and i not in index.get(key, []):
+                        index.setdefault(key, []).append(i)
+            self._normalized = index
+        return self._normalized
 
     def matchers(self, vocab: Vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
         exact = PhraseMatcher(vocab, attr="ORTH")
@@ -151,12 +169,54 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
             if matcher is matchers[1] and not _case_ok(doc[start:end].text, gazetteer.entries[entry]):
                 continue
             labels.setdefault((start, end), set()).add(entry)
-    spans = [Span(doc, start, end) for start, end in labels]
-    for span in sorted(filter_spans(spans), key=lambda s: s.start):
+    spans = filter_spans([Span(doc, start, end) for start, end in labels])
+    covered = {i for span in spans for i in range(span.start, span.end)}
+    for (start, end), entries in normalized_hits(doc, gazetteer, covered):
+        labels[(start, end)] = entries
+        spans.append(Span(doc, start, end))
+    for span in sorted(spans, key=lambda s: s.start):
         if part_of_compound(doc, span.start, span.end):
             continue
         for entry in sorted(labels[(span.start, span.end)]):
             yield Hit(entry, span.start, span.end)
+
+
+_CHUNK = re.compile(r"\S+")
+_EDGE = "()[]{},.;:!?'\"“”‘’"
+
+
+def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[tuple[tuple[int, int], set[int]]]:
+    """List names written with other hyphens, spaces or case than any listed form, one or two
+    words long (``Slim-Pajama``, ``CIFAR-10C``, ``Open Web Text``), where no exact match is.
+    Works on the text (one pass, no token walk); only a match is mapped back to tokens."""
+    index = gazetteer.normalized_index()
+    text = doc.text
+    chunks = []
+    for m in _CHUNK.finditer(text):
+        raw = m.group(0)
+        core = raw.strip(_EDGE)
+        if core:
+            start = m.start() + raw.index(core)
+            chunks.append((start, start + len(core), core))
+    taken_chars = {(doc[i].idx, doc[i].idx + len(doc[i])) for i in covered}
+    out: list[tuple[tuple[int, int], set[int]]] = []
+    for width in (2, 1):
+        for k in range(len(chunks) - width + 1):
+            first = chunks[k][2]
+            if width == 1 and not any(c.isupper() or c.isdigit() for c in first):
+                continue
+            start, end = chunks[k][0], chunks[k + width - 1][1]
+            entries = index.get(norm_key(" ".join(c[2] for c in chunks[k:k + width])))
+            if not entries or any(s < end and start < e for s, e in taken_chars):
+                continue
+            surface = text[start:end]
+            found = {i for i in entries if _case_ok(surface, gazetteer.entries[i])}
+            span = doc.char_span(start, end, alignment_mode="expand") if found else None
+            if span is not None and not any(i in covered for i in range(span.start, span.end)):
+                out.append(((span.start, span.end), found))
+                covered = covered | set(range(span.start, span.end))
+                taken_chars.add((start, end))
+    return out
 
 
 class TypeIndex:
@@ -168,15 +228,33 @@ class TypeIndex:
 
         self._norm = norm_key
         self._types: dict[str, set[str]] = {}
+        self._longs: dict[str, set[str]] = {}  # short-form key -> keys of the entries' longer forms
         for entry in gazetteer.entries:
-            for form in (*entry.forms, entry.acronym):
-                key = norm_key(form) if form else ""
-                if key:
-                    self._types.setdefault(key, set()).add(entry.type)
+            forms = [f for f in (*entry.forms, entry.acronym) if f and norm_key(f)]
+            for form in forms:
+                self._types.setdefault(norm_key(form), set()).add(entry.type)
+            for short in (f for f in forms if " " not in f and any(c.isupper() for c in f[1:])):
+                self._longs.setdefault(norm_key(short), set()).update(
+                    norm_key(f) for f in forms if " " in f and short not in f.split())  # not "PASCAL VOC"
 
     def __call__(self, name: str) -> frozenset[str]:
         key = self._norm(name)
         types = self._types.get(key)
-        if types is None and key.endswith("s"):
-            types = self._types.get(key[:-1])
+        if types is None and name.endswith("s") and key.endswith("s"):
+            types = self._types.get(key[:-1])  # "LLMs", "GNNs" — never the capital S of "DAS"
         return frozenset(types or ())
+
+    def agrees(self, short: str, long: str) -> bool:
+        """A paper's definition ``long (short)`` means what the lists mean by ``short`` (or the
+        lists give ``short`` no long form). ``False`` when the paper defines an acronym the lists
+        know with another meaning (``learnable commutative monoid (LCM)`` is not Latent
+        Consistency Models): the paper's definition wins, the lists' types do not apply."""
+        longs = self._longs.get(self._norm(short))
+        if not longs:
+            return True
+        return same_long_form(self._norm(long), longs)
+
+    def for_definition(self, short: str, long: str) -> frozenset[str]:
+        """The curated types of an acronym as a paper defines it: the short form's types only
+        if the definition :meth:`agrees` with the lists, plus the long form's types."""
+        return self(long) | (self(short) if self.agrees(short, long) else frozenset())

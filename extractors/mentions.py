@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.context import Candidate, PaperText
-from extractors.names import is_acronym, is_coined, is_generic
-from extractors.proposals import Known
+from extractors.context import Candidate, ListHit, PaperText
+from extractors.names import is_acronym, is_coined, is_generic, norm_key, same_long_form
+from extractors.proposals import Known, defined_types
 from extractors.text import Word, is_capitalized
 from extractors.vocab import (DATASET_NOUNS, EVAL_CUES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS, TASK_HEADS,
                               USE_CUES)
@@ -36,26 +36,40 @@ def method_role(pt: PaperText, offset: int) -> str:
     return "used" if ws & USE_CUES else "mentioned"
 
 
+# "datasets such as", "benchmarks, including", "corpora (e.g.": what follows names datasets
+_DATASET_LIST = re.compile(r"\b(?:datasets|benchmarks|corpora|testbeds)\s*[,(:]?\s*(?:such\s+as|including|like|"
+                           r"e\.g\.,?|namely|:)", re.IGNORECASE)
+
+
 def list_mentions(pt: PaperText) -> list[Candidate]:
     """Curated-list hits; a common-word dataset name (``Traffic``) needs a dataset noun or
     another dataset next to it; an ambiguous acronym is left to the definitions."""
     out: list[Candidate] = []
     dataset_sentences = {pt.sentence_of(h.start) for h in pt.hits if h.entry.type == "dataset"
                          and not h.entry.common_word}
+    redefined = redefined_acronyms(pt)
     for hit in pt.hits:
         entry = hit.entry
-        if entry.type == "task":
+        if entry.type == "task" or (hit.text, entry.name) in redefined:
             continue
+        if hit.text[-1:] in ".,;:" and hit.text not in entry.forms:  # "CIFAR-10C." is one token
+            hit = ListHit(entry, hit.start, hit.end - 1, hit.text[:-1])
         if entry.type == "method" and is_generic(hit.text):
             continue
         if entry.common_word:
             after = pt.text[hit.end:hit.end + 24].lower().split()
             near = bool(after) and after[0].strip(",.;)") in DATASET_NOUNS
-            if not near and pt.sentence_of(hit.start) not in dataset_sentences:
+            listed = _DATASET_LIST.search(pt.text, pt.sentence_of(hit.start)[0], hit.start) is not None
+            if not near and not listed and pt.sentence_of(hit.start) not in dataset_sentences:
                 continue
         if entry.ambiguous and hit.text == entry.acronym:
             continue
         role = dataset_role(pt, hit.start) if entry.type == "dataset" else method_role(pt, hit.start)
+        variant = dataset_variant(pt.text, hit.end) if entry.type == "dataset" else None
+        if variant:  # "PASCAL VOC 2007", "WMT 2014 English-German": the edition is its own dataset
+            out.append(Candidate("dataset", hit.text + variant, hit.start, hit.end + len(variant), role,
+                                 LIST_CONF["dataset"], "variants"))
+            continue
         aliases = [hit.text] if hit.text != entry.name else []
         follower = re.match(r"\s+([A-Za-z-]+)", pt.text[hit.end:hit.end + 20])
         if entry.type == "dataset" and follower and follower.group(1).lower() in DATASET_NOUNS:
@@ -65,8 +79,51 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
     return out
 
 
+_LANG = "(?:" + "|".join(sorted((w.capitalize() for w in LANGUAGES), key=len, reverse=True)) + r"|[A-Z][a-z])"
+_DATASET_VARIANT = re.compile(
+    r"(?P<year>[ -]?(?:19[89]\d|20[0-3]\d)(?!\d)(?!\s+[a-z]+s\b)(?![-.]?\w)"  # "... 2007", not "2000 images"
+    r"|\s(?:v\d+(?:\.\d+)*|[1-9]\.\d)(?![\w%-]|\.\d))?"  # "OntoNotes v5.0", "SQuAD 2.0"
+    r"(?P<pair>\s*[(]?" + _LANG + r"(?:-to-|-|\s+to\s+|\s*→\s*)" + _LANG + r"(?![\w-])[)]?)?")
+
+
+def dataset_variant(text: str, end: int) -> str:
+    """The edition or language pair right after a listed dataset name (``" 2007"`` after
+    ``PASCAL VOC``, ``" English-German"`` after ``WMT 2014``), or ``""``."""
+    m = _DATASET_VARIANT.match(text, end)
+    if not m or not m.group(0).strip():
+        return ""
+    out = m.group(0)
+    if out.endswith(")") and "(" not in out:
+        out = out[:-1]
+    return out.rstrip()
+
+
+def redefined_acronyms(pt: PaperText) -> set[tuple[str, str]]:
+    """(acronym, list entry name) pairs where the paper defines a listed acronym with another
+    long form ("learnable commutative monoid (LCM)" vs the listed Latent Consistency Models):
+    in that paper the acronym is the paper's thing, not the list's."""
+    defined = {d.short: norm_key(d.long) for d in pt.definitions}
+    out = set()
+    for hit in pt.hits:
+        long = defined.get(hit.text)
+        if long is None:
+            continue
+        longs = {norm_key(f) for f in (hit.entry.name, *hit.entry.forms)
+                 if (" " in f or len(f) > len(hit.text) + 3) and hit.text not in f.split()}
+        if longs and not same_long_form(long, longs):
+            out.add((hit.text, hit.entry.name))
+    return out
+
+
 def _head(long: str) -> str:
-    return long.split()[-1].lower().strip("-") if long.split() else ""
+    """The head word of a long form, inside a hyphenated compound too ("Self-Distillation")."""
+    return long.split()[-1].lower().strip("-").rsplit("-", 1)[-1] if long.split() else ""
+
+
+def _noun_after(pt: PaperText, end: int) -> str:
+    """The word right after a defined short form's bracket: "(LCM) aggregator", "(XYZ) dataset"."""
+    m = re.match(r"[)\]]?\s+([A-Za-z-]+)", pt.text[end:end + 30])
+    return m.group(1).lower() if m else ""
 
 
 def definition_mentions(pt: PaperText, known: Known) -> list[Candidate]:
@@ -77,11 +134,14 @@ def definition_mentions(pt: PaperText, known: Known) -> list[Candidate]:
     for d in pt.definitions:
         if is_generic(d.long) or is_generic(d.short):
             continue
-        types = known(d.long) | known(d.short)
+        types = defined_types(known, d.short, d.long)
         head = _head(d.long)
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
         if "task" in types or (not types and singular in TASK_HEADS and not _capitalized_name(d.long)):
             continue  # handled by the task extractor
+        after = _noun_after(pt, d.short_end) if d.short_start > d.long_start else ""
+        if not types and singular not in DATASET_NOUNS and singular not in METHOD_HEADS and after:
+            singular = after  # the noun after the name types it: "... (LCM) aggregator", "(XY) benchmark"
         if "metric" in types:
             out.append(Candidate("metric", d.short, d.short_start, d.short_end, "used", 0.7, "acronyms", (d.long,)))
             continue
@@ -130,17 +190,20 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                         start = ws[j].start
                         j -= 1
                     name = pt.text[start:prev.end]
-                    out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns"))
+                    out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns",
+                                         (pt.text[start:w.end],)))  # the surface "Tobacco-3482 dataset" too
             if lw in LIST_INTRO or (lw == "on" and i + 1 < len(ws)):
-                members = _list_members(ws, i + 1)
+                head = {x.lower for x in ws[max(0, i - 3):i]}
+                members = _list_members(ws, i + 1, runs=not pt.in_title(w.start))
                 if not members:
                     continue
-                head = {x.lower for x in ws[max(0, i - 3):i]}
                 is_dataset_list = bool(head & DATASET_NOUNS) or (lw == "on" and any(
                     "dataset" in known(m.text) for m in members))
                 is_method_list = bool(head & METHOD_NOUNS) or bool(head & {"baselines", "llms", "models"})
+                named_list = bool(head & DATASET_NOUNS) and lw != "on"  # "datasets such as X, Y and Z"
                 for m in members:
-                    if not is_coined(m.text) or is_generic(m.text) or known(m.text):
+                    if not (is_coined(m.text) or named_list and _list_name(pt, m)) or is_generic(m.text) \
+                            or known(m.text):
                         continue
                     if is_dataset_list and lw != "on" or (lw == "on" and is_dataset_list):
                         out.append(Candidate("dataset", m.text, m.start, m.end, dataset_role(pt, m.start), 0.55, "patterns"))
@@ -165,8 +228,17 @@ def pattern_methods(pt: PaperText, known: Known) -> list[Candidate]:
     return out
 
 
-def _list_members(ws: list[Word], start: int) -> list[Word]:
-    """``X, Y, and Z`` starting at ``start``: coined/capitalized words separated by commas/and."""
+def _list_name(pt: PaperText, m: Word) -> bool:
+    """A capitalized list member that is written as the paper wrote it and is not a plain word."""
+    return pt.text[m.start:m.end] == m.text and m.text[:1].isupper() and m.text.lower() not in LIST_STOP
+
+
+LIST_STOP = frozenset("the a an this these our their its we it they in on for of both all".split())
+
+
+def _list_members(ws: list[Word], start: int, runs: bool = False) -> list[Word]:
+    """``X, Y, and Z`` starting at ``start``: coined/capitalized words separated by commas/and
+    (with ``runs``, a run of capitalized words is one member: "Indian Pines")."""
     members: list[Word] = []
     i = start
     while i < len(ws) and len(members) < 12:
@@ -176,6 +248,13 @@ def _list_members(ws: list[Word], start: int) -> list[Word]:
             continue
         if not (is_coined(w.text) or is_capitalized(w.text)):
             break
+        j = i  # a capitalized run is one name: "Indian Pines", "Stanford Background"
+        while runs and j + 1 < len(ws) and j - i < 3 and not ws[j].trail and not ws[j + 1].lead \
+                and (is_coined(ws[j + 1].text) or is_capitalized(ws[j + 1].text)):
+            j += 1
+        if j > i:
+            w = Word(" ".join(x.text for x in ws[i:j + 1]), w.start, ws[j].end, ws[j].trail, w.lead)
+            i = j
         members.append(w)
         if not (w.trail.startswith(",") or (i + 1 < len(ws) and ws[i + 1].lower in ("and", "or"))):
             break
@@ -184,7 +263,17 @@ def _list_members(ws: list[Word], start: int) -> list[Word]:
 
 
 _VARIANT = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BMK]|base|large|small|medium|tiny|mini|xl|xxl|chat|instruct|"
-                      r"it|hf|v\d+(?:\.\d+)*|\d+k|turbo|preview|pro|lite|ultra|code)$", re.IGNORECASE)
+                      r"it|hf|v\d+(?:\.\d+)*|\d+k|turbo|preview|pro|lite|ultra|code|(?-i:[SBLHG]))$", re.IGNORECASE)
+
+
+_DATASET_SUFFIX = re.compile(r"^(?:\d+[KkM]?|v\d+(?:\.\d+)*|(?:19|20)\d\d)$")
+_SPACED_VARIANT = re.compile(r"^(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BMK]|v\d+(?:\.\d+)*|XL|XXL)$")
+
+
+def _is_variant(text: str, known: Known) -> bool:
+    parts = text.split("-")
+    return any("method" in known("-".join(parts[:cut])) and all(_VARIANT.match(x) for x in parts[cut:])
+               for cut in range(len(parts) - 1, 0, -1))
 
 
 def variant_mentions(pt: PaperText, known: Known) -> list[Candidate]:
@@ -192,7 +281,15 @@ def variant_mentions(pt: PaperText, known: Known) -> list[Candidate]:
     distinct model): ``LLaMA-65B``, ``Llama-2-70B``, ``FLAN-T5-large``, ``Mistral-7B-v0.1``."""
     out: list[Candidate] = []
     for span in pt.sentences:
-        for w in pt.words_of(span):
+        ws = pt.words_of(span)
+        for i, w in enumerate(ws):
+            nxt = ws[i + 1] if i + 1 < len(ws) else None
+            if nxt is not None and not w.trail and not nxt.lead and _SPACED_VARIANT.match(nxt.text) \
+                    and ("method" in known(w.text) or _is_variant(w.text, known)):
+                # "LLaMA-2 7B", "Mistral 7B", "ColBERT v2": the size or version is part of the name
+                role = "used" if pt.in_title(w.start) else method_role(pt, w.start)
+                out.append(Candidate("method", pt.text[w.start:nxt.end], w.start, nxt.end, role, 0.65, "variants"))
+                continue
             parts = w.text.split("-")
             if len(parts) < 2 or known(w.text):
                 continue
@@ -201,5 +298,10 @@ def variant_mentions(pt: PaperText, known: Known) -> list[Candidate]:
                 if "method" in known(base) and all(_VARIANT.match(x) for x in suffix):
                     role = "used" if pt.in_title(w.start) else method_role(pt, w.start)
                     out.append(Candidate("method", w.text, w.start, w.end, role, 0.65, "variants"))
+                    break
+                if known(base) == {"dataset"} and all(_DATASET_SUFFIX.match(x) for x in suffix):
+                    # "ImageNet-200", "Kinetics-700", "MS MARCO-v2": a subset or edition of a listed dataset
+                    out.append(Candidate("dataset", w.text, w.start, w.end, dataset_role(pt, w.start), 0.65,
+                                         "variants"))
                     break
     return out

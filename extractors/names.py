@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 
@@ -19,6 +21,13 @@ def norm_key(text: str) -> str:
     """Comparison key used across paperkg (the same as the evaluation scorer's): NFKC,
     casefold, and only letters and digits kept."""
     return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def same_long_form(key: str, keys: Iterable[str]) -> bool:
+    """A normalized long form names what one of ``keys`` names: equal, one extends the other
+    (a plural) or they differ by a few letters ("adversarial nets" / "adversarial networks")."""
+    return any(key == k or (len(k) >= 5 and (key.startswith(k) or k.startswith(key)))
+               or SequenceMatcher(None, key, k).ratio() >= 0.85 for k in keys)
 
 
 def is_coined(token: str) -> bool:
@@ -52,11 +61,11 @@ def is_acronym(token: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
 
 
-@lru_cache(maxsize=1)
-def generic_terms() -> frozenset[str]:
-    """Generic class terms and paradigms that are never named methods (``generic.txt``)."""
+@lru_cache(maxsize=None)
+def term_list(filename: str) -> frozenset[str]:
+    """The normalized keys of a one-term-per-line list in ``extractors/data`` ('#' comments)."""
     try:
-        text = resources.files("extractors.data").joinpath("generic.txt").read_text("utf-8")
+        text = resources.files("extractors.data").joinpath(filename).read_text("utf-8")
     except FileNotFoundError:
         return frozenset()
     terms = set()
@@ -65,6 +74,16 @@ def generic_terms() -> frozenset[str]:
         if line:
             terms.add(norm_key(line))
     return frozenset(terms)
+
+
+def generic_terms() -> frozenset[str]:
+    """Generic class terms and paradigms that are never named methods (``generic.txt``)."""
+    return term_list("generic.txt")
+
+
+def is_paradigm(task: str) -> bool:
+    """A learning paradigm or training regime (``paradigms.txt``): ``fine-tuning``, ``transfer learning``."""
+    return norm_key(task) in term_list("paradigms.txt")
 
 
 def is_generic(text: str) -> bool:

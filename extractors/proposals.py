@@ -22,6 +22,15 @@ EXISTING_WORDS = frozenset("""recently recent existing previous prior popular we
 established classic classical conventional off-the-shelf""".split())
 
 Known = Callable[[str], frozenset[str]]
+
+
+def defined_types(known: Known, short: str, long: str) -> frozenset[str]:
+    """The curated types of an acronym as the paper defines it: an in-text definition beats
+    the lists' meaning of the acronym (see :meth:`extractors.gazetteer.TypeIndex.for_definition`)."""
+    for_definition = getattr(known, "for_definition", None)
+    if for_definition is not None:
+        return for_definition(short, long)  # type: ignore[no-any-return]
+    return known(long) | known(short)
 EXTRACTOR = "proposals"
 HEADLINE_STOP = frozenset("""towards toward rethinking revisiting beyond when how why what can does do is are
 should learning understanding on improving scaling unlocking exploring enhancing bridging boosting making
@@ -136,6 +145,14 @@ def _has_subject(ws: list[Word], verb: int) -> bool:
     return False
 
 
+TRAIN_VERBS = frozenset("train trains trained pretrain pretrains pretrained pre-train pre-trains pre-trained".split())
+
+
+def _from_scratch(lowered: list[str], verb: int) -> bool:
+    """"we train X from scratch": X is a baseline or a control, not what the paper proposes."""
+    return lowered[verb] in TRAIN_VERBS and "scratch" in lowered[verb + 1:verb + 12]
+
+
 def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
     defs_by_long = {d.long_start: d for d in pt.definitions}
     defs_by_short = {d.short_start: d for d in pt.definitions}
@@ -144,7 +161,7 @@ def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
         ws = pt.words_of(span)
         lowered = [w.lower for w in ws]
         for v, lw in enumerate(lowered):
-            if lw in PROPOSAL_VERBS and _has_subject(ws, v):
+            if lw in PROPOSAL_VERBS and _has_subject(ws, v) and not _from_scratch(lowered, v):
                 conf = 0.85 if lw in STRONG_PROPOSAL_VERBS else 0.7
                 out += _object_names(pt, ws, v + 1, known, defs_by_long, defs_by_short, conf)
                 out += _defined_components(pt, ws, v + 1, known, conf - 0.1)
@@ -193,7 +210,7 @@ def _defined_components(pt: PaperText, ws: list[Word], start: int, known: Known,
         if lo <= d.long_start and d.short_end <= hi and is_coined(d.short) and (capitalized or mixed_case) \
                 and _usable_name(d.short, known) \
                 and _usable_name(d.long, known) and not _task_like(d.long, known) \
-                and not ({"method", "dataset"} & (known(d.short) | known(d.long))):
+                and not ({"method", "dataset"} & defined_types(known, d.short, d.long)):
             i = next(k for k, w in enumerate(ws) if w.end >= d.short_end)
             out.append(_candidate(pt, (d.short, (d.long,), d.short_start, d.short_end, i + 1), ws, i, known,
                                   "proposed", conf))

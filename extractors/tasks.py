@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 
 from extractors.context import Candidate, PaperText
-from extractors.names import is_coined, is_generic, norm_key
-from extractors.proposals import Known
-from extractors.text import words
-from extractors.vocab import PHRASE_TASK_HEADS, TASK_HEADS
+from extractors.names import is_acronym, is_coined, is_generic, is_paradigm, norm_key
+from extractors.mentions import redefined_acronyms
+from extractors.proposals import Known, defined_types
+from extractors.text import Word, words
+from extractors.vocab import (DATASET_NOUNS, METHOD_NOUNS, NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
+                              SUBJECT_WORDS, TASK_HEADS)
 
 MAX_TASKS = 5
 _BRITISH = [(r"isation\b", "ization"), (r"modelling\b", "modeling"),
@@ -53,14 +55,17 @@ def _phrase_before_head(ws, k: int, max_words: int = 4) -> tuple[int, int] | Non
 
 def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
     found: list[Candidate] = []
+    redefined = redefined_acronyms(pt)
     for hit in pt.hits:
-        if hit.entry.type == "task":
+        if hit.entry.type == "task" and (hit.text, hit.entry.name) not in redefined:
             found.append(Candidate("task", hit.entry.name, hit.start, hit.end, "used", 0.6, "gazetteer",
                                    (hit.text,) if hit.text.lower() != hit.entry.name else (), hit.entry.ids))
     for d in pt.definitions:
         head = d.long.split()[-1].lower() if d.long.split() else ""
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
-        if "task" in known(d.long) or "task" in known(d.short) or (
+        types = defined_types(known, d.short, d.long)
+        lowercase_phrase = singular in PHRASE_TASK_HEADS and d.long.islower() and not types
+        if "task" in types or lowercase_phrase or (
                 singular in TASK_HEADS and not known(d.long) - {"task"} and not is_generic(d.long)):
             if d.long[:1].isupper() and sum(w[:1].isupper() for w in d.long.split()) == len(d.long.split()) \
                     and "task" not in known(d.long) and (singular not in TASK_HEADS or is_coined(d.short)
@@ -83,7 +88,9 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                     if ws[k].trail or head in TASK_PHRASE_STOP:
                         break
     found += phrase_tasks(pt, known)
-    return rank_tasks(pt, found)
+    found += enumerated_tasks(pt, known)
+    found += title_tasks(pt, known)
+    return rank_tasks(pt, found, known)
 
 
 PHRASE_STOP = frozenset("""the a an this that these those our their its his her we they it is are was were be been
@@ -93,7 +100,7 @@ such both each every all any some more most less least many much few several var
 existing previous prior current recent better best strong stronger effective efficient significant significantly
 improved improving improves improve enhanced enhancing enhances enhance state-of-the-art sota downstream
 challenging general generic specific real-world large-scale small-scale key main important popular common during after
-before until upon along around beyond like near per versus manner way
+before until upon unlike because despite although whereas along around beyond like near per versus manner way
 standard typical traditional conventional proposed present presents propose introduce introduces achieve
 achieves achieving enable enables enabling using based towards toward e.g. i.e. etc while when where which who
 whose how what why if whether further however thus hence therefore here there only even very well often
@@ -113,7 +120,20 @@ outperforms outperforming leverage leverages leveraging tackle tackles tackling 
 focus focuses focusing lack lacks lacking hinder hinders hindering limit limits limiting affect affects
 affecting allow allows allowing facilitate make makes making use uses provide provides providing learn
 learns help helps helped helping aid aids enhance enhances hurt hurts harm harms guide guides cause causes
-caused causing lead leads led leading reduce reduces reducing increase increases increasing""".split())
+caused causing lead leads led leading reduce reduces reducing increase increases increasing accelerate
+accelerates produce produces contain contains modify modifies adopt adopts discard discards compare compares
+choose chooses generate generates avoid avoids utilize utilizes augment augments refine refines become
+becomes achieve achieved offer offers enjoy enjoys revisit revisits report reports reported preform preforms perform require re-implement
+implement implements apply applies obtain obtains yield yields""".split())
+# "-ed"/"-ing" words that are adjectives or nouns in front of a task head, not verbs
+ED_ING_MODIFIERS = frozenset("""supervised unsupervised semi-supervised self-supervised embedded distributed
+federated structured unstructured grounded weighted labeled unlabeled labelled unlabelled constrained augmented
+annotated mixed shared nested open-ended training reading reasoning driving ranking clustering sensing computing
+engineering mining tracking matching processing""".split())
+STUDY_VERBS = frozenset("""study studies studied studying investigate investigates investigated investigating
+analyze analyzes analyse analyses analyzing examine examines examining revisit revisits revisiting explore
+explores exploring understand understanding rethink rethinking characterize characterizes survey surveys
+benchmark benchmarks benchmarking""".split())
 GENERIC_TASKS = frozenset({"learning", "analysis", "modeling", "transfer", "inference", "generation", "search",
                            "prediction", "control", "planning", "understanding", "reasoning", "training",
                            "deep learning", "machine learning", "model training", "data analysis",
@@ -138,47 +158,261 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
             while j - 1 >= 0 and k - j < 3 and not ws[j - 1].trail:
                 prev = ws[j - 1]
                 low = prev.lower
-                if low in PHRASE_STOP or low in VERBS or not re.fullmatch(r"[a-z][a-z0-9-]*", low) or low.endswith("ly"):
-                    break
-                if not in_title and prev.text[:1].isupper() and sum(c.isupper() for c in prev.text) > 0 \
-                        and j - 1 > 0:
+                if low in PHRASE_STOP or low in VERBS or not re.fullmatch(r"[a-z][a-z0-9-]*", low) or low.endswith("ly") \
+                        or (_verb_like(low) and j < k):
+                    break  # "Interleaving Program Synthesis": the task starts after the verb
+                if not in_title and prev.text[:1].isupper() and j - 1 > 0:
+                    if j == k and is_acronym(prev.text) and len(prev.text) <= 6 and not known(prev.text):
+                        j -= 1  # "HSI classification", "LLM reasoning": an acronym names the data or model
                     break  # a capitalized word inside the abstract is part of a name
                 if in_title and is_coined(prev.text):
                     break  # an acronym or coined name in the title ("Zero-Shot" is neither)
                 j -= 1
+            if in_title and head not in STRONG_TASK_HEADS and not w.trail and k + 1 < len(ws) \
+                    and ws[k + 1].lower in APPROACH_FOLLOWERS:
+                continue  # "Prompt-Efficient Adaptation of SAM to ...": the title's approach, not its task
             name = normalize_task(pt.text[ws[j].start:w.end])
-            if not name or name in GENERIC_TASKS or is_generic(name) or known(name) - {"task"}:
+            single = name in SINGLE_WORD_TASKS
+            if not name or (name in GENERIC_TASKS and not single) or is_generic(name) or known(name) - {"task"}:
                 continue
-            if len(name.split()) < 2 and "task" not in known(name):
+            if len(name.split()) < 2 and "task" not in known(name) and not single:
                 continue
             conf = 0.5 if in_title else 0.35
-            out.append(Candidate("task", name, ws[j].start, w.end, "used", conf, "phrases"))
+            named_task = k + 1 < len(ws) and ws[k + 1].lower in TASK_NOUNS and task_like(name, [], True, known)
+            out.append(Candidate("task", name, ws[j].start, w.end, "used", conf + 0.1 * named_task,
+                                 "patterns" if named_task else "phrases"))  # "the link prediction task"
     return out
 
 
-def rank_tasks(pt: PaperText, found: list[Candidate]) -> list[Candidate]:
+TASK_NOUNS = frozenset("task tasks problem problems".split())
+APPROACH_FOLLOWERS = frozenset("for of to with via without from".split())
+# one-word tasks a paper may name its task by ("we address segmentation ..."): kept when said
+# twice or in the title, and only if no longer task of the paper ends with them
+SINGLE_WORD_TASKS = frozenset("""classification segmentation detection recognition registration localization
+tracking retrieval translation summarization captioning forecasting parsing reconstruction clustering
+denoising inpainting super-resolution recommendation""".split())
+
+
+def _enumeration(ws: list[Word], k: int, max_words: int = 4) -> list[list[Word]]:
+    """The lowercase items of "X, Y(,) and Z" from word ``k``; a name, a bracket, a function
+    word or the end of the clause closes the list. An item longer than ``max_words`` ends it."""
+    items: list[list[Word]] = []
+    cur: list[Word] = []
+    for x in ws[k:]:
+        if x.lead or not re.fullmatch(r"[a-z][a-z0-9-]*", x.text):
+            break
+        if x.lower in ("and", "or"):
+            if cur:
+                items.append(cur)
+            cur = []
+            continue
+        if x.lower in TASK_PHRASE_STOP or x.lower in PHRASE_STOP:
+            break
+        cur.append(x)
+        if len(cur) > max_words:
+            return items
+        if x.trail:
+            items.append(cur)
+            cur = []
+            if not x.trail.startswith(","):
+                return items
+    if cur:
+        items.append(cur)
+    return items
+ENUM_INTRO = frozenset("such as including like e.g. e.g., namely".split())
+# nouns whose enumerated examples are tasks: "tasks such as X and Y", "applications, including X"
+ENUM_TASK_NOUNS = TASK_NOUNS | frozenset("applications".split())
+
+
+def enumerated_tasks(pt: PaperText, known: Known) -> list[Candidate]:
+    """Every item of "tasks such as X, Y and Z" / "applications, including X and Y": lowercase
+    phrases of at most four words that read like tasks (:func:`task_like`, head aside)."""
+    out: list[Candidate] = []
+    for span in pt.sentences:
+        ws = pt.words_of(span)
+        for i, w in enumerate(ws[:-2]):
+            if w.lower not in ENUM_TASK_NOUNS or w.trail not in ("", ","):
+                continue
+            k = i + 1
+            if ws[k].lower == "such" and ws[k + 1].lower == "as":
+                k += 2
+            elif ws[k].lower in ENUM_INTRO:
+                k += 1
+            else:
+                continue
+            if [x.lower for x in ws[k:k + 4]] == ["but", "not", "limited", "to"]:
+                k += 4  # "including but not limited to X, Y"
+            for item in _enumeration(ws, k):
+                name = normalize_task(pt.text[item[0].start:item[-1].end])
+                head = name.split()[-1] if name else ""
+                headed = head in PHRASE_TASK_HEADS or "task" in known(name)  # needed after "applications"
+                if name and (len(item) == 1 or task_like(name, [], True, known)) \
+                        and (headed or w.lower in TASK_NOUNS) and not is_generic(name) and not known(name) - {"task"}:
+                    out.append(Candidate("task", name, item[0].start, item[-1].end, "used", 0.55, "patterns"))
+    return out
+
+
+def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Candidate]:
     """Merge task candidates by name and keep the ``MAX_TASKS`` best: title mentions first,
     then the most mentioned, then the earliest."""
+    spans = {(c.start, c.end) for c in found}
     by_name: dict[str, list[Candidate]] = {}
     for c in found:
+        if any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in spans):
+            continue  # "dense retrieval" inside "Few-shot Dense Retrieval": part of the longer task's name
         if c.name:
             by_name.setdefault(norm_key(c.name), []).append(c)
+    owner = {norm_key(a): k for k in sorted(by_name) for c in by_name[k] for a in c.aliases}
+    for key in sorted(by_name):
+        home = owner.get(key)
+        if home is not None and home != key and home in by_name and key in by_name:
+            by_name[home].extend(by_name.pop(key))  # "OOD generalization" is an alias of a listed task
 
-    # a one-word paradigm mentioned once in passing ("fine-tuning") is not what the paper addresses
     for name in list(by_name):
         cands = by_name[name]
-        if len(cands[0].name.split()) == 1 and len(cands) < 2 and not any(pt.in_title(c.start) for c in cands):
+        in_title = any(pt.in_title(c.start) for c in cands)
+        if is_paradigm(cands[0].name):
+            if not in_title and not any(_studied(pt, c) for c in cands):
+                del by_name[name]  # "the model is pre-trained and then fine-tuned": a regime, not the paper's task
+        elif len(cands[0].name.split()) == 1 and len({c.start for c in cands}) < 2 and not in_title:
+            del by_name[name]  # a one-word task mentioned once in passing
+        elif cands[0].name in SINGLE_WORD_TASKS:
+            if any(other != name and other.endswith(name) for other in by_name):
+                del by_name[name]  # "classification" beside "text classification": the longer name says it
+        elif all(c.extractor == "phrases" for c in cands) and not task_like(cands[0].name, cands, in_title, known):
             del by_name[name]
+
+    canonical = _normalize_onto_vocabulary(pt, by_name, known)
 
     def score(cands: list[Candidate]) -> tuple[float, int]:
         in_title = any(pt.in_title(c.start) for c in cands)
         return (-(3.0 * in_title + len(cands) + max(c.confidence for c in cands)), min(c.start for c in cands))
 
-    ranked = sorted(by_name.values(), key=score)[:MAX_TASKS]
+    ranked = sorted(by_name, key=lambda k: score(by_name[k]))[:MAX_TASKS]
     out = []
-    for cands in ranked:
+    for key in ranked:
+        cands = by_name[key]
         best = max(cands, key=lambda c: (c.confidence, -c.start))
         conf = min(0.95, best.confidence + 0.05 * (len(cands) - 1) + (0.1 if any(pt.in_title(c.start) for c in cands) else 0))
+        name = canonical.get(key, best.name)
         for c in sorted(cands, key=lambda c: c.start):
-            out.append(Candidate("task", best.name, c.start, c.end, "used", conf, c.extractor, c.aliases, c.ids))
+            aliases = c.aliases + ((c.name,) if c.name != name else ())
+            out.append(Candidate("task", name, c.start, c.end, "used", conf, c.extractor, aliases, c.ids))
+    return out
+
+
+def _normalize_onto_vocabulary(pt: PaperText, by_name: dict[str, list[Candidate]], known: Known) -> dict[str, str]:
+    """A free phrase said once in the abstract joins the paper's task it ends with: the
+    listed task ("zero-shot cross-lingual transfer" is said of "cross-lingual transfer"),
+    else the shorter phrase; alone, it is named by the listed task it ends with. A phrase the paper names its task by (in the title, defined
+    with an acronym, repeated) stays its own task beside the general one. Changes
+    ``by_name`` in place; returns the name of each group that absorbed another."""
+    names = {k: by_name[k][0].name for k in by_name}
+    canonical: dict[str, str] = {}
+    for longer in sorted(by_name, key=lambda k: (-len(names[k]), k)):
+        cands = by_name[longer]
+        if "task" in known(names[longer]) or len({c.start for c in cands}) > 1 \
+                or any(pt.in_title(c.start) or c.extractor not in ("phrases", "patterns") for c in cands):
+            continue
+        shorter = next((k for k in sorted(by_name, key=lambda k: (-len(names[k]), k))
+                        if k != longer and names[longer].endswith(" " + names[k])), None)
+        if shorter is not None:
+            by_name[shorter].extend(by_name.pop(longer))
+            canonical[shorter] = names[shorter]
+            continue
+        ws = names[longer].split()
+        listed = next((" ".join(ws[i:]) for i in range(1, len(ws) - 1) if "task" in known(" ".join(ws[i:]))), None)
+        if listed is not None and norm_key(listed) not in by_name:
+            by_name[norm_key(listed)] = by_name.pop(longer)  # "multi-horizon time series forecasting"
+            canonical[norm_key(listed)] = names[norm_key(listed)] = listed
+    return canonical
+
+
+def _studied(pt: PaperText, cand: Candidate) -> bool:
+    """The paradigm is what the paper studies: "we study/investigate/revisit X", or the kind of
+    its contribution: "we propose a new X method" (X right after the authors' proposal verb,
+    before a method noun)."""
+    before = [w.lower for w in words(pt.text, pt.sentence_of(cand.start)[0], cand.start)]
+    if set(before[-4:]) & STUDY_VERBS:
+        return True
+    after = words(pt.text, cand.end, min(len(pt.text), cand.end + 30))
+    if not after or after[0].lower not in METHOD_NOUNS:
+        return False  # "we propose a new fine-tuning method": the paradigm names the kind of contribution
+    for v in range(max(0, len(before) - 6), len(before)):
+        if before[v] in STRONG_PROPOSAL_VERBS and set(before[max(0, v - 8):v]) & SUBJECT_WORDS:
+            return True
+    return False
+
+
+def _verb_like(word: str) -> bool:
+    if word in VERBS:
+        return True
+    if "-" in word or word in ED_ING_MODIFIERS:
+        return False
+    return word.endswith(("ed", "ing"))
+
+
+def task_like(name: str, cands: list[Candidate], in_title: bool, known: Known) -> bool:
+    """A free phrase no list knows is kept as a task only when it reads like one: plain words,
+    no evaluative or process modifier ("final classification", "two-stage learning"), not
+    led by a verb ("accelerate classification"); and a head that is not a task by itself
+    (``analysis``, ``optimization``, ``learning``) needs more: the title, a second mention,
+    or a known task at its end ("medical text classification")."""
+    ws = name.split()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9 -]*", name) or len(ws[0]) < 2 or len(ws) < 2:
+        return False
+    mods, head = ws[:-1], ws[-1]
+    if any(m in NOT_TASK_MODIFIERS or m in PHRASE_STOP for m in mods) or _verb_like(mods[0]):
+        return False
+    if head in STRONG_TASK_HEADS:
+        return True
+    if in_title or len({c.start for c in cands}) >= 2:
+        return True
+    return any("task" in known(" ".join(ws[i:])) for i in range(len(ws) - 1))
+
+
+TITLE_TASK_INTRO = frozenset("for towards toward".split())
+SURVEY_NOUNS = frozenset("survey review overview tutorial primer".split())
+TITLE_PHRASE_END = frozenset("""via with using through under from in on by to and of across without at beyond against
+as into over is are can do does""".split())
+
+
+def title_tasks(pt: PaperText, known: Known) -> list[Candidate]:
+    """What a title says the work is for: "<method> for X" / "Towards X" / "A Survey on X"
+    (X up to the next preposition, at most five words, not a model class or a name — a
+    survey's topic may be a method family):
+    "... Feature Spaces for Clinical Decision-Making" gives "clinical decision-making"."""
+    ws = words(pt.title)
+    out = []
+    for i, w in enumerate(ws[:-1]):
+        lw = w.lower
+        intro = lw in TITLE_TASK_INTRO or (lw in ("on", "of") and i > 0 and ws[i - 1].lower in SURVEY_NOUNS)
+        if not intro or w.trail:
+            continue
+        survey = lw in ("on", "of")
+        j = i + 1
+        while j < len(ws) and (ws[j].lower not in TITLE_PHRASE_END or survey and ws[j].lower == "of") \
+                and not ws[j].lead:
+            if ws[j].trail:
+                j += 1
+                break
+            j += 1
+        item = ws[i + 1:j]
+        if not 1 <= len(item) <= 5 or any(is_coined(x.text) or (known(x.text) - {"task"} and not survey)
+                                          for x in item):
+            continue
+        if len(item) > 2 and item[-1].lower in TASK_NOUNS and (
+                item[-2].lower in PHRASE_TASK_HEADS or "task" in known(" ".join(x.text for x in item[:-1]))):
+            item = item[:-1]  # "Public Health Surveillance Tasks": the task is the surveillance
+        name = normalize_task(pt.title[item[0].start:item[-1].end])
+        last = name.split()[-1] if name else ""
+        if not survey and not (last in PHRASE_TASK_HEADS or last in TASK_NOUNS and len(item) > 2
+                               or last.endswith(("-making", "-solving")) or "task" in known(name)):
+            continue  # "for Law", "for Telecommunications": a domain, not a task
+        singular = last[:-1] if last.endswith("s") and not last.endswith("ss") else last
+        if not name or ((is_generic(name) or known(name) - {"task"}) and not survey) or _verb_like(name.split()[0]) \
+                or singular in METHOD_NOUNS or singular in DATASET_NOUNS or singular in ("language", "data") \
+                or any((x in NOT_TASK_MODIFIERS or x in PHRASE_STOP) and x != "of" for x in name.split()):
+            continue
+        out.append(Candidate("task", name, item[0].start, item[-1].end, "used", 0.55, "title"))
     return out

@@ -19,13 +19,14 @@ whose while because since when if than into upon over under across against betwe
 after before during whereas although though""".split())
 ARTICLES = frozenset("a an the".split())
 DATASET_NOUNS = frozenset("""dataset datasets benchmark benchmarks corpus corpora suite suites collection
-testbed testbeds leaderboard database treebank challenge arena test-set testset data-set""".split())
+testbed testbeds leaderboard database treebank challenge arena test-set testset data-set datastore""".split())
 METHOD_NOUNS = frozenset("""framework frameworks method methods model models approach approaches algorithm
 algorithms architecture architectures system systems technique techniques strategy strategies module modules
 network networks pipeline pipelines paradigm toolkit toolkits library agent agents optimizer optimizers
 mechanism mechanisms scheme schemes loss objective family series tokenizer encoder decoder policy policies
 methodology solver generator detector classifier retriever adapter adapters layer layers block blocks
-transformer backbone tool tools procedure recipe variant variants engine assistant platform simulator""".split())
+transformer backbone tool tools procedure recipe variant variants engine assistant platform simulator
+aggregator predictor estimator planner""".split())
 NOVELTY = frozenset("""novel new simple general unified first lightweight efficient scalable effective
 principled generic flexible versatile plug-and-play training-free powerful large-scale comprehensive
 open open-source fully systematic universal holistic multi-modal multimodal""".split())
@@ -49,7 +50,8 @@ METHOD_HEADS = frozenset("""minimization minimisation optimization optimisation 
 networks algorithm machine machines transformer encoder autoencoder decoder descent search attention pooling
 normalization normalisation embedding embeddings gating decoding prompting regression regularization
 tuning model architecture estimator ensemble propagation quantization pruning dropout memory adapter
-adapters clustering kernel process processes flow policy optimizer""".split())
+adapters clustering kernel process processes flow policy optimizer convolution framework method
+approach aggregator predictor planner technique""".split())
 EVAL_CUES = frozenset("""evaluate evaluates evaluated evaluating evaluation experiments experiment experimental
 results result benchmark benchmarks benchmarked test tests tested testing achieve achieves achieved
 outperform outperforms outperformed outperforming surpass surpasses surpassed train trained training
@@ -64,3 +66,27 @@ LANGUAGES = frozenset("""english chinese mandarin cantonese german french spanis
 japanese korean arabic hindi bengali urdu turkish persian farsi hebrew greek polish czech swedish norwegian
 danish finnish hungarian romanian ukrainian vietnamese thai indonesian malay swahili tamil telugu marathi
 maltese latin multilingual bilingual""".split())
+# heads that make a noun phrase a task by themselves ("entity classification", "keyword spotting");
+# other task heads ("... analysis", "... optimization", "... learning") also end many phrases that
+# describe a step of a method, so a free phrase with one needs more evidence (see extractors.tasks)
+STRONG_TASK_HEADS = frozenset("""recognition detection segmentation classification estimation retrieval
+translation answering summarization parsing tagging tracking localization captioning forecasting inpainting
+super-resolution denoising identification verification diagnosis registration labeling spotting counting
+completion synthesis reconstruction restoration correction navigation recommendation surveillance
+screening imputation deblurring dehazing colorization simplification paraphrasing grounding generation
+extraction prediction understanding editing creation curation generalization streaming reasoning mining
+answering linking parsing""".split())
+# evaluative, deictic and process words that make a phrase a description, not a task name
+# ("final classification", "clearer analysis", "two-stage learning", "slow optimization")
+NOT_TASK_MODIFIERS = frozenset("""final initial clearer clear modern possible individual appropriate similar same
+prominent compact true satisfactory reasonable excellent desired bad good above aforementioned enough varying fixed
+large arbitrary faithful sophisticated usual greater major minor deep noticeable short practical
+holistic experimental well-defined slow quick advanced intermediate
+over-parameterized close-to-optimal post-hoc feed-forward two-stage one-stage two-phase multi-stage end-to-end
+joint task-specific model-based retrieval-based learning-based data-driven local global overall whole entire
+further additional subsequent previous following former latter corresponding respective accurate precise
+manual human-level better worse higher lower faster slower simple complex naive
+efficient effective robust reliable powerful limited extensive thorough careful
+detailed preliminary empirical theoretical formal informal careful principled generic specific particular
+certain typical general actual real ideal optimal suboptimal poor rich hard harder easy easier
+mainstream flexible understood well-understood exact lightweight direct indirect""".split())

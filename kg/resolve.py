@@ -13,7 +13,8 @@ strategy; occurrences that share a key are the same entity (union-find):
   case), with a plural folded onto a singular seen in the corpus.
 
 An acronym defined with different long forms (SAM = Sharpness-Aware Minimization vs
-Segment Anything Model) is *ambiguous*: its bare key links nothing; each sense becomes its
+Segment Anything Model), or a name two papers each coin (propose) without a shared long form
+or id, is *ambiguous*: its bare key links nothing; each sense becomes its
 own entity (``method:sam~segment-anything-model``) and a bare mention is attached by
 context (``kg.senses``). A group whose mentions carry several types takes the majority type.
 
@@ -169,10 +170,11 @@ def _occurrences(papers: list[Extraction]) -> tuple[list[Occurrence], tuple[Ment
             shorts = tuple(s for s in surfaces if is_short_form(s))
             short_keys = {normalize(s) for s in shorts}
             longs = tuple(s for s in surfaces if shorts and is_long_form(s)
-                          and normalize(s) not in short_keys)
+                          and normalize(s) not in short_keys
+                          and not set(s.split()) & set(shorts))  # "DEMAND corpora" spells nothing out
             occs.append(Occurrence(ref=(ext.paper.id, index), type=mention.type, name=surfaces[0],
                                    surfaces=surfaces, shorts=shorts, longs=longs,
-                                   ids=tuple(sorted(mention.ids))))
+                                   ids=tuple(sorted(mention.ids)), proposed=mention.role == "proposed"))
     return occs, tuple(unresolved)
 
 
@@ -181,11 +183,20 @@ def _ambiguous_candidates(occs: list[Occurrence], keyer: Keyer) -> set[Hashable]
     share nothing, and names carrying different ids of one namespace. They may still turn
     out to be one thing (e.g. long forms linked by a shared id): ``SenseChooser`` checks."""
     defined: dict[tuple[str, str], list[set[str]]] = defaultdict(list)
+    coined: dict[tuple[str, str], set[str]] = defaultdict(set)
     for occ in occs:
         if occ.longs:
             longs = {keyer.key(occ.type, lf) for lf in occ.longs}
             for short in occ.shorts:
                 defined[(occ.type, keyer.key(occ.type, short))].append(longs)
+        if occ.coins:
+            key = (occ.type, keyer.key(occ.type, occ.name))
+            coined[key].add(occ.ref[0])
+            if not occ.longs:  # a coinage without a long form: the paper itself is its meaning
+                defined[key].append({f"coined in {occ.ref[0]}"})
+    for key, papers in coined.items():
+        if len(papers) < 2:  # one paper coining a name others define differently is not two coinages
+            defined[key] = [s for s in defined[key] if not any(x.startswith("coined in ") for x in s)]
     blocked: set[Hashable] = set()
     for (etype, short), sets in defined.items():
         sets = _fold_variants(sets)

@@ -1,8 +1,10 @@
 """Ambiguous acronyms: attach a bare mention to one sense, by context, and say why.
 
 Used by ``kg.resolve``. When a short form is defined with several long forms across the
-corpus (SAM = Sharpness-Aware Minimization / Segment Anything Model), or one name carries
-different curated ids, each sense is its own entity. A mention of the short form in a paper that does not define it is attached to the
+corpus (SAM = Sharpness-Aware Minimization / Segment Anything Model), one name carries
+different curated ids, or two papers each coin the same name (two unrelated methods called
+SAGE; a paper that proposes a name defines it, even without a long form), each sense is its
+own entity. A mention of the short form in a paper that does not define it is attached to the
 first sense the evidence singles out, in this order:
 
 1. a definition of one sense elsewhere in the same paper;
@@ -33,6 +35,13 @@ class Occurrence:
     shorts: tuple[str, ...] = ()
     longs: tuple[str, ...] = ()
     ids: tuple[tuple[str, str], ...] = ()
+    proposed: bool = False
+
+    @property
+    def coins(self) -> bool:
+        """The paper coins this name (proposes it) and no curated id says it is a known thing:
+        the paper is itself a definition of the name, even without a long form."""
+        return self.proposed and not self.ids
 
     @property
     def definitions(self) -> tuple[tuple[str, str], ...]:
@@ -115,8 +124,8 @@ class SenseChooser:
     def attach_bare(self, etype: str, short_key: str, holders: list[int]) -> list[tuple[int, str]]:
         """Join the mentions holding short form ``short_key`` (type ``etype``) to senses;
         returns (occurrence index, reason) for each context decision."""
-        definers = [i for i in holders if self.occs[i].ids or (self.occs[i].longs and short_key in
-                    {self.keyer.key(etype, s) for s in self.occs[i].shorts})]
+        definers = [i for i in holders if self.occs[i].ids or self.occs[i].coins or (self.occs[i].longs and short_key
+                    in {self.keyer.key(etype, s) for s in self.occs[i].shorts})]
         roots = sorted({self.uf.find(i) for i in definers})
         if len(roots) <= 1:  # the long forms turned out to be one thing (e.g. a shared id)
             for j in holders[1:]:
@@ -148,7 +157,7 @@ class SenseChooser:
                     ids.update(f"{ns}:{value}" for ns, value in self.occs[i].ids)
             papers = frozenset(self.occs[m].ref[0] for m in self.uf.members(root))
             co = frozenset(self.uf.find(m) for p in papers for m in self.by_paper[p]) - excluded
-            names = longs or ids
+            names = longs or ids or Counter(f"{self.occs[root].name} ({self.occs[root].ref[0]})" for _ in (0,))
             senses.append(_Sense(root=root, display=min(names, key=lambda s: (-names[s], s)),
                                  long_norms=frozenset(normalize(lf) for lf in longs),
                                  papers=papers, co=co))

@@ -172,6 +172,76 @@ def test_one_definition_is_not_ambiguous() -> None:
     assert node_of(res, "a") == node_of(res, "b") == "method:sam"
 
 
+# --- one name, different things (issue 10 item 5) ------------------------------------------
+
+ZORP_LONG = "Zonal Occupancy Reasoning Planner"
+
+
+def test_two_papers_coining_one_name_make_two_entities() -> None:
+    """Two papers each propose a "ZORP": one defines it, one does not; a third paper that
+    spells out one long form is attached to that one, and both senses keep the name."""
+    res = resolve([paper("a", mention("ZORP", role="proposed", aliases=(ZORP_LONG,))),
+                   paper("b", mention("ZORP", role="proposed")),
+                   paper("c", mention("ZORP"), abstract="We plan with a zonal occupancy reasoning planner.")])
+    assert node_of(res, "a") != node_of(res, "b")
+    assert res.entities[node_of(res, "a")].long_forms == (ZORP_LONG,)
+    assert res.entities[node_of(res, "b")].long_forms == ()
+    assert {res.entities[node_of(res, p)].name for p in "ab"} == {"ZORP"}
+    assert node_of(res, "c") == node_of(res, "a")
+    [merge] = [m for m in res.merges if m.strategy == "context"]
+    assert merge.papers == ("c",) and "long form 'Zonal Occupancy Reasoning Planner' in the paper text" in merge.reason
+
+
+def test_a_coined_name_used_elsewhere_is_one_entity() -> None:
+    res = resolve([paper("a", mention("ZORP", role="proposed")), paper("b", mention("ZORP")),
+                   paper("c", mention("ZORP", aliases=(ZORP_LONG,)))])
+    assert node_of(res, "a") == node_of(res, "b") == node_of(res, "c") == "method:zorp"
+
+
+def test_two_papers_coining_one_name_with_one_long_form_are_one_entity() -> None:
+    res = resolve([paper("a", mention("ZORP", role="proposed", aliases=(ZORP_LONG,))),
+                   paper("b", mention("ZORP", role="proposed", aliases=(ZORP_LONG.lower(),)))])
+    assert node_of(res, "a") == node_of(res, "b") == "method:zorp"
+
+
+def test_a_curated_name_proposed_twice_stays_one_entity() -> None:
+    ids = (("pwc", "zorp"),)
+    res = resolve([paper("a", mention("ZORP", role="proposed", ids=ids)),
+                   paper("b", mention("ZORP", role="proposed", ids=ids))])
+    assert node_of(res, "a") == node_of(res, "b")
+
+
+def test_one_acronym_two_long_forms_in_two_papers() -> None:
+    res = resolve([paper("a", mention("LCM", aliases=("Latent Consistency Models",))),
+                   paper("b", mention("LCM", aliases=("learnable commutative monoid",)))])
+    a, b = res.entities[node_of(res, "a")], res.entities[node_of(res, "b")]
+    assert a.key != b.key and a.long_forms == ("Latent Consistency Models",)
+    assert b.long_forms == ("learnable commutative monoid",)
+    assert "learnable commutative monoid" not in a.aliases and "Latent Consistency Models" not in b.aliases
+
+
+def test_name_plus_noun_is_not_a_long_form() -> None:
+    """"ZORP dataset" (the surface "the ZORP dataset") spells nothing out: no sense is made of it."""
+    res = resolve([paper("a", mention("ZORP", "dataset", aliases=("ZORP dataset",))),
+                   paper("b", mention("ZORP", "dataset", aliases=("Zonal Object Retrieval Pairs",))),
+                   paper("c", mention("ZORP", "dataset"))])
+    ent = res.entities[node_of(res, "a")]
+    assert node_of(res, "b") == node_of(res, "c") == ent.node_id
+    assert ent.long_forms == ("Zonal Object Retrieval Pairs",) and "ZORP dataset" in ent.aliases
+
+
+def test_a_metric_does_not_take_a_methods_long_form() -> None:
+    """AP the metric (average precision) and AP a paper defines as "atomic propositions"
+    (typed method here) stay two entities, and the metric gains no alias from the method."""
+    res = resolve([paper("a", mention("AP", "metric", aliases=("average precision",))),
+                   paper("b", mention("AP", "metric")),
+                   paper("c", mention("AP", "method", aliases=("Atomic Propositions",)))])
+    metric = res.entities[node_of(res, "a")]
+    assert node_of(res, "b") == metric.node_id and metric.type == "metric"
+    assert node_of(res, "c") != metric.node_id
+    assert "Atomic Propositions" not in metric.aliases + metric.long_forms
+
+
 # --- types -------------------------------------------------------------------------------
 
 def test_majority_type_merges_typed_differently_with_shared_identity() -> None:

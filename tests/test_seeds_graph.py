@@ -46,8 +46,12 @@ def test_no_two_nodes_for_one_name(seeds_store: Path) -> None:
     for node, data in graph.nodes(data=True):
         if data["type"] in ENTITY_TYPES:
             by_name[(data["type"], key(data["name"]))].append(node)
-    duplicates = {k: v for k, v in by_name.items() if len(v) > 1}
+    # senses of one ambiguous name (two papers each coining "SAGE") are distinct nodes, each with a
+    # "~" disambiguator in its id; any other name with two nodes is a resolution bug
+    senses = {k: v for k, v in by_name.items() if len(v) > 1 and all("~" in n for n in v)}
+    duplicates = {k: v for k, v in by_name.items() if len(v) > 1 and k not in senses}
     assert not duplicates
+    assert ("Method", key("SAGE")) in senses  # issue 10: a spelling-correction library and a manipulation framework
     crossed = [(node, alias, other) for node, data in graph.nodes(data=True) if data["type"] in ENTITY_TYPES
                for alias in data.get("aliases", []) for other in by_name.get((data["type"], key(alias)), [])
                if other != node]
