@@ -36,8 +36,9 @@ class RunReport:
 def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str = DEFAULT_MODEL,
                    workers: int = 1, batch_size: int = 64, report: RunReport | None = None,
                    progress: Callable[[int], None] | None = None, stdin: Any = None,
-                   exclude: Sequence[str] = ()) -> Iterator[Extraction]:
-    """Read ``inputs`` and stream one Extraction per unique paper."""
+                   exclude: Sequence[str] = (), min_confidence: float = 0.0) -> Iterator[Extraction]:
+    """Read ``inputs`` and stream one Extraction per unique paper (entities below
+    ``min_confidence`` left out)."""
     rep = report if report is not None else RunReport()
     papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin)
     nlp = build_nlp(model, components_without(exclude))
@@ -46,7 +47,15 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
         rep.papers += 1
         if progress:
             progress(1)
-        yield extraction
+        yield confident(extraction, min_confidence)
+
+
+def confident(extraction: Extraction, min_confidence: float) -> Extraction:
+    """``extraction`` without the entities whose confidence is below ``min_confidence``."""
+    if min_confidence <= 0:
+        return extraction
+    kept = tuple(e for e in extraction.entities if e.confidence >= min_confidence)
+    return Extraction(paper=extraction.paper, entities=kept, links=extraction.links)
 
 
 def extract_to_file(inputs: Sequence[str], output: str | None, **options: Any) -> RunReport:
@@ -67,7 +76,7 @@ def write_problems(problems: Iterable[Problem], path: str | Path) -> None:
 def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool = False,
                 fmt: str | None = None, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64,
                 report: RunReport | None = None, progress: Callable[[int], None] | None = None,
-                stdin: Any = None, exclude: Sequence[str] = ()) -> RunReport:
+                stdin: Any = None, exclude: Sequence[str] = (), min_confidence: float = 0.0) -> RunReport:
     """``paperkg build``: extract the papers not yet in the store (a stored paper whose title
     and abstract are unchanged reuses its stored entities) and rebuild the store atomically."""
     from kg import store
@@ -93,8 +102,9 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
             rep.papers += 1
             if progress:
                 progress(1)
-            yield extraction
-        yield from reused
+            yield confident(extraction, min_confidence)
+        for extraction in reused:
+            yield confident(extraction, min_confidence)
 
     result = store.build(all_extractions(), directory, rebuild=rebuild)
     rep.extra.update(result.to_dict())
