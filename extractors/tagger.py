@@ -39,13 +39,20 @@ TAG_CONF = {"method": 0.5, "dataset": 0.5, "task": 0.4, "metric": 0.4}
 _LEAD = re.compile(r"^(?:(?:the|a|an|our|their|its|this|these|those|each|both)\s+)+", re.I)
 _TRAIL = re.compile(r"(?:'s|’s|[\s,.;:]+)$")
 _TASK_WORDS = re.compile(r"[a-z]")
-_BRACKET = re.compile(r"\s*[\[(]")
+_BRACKET = re.compile(r"\s*[\[(]|\.\s")
+_SIZE = re.compile(r"^~?[\d.,]+[KMBTkmbt]?(?:-\w+)?$")
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
+                         r"model|method|framework|architecture|algorithm|approach|network|system|toolkit|library)\b",
+                         re.I)
+_MEASURE = re.compile(r"[\s-]+(?:divergence|distance|loss|score|metric|measure|criterion|entropy|error|norm)\b", re.I)
+_TRAILING_ACRONYM = re.compile(r"[-\s(]+[A-Z]{2,}s?\)?$")
+DATA_PREPOSITIONS = frozenset("on from using of across".split())
 _COORD = re.compile(r"\s*[,;/]\s+|\s+(?:and|or|vs\.?|versus|&)\s+")
 _PLAIN_FIRST = re.compile(r"^[a-z][a-z-]*\s+")
 _PLAIN_LAST = re.compile(r"\s+[a-z][a-z-]*$")
 _ADJECTIVE = re.compile(r"-(?:based|free|like|style|driven|aware|guided|powered|specific|agnostic|centric|oriented|"
                         r"level|wise|only|related|transformed|generated|enhanced|augmented|trained|tuned|inspired|"
-                        r"dependent|independent|invariant|conditioned|supervised|assisted|enabled|ready)$")
+                        r"dependent|independent|invariant|conditioned|supervised|assisted|enabled|ready|sized|scale|size)$")
 ORG_WORDS = frozenset("university laboratory lab institute inc inc. corporation corp. research academy "
                       "foundation company".split())
 NOT_NAMES = frozenset("january february march april may june july august september october november december "
@@ -141,6 +148,8 @@ def named(text: str, first_word: bool) -> bool:
     toks = text.split()
     if any(is_coined(t) or is_acronym(t) for t in toks):
         return True
+    if all(_SIZE.match(t) for t in toks):
+        return False  # "2.5B", "110M-sized": sizes, not names
     if any(c.isdigit() for c in text):
         return any(c.isalpha() for c in text)
     caps = [i for i, t in enumerate(toks) if t[:1].isupper()]
@@ -207,18 +216,34 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
 def _retype(pt: PaperText, end: int, text: str, etype: str, known: TypeIndex) -> str:
     """The head noun right after a name types it ("the X dataset", "the X model"); then a
     curated list's type; then a dataset-like suffix (``-Bench``, ``QA``); else the tagger's label."""
+    cue = _dataset_cue(pt, end, text, known)
+    if cue == "method":
+        return "method"
+    return "dataset" if cue else etype
+
+
+def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: int | None = None) -> str:
+    """What says a name is a dataset (``head``, ``list``, ``suffix``, ``context``) or a
+    method (``method``: a method head noun or list type), or ``""``."""
     after = pt.text[end:end + 40].split()
     head = after[0].lower().strip(",.;:)") if after else ""
     if head in DATASET_NOUNS or head in ("set", "split", "splits"):
-        return "dataset"
+        return "head"
+    appositive = _APPOSITIVE.match(pt.text, end)
+    if appositive:  # "X, a contrastive benchmark ..."
+        return "head" if appositive.group(1).lower() in DATASET_NOUNS else "method"
     if head in METHOD_NOUNS:
         return "method"
     types = known(text) & {"method", "dataset"}
     if len(types) == 1:
-        return next(iter(types))
+        return "list" if "dataset" in types else "method"
     if text.endswith(DATASET_SUFFIXES):
-        return "dataset"
-    return etype
+        return "suffix"
+    if start is not None:
+        before = pt.text[max(pt.sentence_of(start)[0], start - 40):start].lower().split()
+        if any(w in DATA_PREPOSITIONS for w in before[-3:]) or " ".join(before[-2:]) in ("such as", "e.g.,"):
+            return "context"
+    return ""
 
 
 def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str, str]]:
@@ -265,11 +290,23 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue  # title case is not a naming signal; a title name recurs in the abstract
             if _defined_elsewhere(pt, start, text, rule_names or set()):
                 continue
+            key = norm_key(text)
+            if key not in (rule_names or set()) and ({key + "s", key[:-1] if key.endswith("s") else ""}
+                                                      & (rule_names or set())):
+                continue  # the singular/plural of a name the rules already judged
             if is_acronym(text) and len(text.rstrip("s")) < 3 and norm_key(text) not in (rule_names or set()):
                 continue  # a two-letter acronym ("TC", "SE") is too ambiguous on the tagger's word alone
             if known(text) & {"task", "metric"} and etype not in known(text):
                 continue
+            if _MEASURE.match(pt.text, end) or is_generic(_TRAILING_ACRONYM.sub("", text)):
+                continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
+            if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
+                    and pt.text.count(text) < 2:
+                continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
             etype = _retype(pt, end, text, etype, known)
+            if etype == "dataset" and norm_key(text) not in (rule_names or set()) \
+                    and not _dataset_cue(pt, end, text, known, start):
+                continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
             role = method_role(pt, start) if etype == "method" else dataset_role(pt, start)
             out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR))
         elif etype == "task":

@@ -227,3 +227,19 @@ def test_candidate_roundtrip_from_tagger(known: TypeIndex) -> None:
     pt = _pt("T", "We evaluate on GlimmerQA.")
     [c] = tag_candidates(pt, _tags(pt, ("GlimmerQA", "DATASET")), known, [])
     assert Candidate.from_dict(json.loads(json.dumps(c.to_dict()))) == c
+
+
+def test_tag_candidates_types_and_measures(known: TypeIndex) -> None:
+    pt = _pt("T", "We release GlimmerSet, a contrastive benchmark for captions. "
+                  "The loss uses the Kullback-Leibler divergence with 2.5B tokens. "
+                  "QuuxMix helps TrinketNet.")
+    tags = _tags(pt, ("GlimmerSet", "METHOD"), ("Kullback-Leibler", "METHOD"), ("2.5B", "METHOD"),
+                 ("TrinketNet", "DATASET"))
+    got = {(c.type, c.name) for c in tag_candidates(pt, tags, known, [])}
+    assert got == {("dataset", "GlimmerSet")}  # appositive types it; a measure, a size and an uncued dataset are dropped
+
+
+def test_tag_candidates_skip_plural_of_a_rule_name(known: TypeIndex) -> None:
+    pt = _pt("T", "Generative Language Models (GLMs) are popular. GLM knowledge is broad.")
+    s = pt.text.index("GLM knowledge")
+    assert tag_candidates(pt, [[s, s + 3, "METHOD"]], known, [], {"glms"}) == []
