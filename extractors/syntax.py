@@ -13,6 +13,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.batched import BatchedComponent
 from extractors.context import SEPARATOR
 from extractors.text import text_of
 from extractors.vocab import PROPOSAL_VERBS, STRONG_PROPOSAL_VERBS
@@ -41,7 +42,7 @@ def verb_objects(sentence: Doc, offset: int) -> list[list[int]]:
     return out
 
 
-class SyntaxComponent:
+class SyntaxComponent(BatchedComponent):
     """Parses the proposal sentences. The parser is the host pipeline's own disabled
     ``tok2vec`` + ``parser`` when it has them (one copy of the model in memory, see
     :func:`kg.pipeline.build_nlp`); otherwise ``model`` is loaded on first use."""
@@ -82,19 +83,6 @@ class SyntaxComponent:
                 if lowered & STRONG_PROPOSAL_VERBS and lowered & AUTHOR_WORDS:
                     out.append((s.start_char, s.text))
         return out
-
-    def __call__(self, doc: Doc) -> Doc:
-        return next(iter(self.pipe([doc])))
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._process(batch)
-                batch = []
-        if batch:
-            yield from self._process(batch)
 
     def _process(self, docs: list[Doc]) -> list[Doc]:
         wanted = [(d, start, text) for d in docs for start, text in self._sentences(d)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +23,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.batched import BatchedComponent
 from extractors.context import Candidate, PaperText
 from extractors.gazetteer import TypeIndex
 from extractors.mentions import dataset_role, method_role
@@ -41,6 +42,7 @@ _TRAIL = re.compile(r"(?:'s|’s|[\s,.;:]+)$")
 _TASK_WORDS = re.compile(r"[a-z]")
 _BRACKET = re.compile(r"\s*[\[(]|\.\s")
 _SIZE = re.compile(r"^~?[\d.,]+[KMBTkmbt]?(?:-\w+)?$")
+_LATEX = re.compile(r"[~\\{}$]")
 _APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
                          r"model|method|framework|architecture|algorithm|approach|network|system|toolkit|library)\b",
                          re.I)
@@ -84,7 +86,7 @@ def predict(model: Language, docs: list[Doc], batch_size: int = 64) -> list[list
     return out
 
 
-class TaggerComponent:
+class TaggerComponent(BatchedComponent):
     def __init__(self, model_path: str | None = None) -> None:
         self.model_path = model_path
         self._model: Language | None = None
@@ -99,19 +101,6 @@ class TaggerComponent:
                 log.warning("the paperkg tagger model could not be loaded (%s): extraction uses the rules alone", exc)
                 self._failed = True
         return self._model
-
-    def __call__(self, doc: Doc) -> Doc:
-        return next(iter(self.pipe([doc])))
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._process(batch)
-                batch = []
-        if batch:
-            yield from self._process(batch)
 
     def _process(self, docs: list[Doc]) -> list[Doc]:
         model = self.model
@@ -178,6 +167,15 @@ def _trim(pt: PaperText, start: int, end: int, name: bool) -> tuple[int, int]:
             else:
                 return start, end
     return start, end
+
+
+def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str) -> bool:
+    """The tagger span contains the rule span and adds a version, size or coined token to
+    it (``2D CNNs`` around ``CNNs``, ``YOLO v3`` around ``YOLO``): the longer name wins."""
+    if etype not in ("method", "dataset") or not (start <= s and e <= end) or (start, end) == (s, e):
+        return False
+    extra = (text[start:s] + " " + text[e:end]).split()
+    return bool(extra) and all(any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w) for w in extra)
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:
@@ -279,15 +277,20 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
         if end - start < 2 or not _whole_words(pt.text, start, end):
             continue
         text = pt.text[start:end]
-        if "\n" in text or any(not (e <= start or end <= s) and (s, e) != (start, end) for s, e in taken):
+        if _LATEX.search(text):
+            continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
+        if pt.in_title(start) and text not in pt.text[pt.title_end:]:
+            continue  # title case misleads the tagger: a title span counts when the abstract repeats it
+        overlapping = [(s, e) for s, e in taken if not (e <= start or end <= s)]
+        if "\n" in text or (overlapping and (start, end) not in overlapping and not (
+                len(set(overlapping)) == 1 and _longer_variant(pt.text, start, end, *overlapping[0], etype))):
             continue
         if etype in ("method", "dataset"):
             sent = pt.sentence_of(start)
             if not named(text, start == sent[0] or pt.text[sent[0]:start].strip() == "") or _not_a_name(text):
                 continue
-            if pt.in_title(start) and (not any(is_coined(w) or is_acronym(w) for w in text.split())
-                                       or text not in pt.text[pt.title_end:]):
-                continue  # title case is not a naming signal; a title name recurs in the abstract
+            if pt.in_title(start) and not any(is_coined(w) or is_acronym(w) for w in text.split()):
+                continue  # title case is not a naming signal
             if _defined_elsewhere(pt, start, text, rule_names or set()):
                 continue
             key = norm_key(text)

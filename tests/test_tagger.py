@@ -243,3 +243,13 @@ def test_tag_candidates_skip_plural_of_a_rule_name(known: TypeIndex) -> None:
     pt = _pt("T", "Generative Language Models (GLMs) are popular. GLM knowledge is broad.")
     s = pt.text.index("GLM knowledge")
     assert tag_candidates(pt, [[s, s + 3, "METHOD"]], known, [], {"glms"}) == []
+
+
+def test_tag_candidates_longer_variant_wins(known: TypeIndex) -> None:
+    pt = _pt("T", "We compare with 2D CNNs and with CNNs trained on faces.")
+    s = pt.text.index("2D CNNs")
+    rule = (s + 3, s + 7)
+    got = tag_candidates(pt, [[s, s + 7, "METHOD"]], known, [rule])
+    assert [c.name for c in got] == ["2D CNNs"]
+    t = pt.text.index("CNNs trained")
+    assert tag_candidates(pt, [[t, t + len("CNNs trained"), "METHOD"]], known, [(t, t + 4)]) == []
