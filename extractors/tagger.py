@@ -279,8 +279,8 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
         text = pt.text[start:end]
         if _LATEX.search(text):
             continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
-        if pt.in_title(start) and text not in pt.text[pt.title_end:]:
-            continue  # title case misleads the tagger: a title span counts when the abstract repeats it
+        if etype != "task" and pt.in_title(start) and text not in pt.text[pt.title_end:]:
+            continue  # title case misleads the tagger: a title name counts when the abstract repeats it
         overlapping = [(s, e) for s, e in taken if not (e <= start or end <= s)]
         if "\n" in text or (overlapping and (start, end) not in overlapping and not (
                 len(set(overlapping)) == 1 and _longer_variant(pt.text, start, end, *overlapping[0], etype))):
