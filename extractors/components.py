@@ -180,5 +180,9 @@ def make_entities(nlp: Language, name: str) -> EntitiesComponent:
     return EntitiesComponent(default_gazetteer())
 
 
-COMPONENTS = ("paperkg_sentences", "paperkg_acronyms", "paperkg_gazetteer", "paperkg_links", "paperkg_syntax",
-              "paperkg_tagger", "paperkg_entities")
+ALL_COMPONENTS = ("paperkg_sentences", "paperkg_acronyms", "paperkg_gazetteer", "paperkg_links", "paperkg_syntax",
+                  "paperkg_tagger", "paperkg_entities")
+COMPONENTS = tuple(c for c in ALL_COMPONENTS if c != "paperkg_syntax")
+"""The default pipeline. ``paperkg_syntax`` (the trained parser on proposal sentences) is
+opt-in: with the tagger it changed no score on any evaluation set and cost a fifth of the
+processing time (docs/decisions.md)."""

@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 
 import extractors.components  # noqa: F401  (registers the factories)
-from extractors.components import COMPONENTS, paper_text
+from extractors.components import ALL_COMPONENTS, COMPONENTS, paper_text
 from kg.errors import PipelineError
 from kg.model import Evidence, Extraction, Link, Mention, Paper, Problem
 
@@ -52,8 +52,9 @@ def build_nlp(model: str = DEFAULT_MODEL, components: Iterable[str] = COMPONENTS
             nlp = spacy.blank("en")
             has_model = False
     for name in components:
-        if name not in COMPONENTS:
-            raise PipelineError(f"unknown pipeline component '{name}'", hint=f"use some of: {', '.join(COMPONENTS)}")
+        if name not in ALL_COMPONENTS:
+            raise PipelineError(f"unknown pipeline component '{name}'",
+                                hint=f"use some of: {', '.join(ALL_COMPONENTS)}")
         if name == "paperkg_syntax":
             if model == BLANK or not has_model:
                 continue  # no trained parser: proposals use the rules alone
