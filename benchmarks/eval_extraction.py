@@ -70,6 +70,21 @@ def novel_recall(gold_path: Path, pred_path: Path) -> dict[str, dict[str, float 
     return out
 
 
+def held_out_scirex(ev: Path, model_dir: Path, tmp: Path) -> tuple[Path, Path]:
+    """The SciREX input and gold restricted to the papers ``model_dir``'s model never saw."""
+    docs = set(json.loads((model_dir / "training.json").read_text("utf-8"))["heldout_docs"])
+    inp, gold = tmp / "scirex-heldout.input.jsonl", tmp / "scirex-heldout.gold.jsonl"
+    with inp.open("w", encoding="utf-8") as out:
+        for line in (ev / "scirex" / "train.input.jsonl").open(encoding="utf-8"):
+            if json.loads(line)["id"] in docs:
+                out.write(line)
+    with gold.open("w", encoding="utf-8") as out:
+        for line in (ev / "scirex" / "train.abstracts.jsonl").open(encoding="utf-8"):
+            if json.loads(line)["doc_id"] in docs:
+                out.write(line)
+    return inp, gold
+
+
 def run(cmd: list[str]) -> str:
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if res.returncode not in (0, 1):
@@ -81,6 +96,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--scirex-docs", default=None, metavar="MODEL_DIR",
+                    help="score SciREX only on the papers a cross-validation model held out "
+                         "(its training.json, from tools/train/train_tagger.py --fold a)")
     ap.add_argument("extract_options", nargs="*")
     args = ap.parse_args()
     shared = Path(args.shared)
@@ -93,6 +111,11 @@ def main() -> None:
             "scirex": (ev / "scirex" / "train.input.jsonl", "scirex"),
             "scier": (ev / "scier" / "input.jsonl", "spans"),
         }
+        gold_opts: dict[str, list[str]] = {}
+        if args.scirex_docs:
+            inp, gold = held_out_scirex(ev, Path(args.scirex_docs), Path(tmp))
+            sets["scirex"] = (inp, "scirex")
+            gold_opts["scirex"] = ["--gold", str(gold)]
         for name, (inp, kind) in sets.items():
             pred = Path(tmp) / f"{name}.jsonl"
             run([*paperkg, "-q", "extract", str(inp), "-o", str(pred), *args.extract_options])
@@ -102,7 +125,7 @@ def main() -> None:
                 results[name] = json.loads(out)
                 results["scier-novel"] = novel_recall(ev / "scier" / "gold.jsonl", pred)
             else:
-                out = run([sys.executable, str(ev / "score.py"), kind, str(pred), "--json"])
+                out = run([sys.executable, str(ev / "score.py"), kind, str(pred), "--json", *gold_opts.get(name, [])])
                 results[name] = json.loads(out)
     if args.json:
         print(json.dumps(results, indent=1))

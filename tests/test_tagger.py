@@ -1,0 +1,255 @@
+"""The trained tagger: the shipped model loads offline and tags names it never saw; its
+candidates are filtered and merged; confidence is calibrated; retraining works."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+from click.testing import CliRunner
+
+from extractors.calibrate import calibrate, fit, keys, probability, source
+from extractors.components import COMPONENTS
+from extractors.context import Candidate, PaperText
+from extractors.gazetteer import TypeIndex, default_gazetteer
+from extractors.tagger import load_model, named, predict, tag_candidates
+from kg.api import confident
+from kg.cli import main
+from kg.model import Extraction, Mention, Paper
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+TRAIN = ROOT / "tools" / "train"
+
+# Invented names: in no curated list, in no corpus.
+SENTENCES = [
+    "We compare our approach with Zorblax-3B and QuillFormer on the GlimmerQA benchmark.",
+    "Experiments on the TrinketNet-12 dataset show that PlimsollGAN outperforms strong baselines.",
+    "We fine-tune KestrelLM on the WobbleBench and Fernwood-200K datasets for question answering.",
+]
+NOVEL = ["Zorblax-3B", "QuillFormer", "GlimmerQA", "TrinketNet-12", "PlimsollGAN", "KestrelLM", "WobbleBench",
+         "Fernwood-200K"]
+
+
+@pytest.fixture(scope="module")
+def known() -> TypeIndex:
+    return TypeIndex(default_gazetteer())
+
+
+def test_shipped_model_loads_offline_and_tags_unseen_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PAPERKG_TAGGER_MODEL", raising=False)
+    model = load_model()
+    assert set(model.get_pipe("ner").labels) == {"METHOD", "DATASET", "TASK", "METRIC"}
+    docs = [spacy.blank("en").make_doc(s) for s in SENTENCES]
+    found = {s[start:end] for s, tags in zip(SENTENCES, predict(model, docs)) for start, end, label in tags
+             if label in ("METHOD", "DATASET")}
+    hits = [n for n in NOVEL if any(n in f for f in found)]
+    assert len(hits) >= 6, (hits, found)
+    assert {"GlimmerQA", "PlimsollGAN"} <= set(hits)
+
+
+def test_shipped_model_is_small() -> None:
+    size = sum(p.stat().st_size for p in (ROOT / "extractors" / "model").rglob("*") if p.is_file())
+    assert size <= 25 * 1024 * 1024
+
+
+def test_extract_finds_names_only_the_tagger_knows(tmp_path: Path) -> None:
+    src = tmp_path / "p.jsonl"
+    src.write_text(json.dumps({"title": "A study of retrieval", "abstract": " ".join(SENTENCES)}) + "\n")
+    runs = {}
+    for name, extra in (("with", []), ("without", ["--exclude", "paperkg_tagger"])):
+        out = tmp_path / f"{name}.jsonl"
+        res = CliRunner().invoke(main, ["-q", "extract", str(src), "-o", str(out), *extra])
+        assert res.exit_code == 0, res.output
+        rec = json.loads(out.read_text())
+        runs[name] = {f for e in rec["entities"] for f in (e["name"], *e["aliases"])}
+    gained = {n for n in NOVEL if n in runs["with"] and n not in runs["without"]}
+    assert gained, runs
+
+
+def test_tagger_component_on_blank_pipeline_stores_plain_values() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("paperkg_tagger")
+    doc = nlp(SENTENCES[0])
+    assert isinstance(doc._.paperkg_tags, list)
+    assert all(isinstance(s, int) and isinstance(e, int) and isinstance(lab, str) for s, e, lab in doc._.paperkg_tags)
+    json.dumps(doc._.paperkg_tags)
+    assert doc.to_bytes()
+
+
+def test_tagger_component_without_model_keeps_the_rules(tmp_path: Path) -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("paperkg_tagger", config={"model_path": str(tmp_path / "absent")})
+    assert nlp("We use BERT.")._.paperkg_tags == []
+
+
+def test_pipeline_order() -> None:
+    assert COMPONENTS.index("paperkg_tagger") == COMPONENTS.index("paperkg_entities") - 1
+
+
+@pytest.mark.parametrize("text,first,expected", [
+    ("ZorbNet", False, True), ("GLUE", False, True), ("Natural Questions", False, True),
+    ("ResNet-50", False, True), ("encoder", False, False), ("attention mechanism", False, False),
+    ("large language models", False, False), ("Transformers", True, False), ("v2 model", False, True),
+])
+def test_naming_test(text: str, first: bool, expected: bool) -> None:
+    assert named(text, first) is expected
+
+
+def _pt(title: str, abstract: str) -> PaperText:
+    text = f"{title}\n\n{abstract}"
+    end = len(title)
+    sents, start = [(0, end)], end + 2
+    for part in abstract.split(". "):
+        sents.append((start, start + len(part) + 1))
+        start += len(part) + 2
+    return PaperText(text, end, sents)
+
+
+def _tags(pt: PaperText, *pieces: tuple[str, str]) -> list[list[object]]:
+    out: list[list[object]] = []
+    for piece, label in pieces:
+        s = pt.text.index(piece, pt.title_end)
+        out.append([s, s + len(piece), label])
+    return out
+
+
+def test_tag_candidates_filter_and_trim(known: TypeIndex) -> None:
+    pt = _pt("Learning Fast Things", "We train the encoder and the mirrored QuillFormer network on GlimmerQA data. "
+                                     "We report accuracy for image classification.")
+    tags = _tags(pt, ("the encoder", "METHOD"), ("the mirrored QuillFormer network", "METHOD"),
+                 ("GlimmerQA", "DATASET"), ("accuracy", "METRIC"), ("image classification", "TASK"))
+    cands = tag_candidates(pt, tags, known, [])
+    got = {(c.type, c.name) for c in cands}
+    assert ("method", "QuillFormer") in got
+    assert ("dataset", "GlimmerQA") in got
+    assert ("metric", "accuracy") in got
+    assert ("task", "image classification") in got
+    assert not any(c.name.lower().endswith("encoder") for c in cands)
+    assert all(c.extractor == "tagger" for c in cands)
+
+
+def test_tag_candidates_defer_to_rule_boundaries_and_title_case(known: TypeIndex) -> None:
+    pt = _pt("Label Shift Adapter for Test-Time Adaptation", "We extend QuillFormer Large with care.")
+    s = pt.text.index("QuillFormer", pt.title_end)
+    rule = (s, s + len("QuillFormer"))
+    tags: list[list[object]] = [[s, s + len("QuillFormer Large"), "METHOD"], [0, len("Label Shift Adapter"), "METHOD"]]
+    assert tag_candidates(pt, tags, known, [rule]) == []  # overlaps a rule span; title case is no name
+    same = tag_candidates(pt, [[rule[0], rule[1], "METHOD"]], known, [rule])
+    assert [c.name for c in same] == ["QuillFormer"]  # the same span joins the rule's entity
+
+
+def test_tag_candidates_cut_words_and_organizations(known: TypeIndex) -> None:
+    pt = _pt("T", "We use Distilled Pre-Training at Argonne National Laboratory in English.")
+    s = pt.text.index("Distilled Pre")
+    tags: list[list[object]] = [[s, s + len("Distilled Pre"), "METHOD"],
+                                *_tags(pt, ("Argonne National Laboratory", "METHOD"), ("English", "DATASET"))]
+    assert tag_candidates(pt, tags, known, []) == []
+
+
+def _entity(extractor: str, etype: str = "method", role: str = "used", n: int = 1) -> dict[str, object]:
+    return {"type": etype, "extractor": extractor, "role": role, "evidence": [{}] * n, "confidence": 0.5}
+
+
+def test_calibration_source_and_cells() -> None:
+    assert source("gazetteer") == "list"
+    assert source("gazetteer+tagger") == "list+tagger"
+    assert source("patterns+tagger") == "rules+tagger"
+    assert source("tagger") == "tagger"
+    assert keys(_entity("tagger"))[0] == "method|tagger|other|one"
+
+
+def test_calibration_is_the_share_right_per_cell() -> None:
+    samples = [(_entity("tagger"), i < 30) for i in range(100)] + [(_entity("gazetteer"), i < 90) for i in range(100)]
+    cells = fit(samples)
+    assert cells["method|tagger"] == [30, 100]
+    low = probability(cells, _entity("tagger"), 0.5)
+    high = probability(cells, _entity("gazetteer"), 0.5)
+    assert 0.25 < low < 0.35 and 0.85 < high < 0.95
+    ents = [_entity("tagger"), _entity("gazetteer")]
+    calibrate(ents, cells)
+    assert ents[0]["confidence"] == round(low, 3) and ents[1]["confidence"] == round(high, 3)
+
+
+def test_shipped_calibration_table_is_used() -> None:
+    from extractors.calibrate import default_table
+
+    table = default_table()
+    assert table and all(0 <= r <= t for r, t in table.values())
+
+
+def test_min_confidence_filters() -> None:
+    paper = Paper.from_dict({"id": "t", "title": "T", "abstract": "A"})
+    ex = Extraction(paper=paper, entities=(Mention(type="method", name="A", confidence=0.2),
+                                           Mention(type="method", name="B", confidence=0.8)))
+    assert [m.name for m in confident(ex, 0.5).entities] == ["B"]
+    assert confident(ex, 0.0) is ex
+
+
+def test_cli_min_confidence(tmp_path: Path) -> None:
+    src = tmp_path / "p.jsonl"
+    src.write_text(json.dumps({"title": "ZorbNet: fast", "abstract": " ".join(SENTENCES)}) + "\n")
+    counts = []
+    for c in ("0", "0.6"):
+        out = tmp_path / f"o{c}.jsonl"
+        res = CliRunner().invoke(main, ["-q", "extract", str(src), "-o", str(out), "--min-confidence", c])
+        assert res.exit_code == 0, res.output
+        ents = json.loads(out.read_text())["entities"]
+        assert all(e["confidence"] >= float(c) for e in ents)
+        counts.append(len(ents))
+    assert counts[0] > counts[1]
+    res = CliRunner().invoke(main, ["extract", str(src), "--min-confidence", "2"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+@pytest.mark.skipif(not (SHARED / "corpora").is_dir() and os.environ.get("CI") != "true",
+                    reason="../shared/corpora is not beside the project")
+def test_retrain_smoke(tmp_path: Path) -> None:
+    """The documented retraining command works on tiny data (1 step) into a temp folder."""
+    sys.path[:0] = [str(TRAIN)]
+    try:
+        import train_tagger
+    finally:
+        sys.path.remove(str(TRAIN))
+    out = tmp_path / "model"
+    assert train_tagger.main(["--shared", str(SHARED), "--limit", "2", "--max-steps", "1", "--output", str(out)]) == 0
+    info = json.loads((out / "training.json").read_text())
+    assert info["scirex_sentences"] > 0 and info["tdmsci_sentences"] > 0
+    model = spacy.load(out)
+    assert "ner" in model.pipe_names
+    assert set(model.get_pipe("ner").labels) <= {"METHOD", "DATASET", "TASK", "METRIC"}
+
+
+def test_candidate_roundtrip_from_tagger(known: TypeIndex) -> None:
+    pt = _pt("T", "We evaluate on GlimmerQA.")
+    [c] = tag_candidates(pt, _tags(pt, ("GlimmerQA", "DATASET")), known, [])
+    assert Candidate.from_dict(json.loads(json.dumps(c.to_dict()))) == c
+
+
+def test_tag_candidates_types_and_measures(known: TypeIndex) -> None:
+    pt = _pt("T", "We release GlimmerSet, a contrastive benchmark for captions. "
+                  "The loss uses the Kullback-Leibler divergence with 2.5B tokens. "
+                  "QuuxMix helps TrinketNet.")
+    tags = _tags(pt, ("GlimmerSet", "METHOD"), ("Kullback-Leibler", "METHOD"), ("2.5B", "METHOD"),
+                 ("TrinketNet", "DATASET"))
+    got = {(c.type, c.name) for c in tag_candidates(pt, tags, known, [])}
+    assert got == {("dataset", "GlimmerSet")}  # appositive types it; a measure, a size and an uncued dataset are dropped
+
+
+def test_tag_candidates_skip_plural_of_a_rule_name(known: TypeIndex) -> None:
+    pt = _pt("T", "Generative Language Models (GLMs) are popular. GLM knowledge is broad.")
+    s = pt.text.index("GLM knowledge")
+    assert tag_candidates(pt, [[s, s + 3, "METHOD"]], known, [], {"glms"}) == []
+
+
+def test_tag_candidates_longer_variant_wins(known: TypeIndex) -> None:
+    pt = _pt("T", "We compare with 2D CNNs and with CNNs trained on faces.")
+    s = pt.text.index("2D CNNs")
+    rule = (s + 3, s + 7)
+    got = tag_candidates(pt, [[s, s + 7, "METHOD"]], known, [rule])
+    assert [c.name for c in got] == ["2D CNNs"]
+    t = pt.text.index("CNNs trained")
+    assert tag_candidates(pt, [[t, t + len("CNNs trained"), "METHOD"]], known, [(t, t + 4)]) == []
