@@ -54,7 +54,7 @@ def exported(examples: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     out = tmp_path_factory.mktemp("rdf-export")
     store = kg.store.open_store(examples)
     for fmt in kg.rdf.export.RDF_FORMATS:
-        kg.export.export(store, fmt, out / f"graph.{fmt}")
+        kg.export.export(store, fmt, out / f"graph.{fmt}", evidence="full")
     return {fmt: out / f"graph.{fmt}" for fmt in kg.rdf.export.RDF_FORMATS}
 
 
