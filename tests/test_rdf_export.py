@@ -81,7 +81,8 @@ def test_n_triples_lines_are_distinct_triples(examples: Path, exported: dict[str
                                               tmp_path: Path) -> None:
     lines = exported["nt"].read_text("utf-8").splitlines()
     assert len(lines) == len(set(lines)) == len(nt_graph)
-    assert kg.rdf.export.export(kg.store.open_store(examples), tmp_path / "again.nt", rdf_format="nt") == len(lines)
+    assert kg.rdf.export.export(kg.store.open_store(examples), tmp_path / "again.nt", rdf_format="nt",
+                                  evidence="full") == len(lines)
     assert (tmp_path / "again.nt").read_bytes() == exported["nt"].read_bytes()  # deterministic
     assert not any(isinstance(t, BNode) for triple in nt_graph for t in triple)
 
