@@ -7,8 +7,9 @@ in a fresh ``paperkg`` process and records its wall time and peak RSS (``os.wait
     -> Cypher top-methods -> build +100 new papers (incremental)
 
 ``build`` extracts again (it does not read ``extract``'s output), so "build" includes the
-extraction time measured by "extract". It prints one table per size and, from all sizes, a
-least-squares line per step extrapolated to 576,000 papers (Papers with Code's size)::
+extraction time measured by "extract". It prints one table with every size and a projection
+to 576,000 papers (Papers with Code's size): time scaled from the largest size, memory on
+the least-squares line through the sizes::
 
     .venv/bin/python benchmarks/bench_scale.py                          # 2,000 papers
     .venv/bin/python benchmarks/bench_scale.py --sizes 10000,50000,100000 --workers 2
@@ -145,6 +146,15 @@ def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
     return mean_y - slope * mean_n, slope
 
 
+def project(table: dict[int, list[Step]], sizes: list[int], i: int, largest: int) -> str:
+    seconds = table[largest][i].seconds * PWC_PAPERS / largest
+    if len(sizes) < 2:
+        return f"{seconds:13.0f}{'-':>13}"
+    intercept, slope = fit([(n, table[n][i].peak_mib) for n in sizes])
+    peak = max(intercept + slope * PWC_PAPERS, table[largest][i].peak_mib)
+    return f"{seconds:13.0f}{peak:13.0f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2000", help="comma-separated corpus sizes (default: 2000)")
@@ -166,19 +176,16 @@ def main() -> None:
         if args.workdir is None:
             shutil.rmtree(root, ignore_errors=True)
     names = [step.name for step in next(iter(table.values()))]
-    header = f"{'step':<26}" + "".join(f"{f'{n:,} papers':>24}" for n in sizes) + f"{'576,000 (linear fit)':>26}"
+    largest = max(sizes)
     print()
-    print(header)
+    print(f"{'step':<26}" + "".join(f"{f'{n:,} papers':>24}" for n in sizes) + f"{'576,000 (projected)':>26}")
     print(f"{'':<26}" + "".join(f"{'s':>12}{'MiB':>12}" for _ in sizes) + f"{'s':>13}{'MiB':>13}")
     for i, name in enumerate(names):
         cells = "".join(f"{table[n][i].seconds:12.1f}{table[n][i].peak_mib:12.0f}" for n in sizes)
-        a, b = fit([(n, table[n][i].seconds) for n in sizes])
-        if len(sizes) > 1:
-            c, d = fit([(n, table[n][i].peak_mib) for n in sizes])
-            rss = f"{c + d * PWC_PAPERS:13.0f}"
-        else:  # a start-up cost dominates one small run: no memory slope from one point
-            rss = f"{'(2 sizes)':>13}"
-        print(f"{name:<26}{cells}{a + b * PWC_PAPERS:13.0f}{rss}")
+        print(f"{name:<26}{cells}{project(table, sizes, i, largest)}")
+    print(f"projected: time scaled linearly from {largest:,} papers (fixed start-up costs included, so an "
+          "upper bound for a linear step); memory on the least-squares line through all sizes "
+          "(needs two sizes; never below the largest measured)")
     failed = [f"{n}: {s.name}" for n in sizes for s in table[n] if not s.ok]
     if failed:
         print(f"FAILED steps: {', '.join(failed)}")
