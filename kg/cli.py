@@ -377,8 +377,12 @@ def _print_entity(d: dict[str, Any], evidence: int) -> None:
               help="RDF formats: base of the instance IRIs [default: $PAPERKG_BASE_IRI or https://w3id.org/paperkg/].")
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="nq, trig: the named graph [default: <base IRI>graph].")
+@click.option("--evidence", type=click.Choice(["none", "summary", "full"]), default=None,
+              help="RDF formats: per relation nothing, its confidence, support and one evidence pointer, "
+                   "or every evidence sentence and offset [default: summary].")
 @handle_errors
-def export(directory: str, fmt: str, output: str, base_iri: str | None, graph_iri: str | None) -> None:
+def export(directory: str, fmt: str, output: str, base_iri: str | None, graph_iri: str | None,
+           evidence: str | None) -> None:
     """Export the graph in DIR to another format.
 
     Formats: json (node-link), ttl, nt, nq, trig, jsonld, xml (RDF), neo4j-csv
@@ -389,13 +393,14 @@ def export(directory: str, fmt: str, output: str, base_iri: str | None, graph_ir
       paperkg export out/graph --format json -o graph.json
       paperkg export out/graph --format ttl -o graph.ttl
       paperkg export out/graph --format nt --base-iri https://example.org/kg/ -o graph.nt
+      paperkg export out/graph --format nt --evidence full -o graph-full.nt
     """
     from kg.export import export as run_export
     from kg.store import open_store
 
-    options = {k: v for k, v in (("base_iri", base_iri), ("graph_iri", graph_iri)) if v}
+    options = {k: v for k, v in (("base_iri", base_iri), ("graph_iri", graph_iri), ("evidence", evidence)) if v}
     if options and fmt not in ("ttl", "nt", "nq", "trig", "jsonld", "xml"):
-        raise PaperKGError(f"--base-iri and --graph apply to RDF formats, not '{fmt}'",
+        raise PaperKGError(f"--base-iri, --graph and --evidence apply to RDF formats, not '{fmt}'",
                            hint="use --format ttl, nt, nq, trig, jsonld or xml")
     run_export(open_store(directory), fmt, output, **options)
     click.echo(f"wrote {output}", err=True)

@@ -54,7 +54,7 @@ def exported(examples: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     out = tmp_path_factory.mktemp("rdf-export")
     store = kg.store.open_store(examples)
     for fmt in kg.rdf.export.RDF_FORMATS:
-        kg.export.export(store, fmt, out / f"graph.{fmt}")
+        kg.export.export(store, fmt, out / f"graph.{fmt}", evidence="full")
     return {fmt: out / f"graph.{fmt}" for fmt in kg.rdf.export.RDF_FORMATS}
 
 
@@ -81,7 +81,8 @@ def test_n_triples_lines_are_distinct_triples(examples: Path, exported: dict[str
                                               tmp_path: Path) -> None:
     lines = exported["nt"].read_text("utf-8").splitlines()
     assert len(lines) == len(set(lines)) == len(nt_graph)
-    assert kg.rdf.export.export(kg.store.open_store(examples), tmp_path / "again.nt", rdf_format="nt") == len(lines)
+    assert kg.rdf.export.export(kg.store.open_store(examples), tmp_path / "again.nt", rdf_format="nt",
+                                  evidence="full") == len(lines)
     assert (tmp_path / "again.nt").read_bytes() == exported["nt"].read_bytes()  # deterministic
     assert not any(isinstance(t, BNode) for triple in nt_graph for t in triple)
 

@@ -42,7 +42,8 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def nt_count(examples: Path, tmp_path_factory: pytest.TempPathFactory) -> int:
-    return export(kg.store.open_store(examples), tmp_path_factory.mktemp("nt") / "g.nt", rdf_format="nt")
+    return export(kg.store.open_store(examples), tmp_path_factory.mktemp("nt") / "g.nt", rdf_format="nt",
+                  evidence="full")  # push sends full evidence
 
 
 # --------------------------------------------------------------------------- a fake Graph Store

@@ -25,8 +25,10 @@ def register(main: click.Group) -> None:
                   help='Print {"conforms", "triples", "violations": [...]} as JSON.')
     @click.option("--max", "max_shown", default=MAX_SHOWN, show_default=True, type=click.IntRange(0),
                   help="How many violations to list.")
+    @click.option("--evidence", type=click.Choice(["none", "summary", "full"]), default="full", show_default=True,
+                  help="Validate the RDF as exported with this evidence level.")
     @handle_errors
-    def validate(directory: str, base_iri: str | None, as_json: bool, max_shown: int) -> None:
+    def validate(directory: str, base_iri: str | None, as_json: bool, max_shown: int, evidence: str) -> None:
         """Check the graph in DIR, as RDF, against the SHACL shapes (ontology/shapes.ttl).
 
         Lists each violation with its focus node, path and message; exits with 1 when
@@ -38,7 +40,7 @@ def register(main: click.Group) -> None:
         """
         from kg.rdf.validate import validate_store
 
-        report = validate_store(directory, base_iri)
+        report = validate_store(directory, base_iri, evidence)
         if as_json:
             click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         elif report.conforms:

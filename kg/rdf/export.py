@@ -1,4 +1,4 @@
-"""``paperkg export DIR --format ttl|nt|nq|trig|jsonld|xml``: the graph as RDF.
+"""``paperkg export DIR --format ttl|nt|nq|trig|jsonld|xml [--evidence none|summary|full]``: the graph as RDF.
 
 Registered in :mod:`kg.export` as the exporter of those formats. The triples are generated
 from the networkx graph (:mod:`kg.rdf.triples`) and streamed to the output file, which is
@@ -17,7 +17,7 @@ from kg.errors import ExportError, PaperKGError
 from kg.output import atomic_open
 from kg.rdf.iris import Iris, check_iri
 from kg.rdf.namespace import PREFIXES
-from kg.rdf.triples import Triple, graph_triples
+from kg.rdf.triples import DEFAULT_EVIDENCE, Triple, check_evidence, graph_triples
 from kg.rdf.writers import nt_lines, write_lines, write_pyoxigraph, write_turtle
 
 RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
@@ -29,10 +29,10 @@ def base_iri_default(base_iri: str | None = None) -> str | None:
     return base_iri or os.environ.get(BASE_IRI_ENV) or None
 
 
-def triples_of(store_or_graph: Any, base_iri: str | None = None) -> Iterator[Triple]:
-    """The triples of a store (or a networkx graph) under ``base_iri``."""
+def triples_of(store_or_graph: Any, base_iri: str | None = None, evidence: str = "full") -> Iterator[Triple]:
+    """The triples of a store (or a networkx graph) under ``base_iri`` at the ``evidence`` level."""
     graph = store_or_graph if isinstance(store_or_graph, nx.MultiDiGraph) else store_or_graph.graph
-    return graph_triples(graph, Iris(base_iri_default(base_iri)))
+    return graph_triples(graph, Iris(base_iri_default(base_iri)), evidence=evidence)
 
 
 def prefixes_for(iris: Iris) -> dict[str, str]:
@@ -40,13 +40,15 @@ def prefixes_for(iris: Iris) -> dict[str, str]:
 
 
 def write(graph: nx.MultiDiGraph, handle: Any, rdf_format: str, *, base_iri: str | None = None,
-          graph_iri: str | None = None) -> int:
-    """Write ``graph`` to the text ``handle`` in ``rdf_format``; returns the triple count."""
+          graph_iri: str | None = None, evidence: str = DEFAULT_EVIDENCE) -> int:
+    """Write ``graph`` to the text ``handle`` in ``rdf_format`` at the ``evidence`` level;
+    returns the triple count."""
     if rdf_format not in RDF_FORMATS:
         raise ExportError(f"unknown RDF format '{rdf_format}'", hint=f"use one of: {', '.join(RDF_FORMATS)}")
+    check_evidence(evidence)
     iris = Iris(base_iri_default(base_iri))
     named = check_iri(graph_iri, "graph IRI") if graph_iri else iris.graph()
-    triples = graph_triples(graph, iris)
+    triples = graph_triples(graph, iris, evidence=evidence)
     if rdf_format == "nt":
         return write_lines(nt_lines(triples), handle)
     if rdf_format == "nq":
@@ -58,14 +60,14 @@ def write(graph: nx.MultiDiGraph, handle: Any, rdf_format: str, *, base_iri: str
 
 
 def export(store: Any, destination: str | Path, *, rdf_format: str = "ttl", base_iri: str | None = None,
-           graph_iri: str | None = None) -> int:
+           graph_iri: str | None = None, evidence: str = DEFAULT_EVIDENCE) -> int:
     """Export ``store`` (or a networkx graph) to ``destination`` (``-``: stdout) atomically;
     returns the number of triples written. N-Quads and TriG put every triple in
-    ``graph_iri`` (default ``<base>graph``)."""
+    ``graph_iri`` (default ``<base>graph``); ``evidence`` is ``none``, ``summary`` or ``full``."""
     graph = store if isinstance(store, nx.MultiDiGraph) else store.graph
     try:
         with atomic_open(destination) as handle:
-            return write(graph, handle, rdf_format, base_iri=base_iri, graph_iri=graph_iri)
+            return write(graph, handle, rdf_format, base_iri=base_iri, graph_iri=graph_iri, evidence=evidence)
     except PaperKGError:
         raise
     except OSError as exc:

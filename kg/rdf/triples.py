@@ -39,6 +39,12 @@ P = {name: str(getattr(PKG, name)) for name in (
 ASSERTION, EVIDENCE, EXTRACTOR = str(PKG.Assertion), str(PKG.Evidence), str(PKG.Extractor)
 INTEGER, DECIMAL, ANY_URI = str(XSD.integer), str(XSD.decimal), str(XSD.anyURI)
 DATE_T, DATETIME_T = str(XSD.date), str(XSD.dateTime)
+EVIDENCE_LEVELS = ("none", "summary", "full")
+"""How much of each relation's provenance to write: ``none`` the edges only; ``summary`` each
+edge as an ``pkg:Assertion`` with its confidence, support and one evidence pointer (the IRI
+``full`` describes); ``full`` every evidence span with its sentence and offsets, the extractors
+and the role. See docs/decisions.md (issue 14)."""
+DEFAULT_EVIDENCE = "summary"
 LPWC_KINDS = {"Method": "method/", "Dataset": "dataset/", "Task": "task/"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
@@ -69,14 +75,30 @@ def _strings(value: Any) -> list[str]:
     return list(dict.fromkeys(str(x) for x in items if isinstance(x, (str, int, float)) and str(x)))
 
 
-def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = None) -> Iterator[Triple]:
-    """Every triple of ``graph`` under ``iris`` (see the module docstring)."""
+def check_evidence(evidence: str) -> str:
+    if evidence not in EVIDENCE_LEVELS:
+        from kg.errors import ExportError
+
+        raise ExportError(f"unknown evidence level '{evidence}'", hint=f"use one of: {', '.join(EVIDENCE_LEVELS)}")
+    return evidence
+
+
+def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = None,
+                  evidence: str = "full") -> Iterator[Triple]:
+    """Every triple of ``graph`` under ``iris`` at the ``evidence`` level (see the module
+    docstring and :data:`EVIDENCE_LEVELS`)."""
     terms = terms or mapping()
+    check_evidence(evidence)
     node_iri = {node: iris.node(node) for node in graph}
     extractors: set[str] = set()
     for node, data in graph.nodes(data=True):
         yield from _node_triples(graph, node, data, node_iri, terms)
+    if evidence == "none":
+        return
     for source, target, edge_type, data in graph.edges(keys=True, data=True):
+        if evidence == "summary":
+            yield from _summary_triples(source, target, edge_type, data, node_iri, iris, terms)
+            continue
         yield from _assertion_triples(source, target, edge_type, data, node_iri, iris, terms, extractors)
     for name in sorted(extractors):
         subject = iris.extractor(name)
@@ -152,6 +174,21 @@ def _paper_triples(s: str, data: dict[str, Any]) -> Iterator[Triple]:
                for x in data.get("sources") or [] if isinstance(x, dict)]
     for location in dict.fromkeys(sources):
         yield s, P["sourceLocation"], (location, None)
+
+
+def _summary_triples(source: str, target: str, edge_type: str, data: dict[str, Any],
+                     node_iri: dict[str, str], iris: Iris, terms: Mapping) -> Iterator[Triple]:
+    """An edge as a compact assertion: one type, the statement, its confidence and support, and
+    the IRI of its first evidence span (described by a ``full`` export) as the pointer."""
+    a = iris.assertion(source, edge_type, target)
+    yield a, TYPE, ASSERTION
+    yield a, SUBJECT, node_iri[source]
+    yield a, PREDICATE, terms.edge_terms(edge_type, source, target).iri
+    yield a, OBJECT, node_iri[target]
+    yield a, P["confidence"], decimal(data.get("confidence", 0.0))
+    yield a, P["support"], integer(data.get("support", 0))
+    if any(isinstance(e, dict) for e in data.get("evidence") or []):
+        yield a, DERIVED, iris.evidence(a, 0)
 
 
 def _assertion_triples(source: str, target: str, edge_type: str, data: dict[str, Any],

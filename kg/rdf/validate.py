@@ -94,15 +94,18 @@ def validate_rdf(data: Graph) -> ValidationReport:
     return ValidationReport(bool(conforms), len(data), tuple(violations))
 
 
-def validate_graph(graph: nx.MultiDiGraph, base_iri: str | None = None) -> ValidationReport:
+def validate_graph(graph: nx.MultiDiGraph, base_iri: str | None = None,
+                   evidence: str = "full") -> ValidationReport:
+    """Validate the RDF of ``graph`` as exported at the ``evidence`` level."""
     iris = Iris(base_iri_default(base_iri))
-    return validate_rdf(rdflib_graph(graph_triples(graph, iris), prefixes_for(iris)))
+    return validate_rdf(rdflib_graph(graph_triples(graph, iris, evidence=evidence), prefixes_for(iris)))
 
 
-def validate_store(directory: str | Path, base_iri: str | None = None) -> ValidationReport:
+def validate_store(directory: str | Path, base_iri: str | None = None,
+                   evidence: str = "full") -> ValidationReport:
     from kg.store import open_store
 
-    return validate_graph(open_store(directory).graph, base_iri)
+    return validate_graph(open_store(directory).graph, base_iri, evidence)
 
 
 def _show(term: Node | None, graph: Graph) -> str:

@@ -1,0 +1,196 @@
+"""Benchmark paperkg end to end at corpus sizes a user would reach, as a user runs it.
+
+For each size N it writes a corpus of N papers made from real abstracts, then runs each step
+in a fresh ``paperkg`` process and records its wall time and peak RSS (``os.wait4``):
+
+    extract -> build -> export nt -> export neo4j-csv -> SPARQL top-methods
+    -> Cypher top-methods -> build +100 new papers (incremental)
+
+``build`` extracts again (it does not read ``extract``'s output), so "build" includes the
+extraction time measured by "extract". It prints one table with every size and a projection
+to 576,000 papers (Papers with Code's size): time scaled from the largest size, memory on
+the least-squares line through the sizes::
+
+    .venv/bin/python benchmarks/bench_scale.py                          # 2,000 papers
+    .venv/bin/python benchmarks/bench_scale.py --sizes 10000,50000,100000 --workers 2
+
+The corpus: sentences of ``../shared/corpora/unlabeled-*`` and ``../shared/seeds`` abstracts
+(read at run time; nothing is copied into the project), recombined into abstracts of 4 to 8
+sentences under unique titles, deterministically (``--seed``). Titles are real titles with a
+number appended, so each paper is a new paper to the resolver.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+PWC_PAPERS = 576_000
+ADDED = 100
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+    peak_mib: float
+    ok: bool
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if len(s.strip()) > 20]
+
+
+def _read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def real_text(shared: Path) -> tuple[list[str], list[str]]:
+    """(titles, sentences) of the real abstracts under ``shared``."""
+    titles: list[str] = []
+    sentences: list[str] = []
+    for path in sorted(shared.glob("corpora/unlabeled-*/*.jsonl")):
+        for record in _read_jsonl(path):
+            items = record.get("sentences") or record.get("source") or []
+            sentences.extend(s.strip() for s in items if isinstance(s, str) and len(s.strip()) > 20)
+    for path in sorted(shared.glob("corpora/unlabeled-*/*.json")):
+        for record in json.loads(path.read_text("utf-8")):
+            if isinstance(record, dict):
+                if record.get("title"):
+                    titles.append(str(record["title"]).strip())
+                sentences.extend(_sentences(str(record.get("abstract") or "")))
+    seeds = sorted(str(p) for p in shared.glob("seeds/*.txt"))
+    if seeds:
+        sys.path.insert(0, str(REPO))
+        from kg.ingest import read_papers
+
+        for paper in read_papers(seeds):
+            titles.append(paper.title)
+            sentences.extend(_sentences(paper.abstract or ""))
+    if not titles or not sentences:
+        raise SystemExit(f"bench_scale: no abstracts found under {shared} (corpora/unlabeled-*, seeds)")
+    return titles, list(dict.fromkeys(sentences))
+
+
+def write_corpus(path: Path, start: int, count: int, titles: list[str], sentences: list[str], seed: int) -> None:
+    """``count`` papers numbered from ``start`` as JSON Lines {title, abstract}."""
+    rng = random.Random(seed * 1_000_003 + start)
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(start, start + count):
+            abstract = " ".join(rng.sample(sentences, rng.randint(4, 8)))
+            title = f"{rng.choice(titles)} {number}"
+            handle.write(json.dumps({"title": title, "abstract": abstract}, ensure_ascii=False) + "\n")
+
+
+def run(name: str, argv: list[str], log: Path) -> Step:
+    """Run ``argv`` in a fresh process; its wall time and peak RSS."""
+    start = time.perf_counter()
+    with log.open("a", encoding="utf-8") as out:
+        out.write(f"$ {' '.join(argv)}\n")
+        out.flush()
+        process = subprocess.Popen(argv, stdout=out, stderr=out)
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    return Step(name, seconds, usage.ru_maxrss / 1024, process.returncode == 0)
+
+
+def bench(size: int, work: Path, titles: list[str], sentences: list[str], args: argparse.Namespace) -> list[Step]:
+    paperkg = str(Path(sys.executable).with_name("paperkg"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus, added, store = work / "corpus.jsonl", work / "added.jsonl", work / "store"
+    write_corpus(corpus, 0, size, titles, sentences, args.seed)
+    write_corpus(added, size, ADDED, titles, sentences, args.seed)
+    workers = ["--workers", str(args.workers)]
+    log = work / "log.txt"
+    steps = [
+        ("extract", [paperkg, "extract", str(corpus), "-o", str(work / "papers.jsonl"), *workers]),
+        ("build (extract + build)", [paperkg, "build", str(corpus), "-o", str(store), "--rebuild", *workers]),
+        ("export nt (summary)", [paperkg, "export", str(store), "--format", "nt", "-o", str(work / "graph.nt")]),
+        ("export neo4j-csv", [paperkg, "export", str(store), "--format", "neo4j-csv", "-o", str(work / "csv")]),
+        ("SPARQL top-methods", [paperkg, "query", str(store), str(REPO / "queries/sparql/top-methods.rq")]),
+        ("Cypher top-methods", [paperkg, "query", str(store), str(REPO / "queries/cypher/top-methods.cypher")]),
+        (f"build +{ADDED} papers", [paperkg, "build", str(added), "-o", str(store), *workers]),
+    ]
+    results = []
+    for name, argv in steps:
+        results.append(run(name, argv, log))
+        print(f"  {size:>7} papers  {name:<26} {results[-1].seconds:9.1f} s {results[-1].peak_mib:8.0f} MiB"
+              f"{'' if results[-1].ok else '  FAILED (see ' + str(log) + ')'}", flush=True)
+    return results
+
+
+def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
+    """Least-squares ``a + b * n`` through ``points`` (through the origin for one point)."""
+    if len(points) == 1:
+        return 0.0, points[0][1] / points[0][0]
+    mean_n = sum(n for n, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    slope = sum((n - mean_n) * (y - mean_y) for n, y in points) / sum((n - mean_n) ** 2 for n, _ in points)
+    return mean_y - slope * mean_n, slope
+
+
+def project(table: dict[int, list[Step]], sizes: list[int], i: int, largest: int) -> str:
+    seconds = table[largest][i].seconds * PWC_PAPERS / largest
+    if len(sizes) < 2:
+        return f"{seconds:13.0f}{'-':>13}"
+    intercept, slope = fit([(n, table[n][i].peak_mib) for n in sizes])
+    peak = max(intercept + slope * PWC_PAPERS, table[largest][i].peak_mib)
+    return f"{seconds:13.0f}{peak:13.0f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="2000", help="comma-separated corpus sizes (default: 2000)")
+    parser.add_argument("--workers", type=int, default=1, help="extraction worker processes")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--shared", type=Path, default=SHARED, help="where corpora/ and seeds/ are")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the corpora and stores here")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    titles, sentences = real_text(args.shared)
+    print(f"{len(sentences)} real sentences, {len(titles)} real titles; workers={args.workers}, "
+          f"{os.cpu_count()} CPUs", flush=True)
+    root = args.workdir or Path(tempfile.mkdtemp(prefix="paperkg-bench-scale-"))
+    table: dict[int, list[Step]] = {}
+    try:
+        for size in sizes:
+            table[size] = bench(size, root / str(size), titles, sentences, args)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(root, ignore_errors=True)
+    names = [step.name for step in next(iter(table.values()))]
+    largest = max(sizes)
+    print()
+    print(f"{'step':<26}" + "".join(f"{f'{n:,} papers':>24}" for n in sizes) + f"{'576,000 (projected)':>26}")
+    print(f"{'':<26}" + "".join(f"{'s':>12}{'MiB':>12}" for _ in sizes) + f"{'s':>13}{'MiB':>13}")
+    for i, name in enumerate(names):
+        cells = "".join(f"{table[n][i].seconds:12.1f}{table[n][i].peak_mib:12.0f}" for n in sizes)
+        print(f"{name:<26}{cells}{project(table, sizes, i, largest)}")
+    print(f"projected: time scaled linearly from {largest:,} papers (fixed start-up costs included, so an "
+          "upper bound for a linear step); memory on the least-squares line through all sizes "
+          "(needs two sizes; never below the largest measured)")
+    failed = [f"{n}: {s.name}" for n in sizes for s in table[n] if not s.ok]
+    if failed:
+        print(f"FAILED steps: {', '.join(failed)}")
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
