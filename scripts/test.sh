@@ -34,7 +34,14 @@ fi
 
 if [ -f tools/cypher-lint/package.json ]; then
   if command -v npm >/dev/null 2>&1; then
-    (cd tools/cypher-lint && npm ci --silent --no-audit --no-fund) || missing "npm ci in tools/cypher-lint failed"
+    npm_log="$(mktemp)"
+    if ! (cd tools/cypher-lint && npm ci --no-audit --no-fund --loglevel=error) >"$npm_log" 2>&1; then
+      # one retry: a registry hiccup should not fail the whole run
+      sleep 5
+      (cd tools/cypher-lint && npm ci --no-audit --no-fund --loglevel=error) >"$npm_log" 2>&1 \
+        || { tail -n 20 "$npm_log" >&2; missing "npm ci in tools/cypher-lint failed"; }
+    fi
+    rm -f "$npm_log"
   else
     missing "npm is not installed: no Cypher linter"
   fi
