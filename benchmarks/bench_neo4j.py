@@ -7,7 +7,7 @@ million nodes plus relationships, against the test Neo4j of ``tools/neo4j-server
 
 The graph is ``bench_rdf.synthetic_graph`` (deterministic, paperkg-shaped, one to three
 evidence sentences per edge). Steps, each timed: start a fresh Neo4j (Bolt on 127.0.0.1),
-``paperkg push neo4j``'s :func:`kg.cypher.push.push_graph` into the empty database (the
+``paperkg push neo4j``'s :func:`kg.export.cypher.push.push_graph` into the empty database (the
 constraints first, then ``UNWIND`` batches), the same push again (every row is unchanged,
 nothing is written), then ``paperkg export --format neo4j-csv`` and Neo4j's own
 ``neo4j-admin database import full`` of those files into a second, fresh home. Rates are
@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT / "tools" / "neo4j-server"))
 from bench_rdf import synthetic_graph  # noqa: E402
 from launcher import Neo4jServer  # noqa: E402
 
-from kg.cypher.export import export_csv  # noqa: E402
-from kg.cypher.push import DEFAULT_BATCH_SIZE, push_graph, total_rows  # noqa: E402
+from kg.export.cypher.export import export_csv  # noqa: E402
+from kg.export.cypher.push import DEFAULT_BATCH_SIZE, push_graph, total_rows  # noqa: E402
 
 BENCH_JVM = ("-Xms2g", "-Xmx2g", "-XX:+UseParallelGC")
 """The server's JVM for the benchmark: a fixed 2 GB heap (the tests use 1 GB and a quick JIT)."""

@@ -32,9 +32,9 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.rdf.embedded import write_embedded  # noqa: E402
-from kg.rdf.export import export  # noqa: E402
-from kg.rdf.query import query_store  # noqa: E402
+from kg.query.sparql_cache import write_embedded  # noqa: E402
+from kg.export.rdf.export import export  # noqa: E402
+from kg.query.sparql import query_store  # noqa: E402
 
 EXTRACTORS = ("gazetteer", "acronyms", "proposals", "patterns")
 SENTENCE = ("We evaluate {name} against strong baselines and report consistent gains on several "

@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from kg.model import Evidence, Extraction, Link, Mention, Paper, Source
+from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
 
 SYLLABLES = ("ra", "ko", "zen", "vi", "tor", "mar", "lu", "sa", "den", "qui", "fal", "or", "nex", "pi", "gru")
 
@@ -85,7 +85,7 @@ def synthetic(papers: int, seed: int = 7) -> list[Extraction]:
 
 
 def ensure_store(directory: Path, papers: int) -> None:
-    from kg.store import build
+    from kg.store.core import build
 
     if (directory / "manifest.json").exists():
         print(f"reusing the store in {directory}", file=sys.stderr)

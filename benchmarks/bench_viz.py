@@ -4,7 +4,7 @@
 
 The graph is made like bench_serve.py's (synthetic extraction records with real offsets,
 resolved and built by the real builder; no NLP). Prints the graph's size, then for the
-HTML page (whole graph: above kg.viz.NODE_BUDGET nodes the most connected part, with the
+HTML page (whole graph: above kg.export.viz.NODE_BUDGET nodes the most connected part, with the
 overview) and the default PNG the seconds to write and the file size.
 """
 from __future__ import annotations
@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_serve import synthetic  # noqa: E402
 
-from kg.build import build_graph  # noqa: E402
-from kg.resolve import resolve  # noqa: E402
-from kg.viz import visualize  # noqa: E402
+from kg.graph.build import build_graph  # noqa: E402
+from kg.resolve.resolver import resolve  # noqa: E402
+from kg.export.viz import visualize  # noqa: E402
 
 
 def main() -> None:

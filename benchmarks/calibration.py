@@ -108,7 +108,7 @@ def main() -> None:
     ap.add_argument("extract_options", nargs="*")
     args = ap.parse_args()
     ev = Path(args.shared) / "eval"
-    paperkg = [sys.executable, "-m", "kg.cli"]
+    paperkg = [sys.executable, "-m", "kg.cli.main"]
     results: dict[str, list[tuple[float, bool, str]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, inp, gold, judge in (("dev", ev / "seed-dev" / "dev.jsonl", ev / "seed-dev" / "dev.jsonl", judge_dev),

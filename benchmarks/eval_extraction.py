@@ -103,7 +103,7 @@ def main() -> None:
     args = ap.parse_args()
     shared = Path(args.shared)
     ev = shared / "eval"
-    paperkg = [sys.executable, "-m", "kg.cli"]
+    paperkg = [sys.executable, "-m", "kg.cli.main"]
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         sets = {

@@ -56,7 +56,7 @@ def guarded(name: str) -> Callable[[F], F]:
             doc: Doc = args[-1]
             try:
                 return func(*args)
-            except Exception as exc:  # noqa: BLE001 — reported per paper by kg.pipeline.extract
+            except Exception as exc:  # noqa: BLE001 — reported per paper by kg.extract.pipeline.extract
                 doc._.paperkg_error = doc._.paperkg_error or f"{name}: {type(exc).__name__}: {exc}"
                 return doc
 

@@ -45,7 +45,7 @@ def verb_objects(sentence: Doc, offset: int) -> list[list[int]]:
 class SyntaxComponent(BatchedComponent):
     """Parses the proposal sentences. The parser is the host pipeline's own disabled
     ``tok2vec`` + ``parser`` when it has them (one copy of the model in memory, see
-    :func:`kg.pipeline.build_nlp`); otherwise ``model`` is loaded on first use."""
+    :func:`kg.extract.pipeline.build_nlp`); otherwise ``model`` is loaded on first use."""
 
     def __init__(self, model: str, host: Language | None = None) -> None:
         self.model = model

@@ -9,9 +9,9 @@ from typing import Any
 
 from kg.errors import NoPapersError
 from kg.ingest import read_papers
-from kg.model import Extraction, Paper, Problem
+from kg.records import Extraction, Paper, Problem
 from kg.output import atomic_open
-from kg.pipeline import DEFAULT_MODEL, build_nlp, extract
+from kg.extract.pipeline import DEFAULT_MODEL, build_nlp, extract
 
 
 def components_without(exclude: Sequence[str]) -> tuple[str, ...]:
@@ -98,7 +98,7 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
     The store's lock is held from reading it to swapping in the new one; another writer is
     waited for up to ``wait`` seconds. Inputs with no paper at all fail (the store is left
     as it was)."""
-    from kg.lock import write_lock
+    from kg.store.lock import write_lock
 
     with write_lock(directory, wait=wait):
         return _build_store(inputs, Path(directory), rebuild=rebuild, fmt=fmt, model=model, workers=workers,
@@ -110,7 +110,7 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
                  workers: int, batch_size: int, report: RunReport | None,
                  progress: Callable[[int], None] | None, stdin: Any, exclude: Sequence[str],
                  max_chars: int | None, min_confidence: float) -> RunReport:
-    from kg import store
+    from kg.store import core as store
 
     rep = report if report is not None else RunReport()
     stored = {} if rebuild else _stored_texts(directory)
@@ -161,7 +161,7 @@ def no_papers(inputs: Sequence[str], report: RunReport) -> NoPapersError:
 
 
 def _stored_texts(directory: Path) -> dict[str, Extraction]:
-    from kg import store
+    from kg.store import core as store
 
     if not (directory / "manifest.json").exists():
         return {}
@@ -172,9 +172,9 @@ def fetch_listing(spec: str, *, cache: str | Path = "paperkg-cache", base_url: s
                   interval: float | None = None, max_results: int = 100,
                   progress: Callable[[str], None] | None = None) -> Any:
     """``paperkg fetch`` / ``build --fetch``: download what ``spec`` names (``hf-daily:DATE``,
-    ``hf-daily:FROM..TO``, ``arxiv:QUERY``) into ``cache``; returns a ``kg.fetch.FetchReport``
+    ``hf-daily:FROM..TO``, ``arxiv:QUERY``) into ``cache``; returns a ``kg.ingest.fetch.FetchReport``
     whose ``files`` can be passed to :func:`build_store`."""
-    from kg.fetch import FetchOptions, run_spec
+    from kg.ingest.fetch import FetchOptions, run_spec
 
     options = FetchOptions(cache=Path(cache), base_url=base_url, interval=interval, progress=progress)
     return run_spec(spec, options, max_results)

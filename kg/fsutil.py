@@ -10,7 +10,7 @@ step, so there is a window between the two renames where ``NAME`` is missing:
 ``recover_dir`` (called before every read and write of a store) renames the backup back.
 A crash before the first rename leaves ``NAME`` untouched and a stale ``.NAME.tmp-*``
 that the next ``staged_dir`` (or ``remove_leftovers``) removes. One writer at a time per
-directory: the caller holds the lock (``kg.lock``) around all of these.
+directory: the caller holds the lock (``kg.store.lock``) around all of these.
 """
 from __future__ import annotations
 

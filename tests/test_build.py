@@ -6,10 +6,10 @@ import json
 import networkx as nx
 import pytest
 
-from kg.build import build_graph, describe, find_entities, repository_of, stats
+from kg.graph.build import build_graph, describe, find_entities, repository_of, stats
 from kg.errors import ExportError
-from kg.model import Evidence, Extraction, Link, Mention, Paper, Source
-from kg.resolve import resolve
+from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
+from kg.resolve.resolver import resolve
 
 
 def ev(sentence: str, start: int = 0, end: int = 3) -> tuple[Evidence, ...]:

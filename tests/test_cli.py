@@ -1,4 +1,4 @@
-"""End-to-end contracts of the ``paperkg`` command line (``kg.cli:main``) with click's CliRunner:
+"""End-to-end contracts of the ``paperkg`` command line (``kg.cli.main:main``) with click's CliRunner:
 exact error text and exit codes, JSON Lines output, ``--errors``, standard input, atomic output."""
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 import kg
 import kg.api
-from kg.cli import main
+from kg.cli.main import main
 from kg.errors import PipelineError
-from kg.model import ENTITY_TYPES, LINK_KINDS, ROLES
+from kg.records import ENTITY_TYPES, LINK_KINDS, ROLES
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(str(p.relative_to(REPO)) for p in (REPO / "examples").glob("*.txt"))
@@ -31,7 +31,7 @@ _RUNNER_KWARGS = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliR
 @pytest.fixture(scope="module")
 def nlp():
     """The extraction pipeline, loaded once for the module (each CLI run would reload it)."""
-    from kg.pipeline import build_nlp
+    from kg.extract.pipeline import build_nlp
 
     return build_nlp()
 

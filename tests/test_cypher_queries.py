@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import main
-from kg.cypher import embedded, statements
-from kg.cypher.query import run_cypher
-from kg.cypher.schema import LABELS, REL_TYPES
+from kg.cli.main import main
+from kg.export.cypher import statements
+from kg.query import cypher_cache as embedded
+from kg.query.cypher import run_cypher
+from kg.export.cypher.schema import LABELS, REL_TYPES
 from kg.errors import ExportError
-from kg.store import open_store
+from kg.store.core import open_store
 from test_cypher_servers import EXAMPLE_PARAMS, EXAMPLES, built_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +86,7 @@ def _values(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
 
 @pytest.mark.parametrize("stem", sorted(statements.canned_queries()))
 def test_canned_query_gives_the_same_answers_as_its_sparql_twin(examples: Path, stem: str) -> None:
-    from kg.query import run
+    from kg.query.runner import run
 
     twin = SPARQL_DIR / f"{stem}.rq"
     assert twin.is_file(), f"every canned Cypher query has a SPARQL twin: queries/sparql/{stem}.rq"

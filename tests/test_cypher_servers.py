@@ -26,11 +26,11 @@ import networkx as nx
 import pytest
 
 from kg.api import build_store
-from kg.cypher import export, push, statements
-from kg.cypher.literal import cypher_string
-from kg.cypher.query import run_cypher
-from kg.cypher.schema import HASH, LABELS, REL_TYPES, counts, node_rows, property_keys, rel_rows
-from kg.store import open_store
+from kg.export.cypher import export, push, statements
+from kg.export.cypher.literal import cypher_string
+from kg.query.cypher import run_cypher
+from kg.export.cypher.schema import HASH, LABELS, REL_TYPES, counts, node_rows, property_keys, rel_rows
+from kg.store.core import open_store
 from test_cypher_unit import TRICKY_TITLE, tricky_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -280,7 +280,7 @@ def neo4j_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.mark.server
 def test_full_push_to_neo4j(neo4j_settings: dict[str, Any], examples_a: Path, examples: Path) -> None:
-    from kg.cypher.query import run_neo4j
+    from kg.query.cypher import run_neo4j
 
     settings = neo4j_settings
     driver = push.connect(settings["uri"], settings["user"], settings["password"])

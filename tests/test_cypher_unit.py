@@ -20,16 +20,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from neo4j import exceptions as ne
 
-from kg.build import build_graph
-from kg.cli import main
-from kg.cypher import export, push, statements
-from kg.cypher.literal import cypher_literal, cypher_string
-from kg.cypher.schema import (EVIDENCE_FIELDS, HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES,
+from kg.graph.build import build_graph
+from kg.cli.main import main
+from kg.export.cypher import export, push, statements
+from kg.export.cypher.literal import cypher_literal, cypher_string
+from kg.export.cypher.schema import (EVIDENCE_FIELDS, HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES,
                               chunked, node_rows, rel_rows)
 from kg.errors import ExportError
-from kg.model import Evidence, Extraction, Link, Mention, Paper, Source
-from kg.resolve import resolve
-from kg.store import build
+from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
+from kg.resolve.resolver import resolve
+from kg.store.core import build
 
 CANNED = ["datasets-used-together", "find-entity", "method-papers-and-code", "methods-for-task",
           "methods-on-same-dataset", "papers-with-code-on-dataset", "relation-evidence", "tasks-by-papers",
@@ -126,7 +126,7 @@ def test_chunked_streams_fixed_size_chunks() -> None:
 
 
 def test_statement_files_match_the_schema_whitelist() -> None:
-    push_dir = Path(statements.__file__).parents[2] / "queries" / "cypher" / "push"
+    push_dir = Path(statements.__file__).parents[3] / "queries" / "cypher" / "push"
     expected = {f"node-{label}.cypher" for label in LABELS} | {f"rel-{rel}.cypher" for rel in REL_TYPES}
     assert {p.name for p in push_dir.glob("*.cypher")} == expected | {"schema.cypher"}
     for label in LABELS:
@@ -508,7 +508,7 @@ def test_cypher_script_reuses_the_push_statements(tmp_path: Path) -> None:
 def test_run_neo4j_binds_typed_parameters_and_returns_plain_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     from neo4j import RoutingControl
 
-    from kg.cypher import query
+    from kg.query import cypher as query
 
     calls: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
 

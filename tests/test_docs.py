@@ -8,7 +8,7 @@ import pytest
 from test_cli import _command_paths as command_paths
 
 from kg import export
-from kg.cli import main
+from kg.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")

@@ -23,8 +23,8 @@ from extractors.acronyms import Definition, best_long_form, find_definitions
 from extractors.components import COMPONENTS, paper_text
 from extractors.names import is_acronym, is_coined, norm_key
 from extractors.tasks import MAX_TASKS, normalize_task
-from kg.model import Paper, Source
-from kg.pipeline import BLANK, DEFAULT_MODEL, build_nlp, extract
+from kg.records import Paper, Source
+from kg.extract.pipeline import BLANK, DEFAULT_MODEL, build_nlp, extract
 
 Entity = dict[str, Any]
 
@@ -466,7 +466,7 @@ def test_doc_results_are_plain_json(nlp: Language, title: str, abstract: str) ->
         assert json.loads(json.dumps(value)) == value, attr  # no tuples, sets or objects
 
 
-# --- kg.pipeline -----------------------------------------------------------------------
+# --- kg.extract.pipeline -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def blank_nlp() -> Language:

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from replay import DATA, Replay, Reply, arxiv_page, file_reply, hf_day, serve
 
-from kg.cli import main
+from kg.cli.main import main
 from kg.errors import FetchError
-from kg.fetch import FetchOptions, fetch_arxiv, fetch_hf_daily, parse_date, run_spec
-from kg.fetch.http import Client, Politeness, retry_after
+from kg.ingest.fetch import FetchOptions, fetch_arxiv, fetch_hf_daily, parse_date, run_spec
+from kg.ingest.fetch.http import Client, Politeness, retry_after
 from kg.ingest import read_papers
 
 QUERY = "cat:cs.LG AND ti:diffusion"

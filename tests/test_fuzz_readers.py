@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from kg.errors import InputError
 from kg.ingest import FORMATS, read_papers
 from kg.ingest.identity import normalize_title
-from kg.model import Paper, Problem
+from kg.records import Paper, Problem
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 STRUCTURE = '[]{}",:<>/&;=\\ \t\r\n\x00\ufeff' + "titleabstractsummaryentryfeedpaperNaN0123456789"

@@ -21,7 +21,7 @@ from kg.ingest import STDIN_NAME, InputFile, check_input, detect_format, iter_li
 from kg.ingest.base import RawRecord
 from kg.ingest.csvfile import read as read_csv
 from kg.ingest.jsonfile import read_document, read_lines
-from kg.model import Paper, Problem
+from kg.records import Paper, Problem
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"

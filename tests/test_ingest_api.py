@@ -8,7 +8,7 @@ import pytest
 
 from kg.ingest import arxiv, hf_api
 from kg.ingest.base import RawRecord
-from kg.model import Problem
+from kg.records import Problem
 
 DATA = Path(__file__).parent / "data"
 

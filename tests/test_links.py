@@ -6,7 +6,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from extractors.links import clean_raw, find_links, normalize_url
-from kg.model import LINK_KINDS
+from kg.records import LINK_KINDS
 
 GH = "https://github.com/o/r"
 

@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from conftest import Neo4jServer, neo4j_launcher, start
-from kg.cli import main
-from kg.cypher import push, statements
-from kg.cypher.schema import LABELS, REL_TYPES, node_rows, rel_rows
+from kg.cli.main import main
+from kg.export.cypher import push, statements
+from kg.export.cypher.schema import LABELS, REL_TYPES, node_rows, rel_rows
 from kg.errors import ExportError
-from kg.query import run
-from kg.store import open_store
+from kg.query.runner import run
+from kg.store.core import open_store
 from test_cypher_queries import SPARQL_DIR, seeds  # noqa: F401 (fixture)
 from test_cypher_servers import EXAMPLE_PARAMS, _row_hashes, examples, examples_a  # noqa: F401 (fixtures)
 

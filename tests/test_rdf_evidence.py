@@ -12,15 +12,15 @@ import pytest
 from test_rdf_export import EXAMPLES, RUNNER, SEEDS, built_store
 from test_rdf_query import CANNED, canned
 
-import kg.store
-from kg.cli import main
+import kg.store.core
+from kg.cli.main import main
 from kg.errors import ExportError
-from kg.rdf.embedded import load
-from kg.rdf.export import export
-from kg.rdf.iris import Iris
-from kg.rdf.query import query_store
-from kg.rdf.triples import EVIDENCE_LEVELS, graph_triples
-from kg.rdf.validate import validate_graph
+from kg.query.sparql_cache import load
+from kg.export.rdf.export import export
+from kg.export.rdf.iris import Iris
+from kg.query.sparql import query_store
+from kg.export.rdf.triples import EVIDENCE_LEVELS, graph_triples
+from kg.export.rdf.validate import validate_graph
 
 EVIDENCE_QUERIES = {"relation-evidence"}
 """Canned queries that list the evidence sentences themselves: full level only."""
@@ -28,7 +28,7 @@ EVIDENCE_QUERIES = {"relation-evidence"}
 
 @pytest.fixture(scope="module")
 def graph(tmp_path_factory: pytest.TempPathFactory) -> nx.MultiDiGraph:
-    return kg.store.open_store(built_store(tmp_path_factory, "examples", EXAMPLES)).graph
+    return kg.store.core.open_store(built_store(tmp_path_factory, "examples", EXAMPLES)).graph
 
 
 def papers(graph: nx.MultiDiGraph) -> int:
@@ -115,7 +115,7 @@ def test_seeds_per_paper(tmp_path_factory: pytest.TempPathFactory) -> None:
     docs/decisions.md for why 7 triples per reified relation put it above that)."""
     if not SEEDS:
         pytest.skip("../shared/seeds is absent")
-    seeds = kg.store.open_store(built_store(tmp_path_factory, "seeds", SEEDS)).graph
+    seeds = kg.store.core.open_store(built_store(tmp_path_factory, "seeds", SEEDS)).graph
     per_paper = {level: count(seeds, level) / papers(seeds) for level in EVIDENCE_LEVELS}
     assert per_paper["summary"] < per_paper["full"] / 2
     assert per_paper["summary"] <= 130 and per_paper["none"] <= 65

@@ -17,13 +17,13 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF, XSD
 
 import kg.export
-import kg.rdf.export
-import kg.store
-from kg.cli import main
+import kg.export.rdf.export
+import kg.store.core
+from kg.cli.main import main
 from kg.errors import ExportError
-from kg.rdf.iris import Iris
-from kg.rdf.namespace import LPWCP, PKG, SCHEMA
-from kg.rdf.validate import validate_graph
+from kg.export.rdf.iris import Iris
+from kg.export.rdf.namespace import LPWCP, PKG, SCHEMA
+from kg.export.rdf.validate import validate_graph
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(str(p) for p in (REPO / "examples").glob("*.txt"))
@@ -52,10 +52,10 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def exported(examples: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("rdf-export")
-    store = kg.store.open_store(examples)
-    for fmt in kg.rdf.export.RDF_FORMATS:
+    store = kg.store.core.open_store(examples)
+    for fmt in kg.export.rdf.export.RDF_FORMATS:
         kg.export.export(store, fmt, out / f"graph.{fmt}", evidence="full")
-    return {fmt: out / f"graph.{fmt}" for fmt in kg.rdf.export.RDF_FORMATS}
+    return {fmt: out / f"graph.{fmt}" for fmt in kg.export.rdf.export.RDF_FORMATS}
 
 
 @pytest.fixture(scope="module")
@@ -81,14 +81,14 @@ def test_n_triples_lines_are_distinct_triples(examples: Path, exported: dict[str
                                               tmp_path: Path) -> None:
     lines = exported["nt"].read_text("utf-8").splitlines()
     assert len(lines) == len(set(lines)) == len(nt_graph)
-    assert kg.rdf.export.export(kg.store.open_store(examples), tmp_path / "again.nt", rdf_format="nt",
+    assert kg.export.rdf.export.export(kg.store.core.open_store(examples), tmp_path / "again.nt", rdf_format="nt",
                                   evidence="full") == len(lines)
     assert (tmp_path / "again.nt").read_bytes() == exported["nt"].read_bytes()  # deterministic
     assert not any(isinstance(t, BNode) for triple in nt_graph for t in triple)
 
 
 def test_evidence_pattern(examples: Path, nt_graph: Graph) -> None:
-    graph = kg.store.open_store(examples).graph
+    graph = kg.store.core.open_store(examples).graph
     iris = Iris()
     u, v, key, data = next((u, v, k, d) for u, v, k, d in graph.edges(keys=True, data=True)
                            if k == "USES" and len(d["evidence"]) >= 2)
@@ -123,7 +123,7 @@ def test_federation_terms(examples: Path, nt_graph: Graph) -> None:
             ?paper a schema:ScholarlyArticle, lpwc:paper ; schema:name ?title ;
                    lpwcp:hasMethod [ schema:name "LoRA" ] ; lpwcp:hasRepository ?code .
         }""")}  # type: ignore[index]
-    graph = kg.store.open_store(examples).graph
+    graph = kg.store.core.open_store(examples).graph
     expected = {graph.nodes[p]["title"] for p, m, key in graph.edges(keys=True)
                 if key in ("USES", "PROPOSES") and m == "method:lora"
                 and any(k == "HAS_CODE" for _, _, k in graph.out_edges(p, keys=True))}
@@ -135,15 +135,15 @@ def test_federation_terms(examples: Path, nt_graph: Graph) -> None:
 
 
 def test_base_iri(examples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = kg.store.open_store(examples)
-    kg.rdf.export.export(store, tmp_path / "a.nt", rdf_format="nt", base_iri="https://example.org/kg/")
+    store = kg.store.core.open_store(examples)
+    kg.export.rdf.export.export(store, tmp_path / "a.nt", rdf_format="nt", base_iri="https://example.org/kg/")
     monkeypatch.setenv("PAPERKG_BASE_IRI", "https://example.org/kg/")
-    kg.rdf.export.export(store, tmp_path / "b.nt", rdf_format="nt")
+    kg.export.rdf.export.export(store, tmp_path / "b.nt", rdf_format="nt")
     text = (tmp_path / "a.nt").read_text("utf-8")
     assert text == (tmp_path / "b.nt").read_text("utf-8")
     assert "<https://example.org/kg/paper/" in text and "w3id.org/paperkg/paper/" not in text
     with pytest.raises(ExportError, match="bad base IRI"):
-        kg.rdf.export.export(store, tmp_path / "c.nt", rdf_format="nt", base_iri="kg/")
+        kg.export.rdf.export.export(store, tmp_path / "c.nt", rdf_format="nt", base_iri="kg/")
     assert not (tmp_path / "c.nt").exists()
 
 
@@ -161,9 +161,9 @@ def test_failed_export_leaves_the_old_file(examples: Path, tmp_path: Path, monke
         yield ("https://e/s", "https://e/p", "https://e/o")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(kg.rdf.export, "graph_triples", broken)
+    monkeypatch.setattr(kg.export.rdf.export, "graph_triples", broken)
     with pytest.raises(ExportError, match="No space left"):
-        kg.rdf.export.export(kg.store.open_store(examples), target, rdf_format="nt")
+        kg.export.rdf.export.export(kg.store.core.open_store(examples), target, rdf_format="nt")
     assert target.read_text() == "old\n"
     assert os.listdir(tmp_path) == ["g.nt"]
 
@@ -175,13 +175,13 @@ def test_streamed_formats_build_no_rdflib_graph(examples: Path, tmp_path: Path, 
         raise AssertionError("an rdflib Graph was built")
 
     monkeypatch.setattr(rdflib.Graph, "__init__", no_graph)
-    kg.rdf.export.export(kg.store.open_store(examples), tmp_path / f"g.{fmt}", rdf_format=fmt)
+    kg.export.rdf.export.export(kg.store.core.open_store(examples), tmp_path / f"g.{fmt}", rdf_format=fmt)
 
 
 # --------------------------------------------------------------------------- SHACL
 
 def test_examples_conform(examples: Path) -> None:
-    report = validate_graph(kg.store.open_store(examples).graph)
+    report = validate_graph(kg.store.core.open_store(examples).graph)
     assert report.conforms, [v.format() for v in report.violations]
     result = RUNNER.invoke(main, ["validate", str(examples)])
     assert result.exit_code == 0
@@ -198,7 +198,7 @@ def broken_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def test_violations_are_reported_readably(examples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = kg.store.open_store(examples)
+    store = kg.store.core.open_store(examples)
     store.graph = broken_graph(store.graph)
     report = validate_graph(store.graph)
     assert not report.conforms
@@ -206,7 +206,7 @@ def test_violations_are_reported_readably(examples: Path, monkeypatch: pytest.Mo
     assert paths == ["pkg:confidence", "pkg:paperCount", "pkg:startOffset"]
     assert all(v.focus.startswith(("assertion:", "evidence:", "dataset:", "method:", "task:", "metric:", "<"))
                for v in report.violations)
-    monkeypatch.setattr(kg.store, "open_store", lambda directory: store)
+    monkeypatch.setattr(kg.store.core, "open_store", lambda directory: store)
     result = RUNNER.invoke(main, ["validate", str(examples)])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -225,9 +225,9 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_seeds_turtle_and_n_triples_agree_and_conform(seeds: Path, tmp_path: Path) -> None:
-    store = kg.store.open_store(seeds)
-    count = kg.rdf.export.export(store, tmp_path / "g.nt", rdf_format="nt")
-    kg.rdf.export.export(store, tmp_path / "g.ttl", rdf_format="ttl")
+    store = kg.store.core.open_store(seeds)
+    count = kg.export.rdf.export.export(store, tmp_path / "g.nt", rdf_format="nt")
+    kg.export.rdf.export.export(store, tmp_path / "g.ttl", rdf_format="ttl")
     # parsed with pyoxigraph (rdflib takes 5 s here); there are no blank nodes, so graph
     # isomorphism is equality of the triple sets
     nt = list(ox.parse(path=str(tmp_path / "g.nt"), format=ox.RdfFormat.N_TRIPLES))

@@ -10,12 +10,12 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.build import ALL_NODE_TYPES, EDGE_TYPES
+from kg.graph.build import ALL_NODE_TYPES, EDGE_TYPES
 from kg.errors import ExportError
-from kg.rdf.iris import Iris, check_base_iri, key_of
-from kg.rdf.namespace import LPWC, LPWCP, PKG, SCHEMA
-from kg.rdf.ontology import mapping, ontology_graph, shapes_graph
-from kg.rdf.writers import nt_term
+from kg.export.rdf.iris import Iris, check_base_iri, key_of
+from kg.export.rdf.namespace import LPWC, LPWCP, PKG, SCHEMA
+from kg.export.rdf.ontology import mapping, ontology_graph, shapes_graph
+from kg.export.rdf.writers import nt_term
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 

@@ -21,10 +21,10 @@ import networkx as nx
 import pytest
 from test_rdf_export import EXAMPLES, RUNNER, built_store
 
-import kg.store
-from kg.cli import main
-from kg.rdf.export import export
-from kg.rdf.push import SparqlPushError, push_sparql
+import kg.store.core
+from kg.cli.main import main
+from kg.export.rdf.export import export
+from kg.export.rdf.push import SparqlPushError, push_sparql
 
 GRAPH = "https://example.org/paperkg-test"
 
@@ -42,7 +42,7 @@ def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def nt_count(examples: Path, tmp_path_factory: pytest.TempPathFactory) -> int:
-    return export(kg.store.open_store(examples), tmp_path_factory.mktemp("nt") / "g.nt", rdf_format="nt",
+    return export(kg.store.core.open_store(examples), tmp_path_factory.mktemp("nt") / "g.nt", rdf_format="nt",
                   evidence="full")  # push sends full evidence
 
 
@@ -100,7 +100,7 @@ def fake() -> Iterator[FakeGraphStore]:
 
 
 def test_put_then_post_batches(examples: Path, nt_count: int, fake: FakeGraphStore) -> None:
-    report = push_sparql(kg.store.open_store(examples), fake.url, graph_iri=GRAPH, batch_size=5000)
+    report = push_sparql(kg.store.core.open_store(examples), fake.url, graph_iri=GRAPH, batch_size=5000)
     methods = [r["method"] for r in fake.requests]
     assert methods[0] == "PUT" and set(methods[1:]) == {"POST"}
     assert len(methods) == report.requests == 1 + -(-(nt_count - 1000) // 5000)
@@ -117,10 +117,10 @@ def test_empty_graph_deletes_the_named_graph(fake: FakeGraphStore) -> None:
 
 def test_basic_auth(examples: Path, fake: FakeGraphStore) -> None:
     fake.credentials = "dba:secret"
-    push_sparql(kg.store.open_store(examples), fake.url, user="dba", password="secret")
+    push_sparql(kg.store.core.open_store(examples), fake.url, user="dba", password="secret")
     assert fake.requests
     with pytest.raises(SparqlPushError, match=r"refused the credentials \(HTTP 401\).*check --user/--password"):
-        push_sparql(kg.store.open_store(examples), fake.url, user="dba", password="wrong")
+        push_sparql(kg.store.core.open_store(examples), fake.url, user="dba", password="wrong")
 
 
 @pytest.mark.parametrize("status, message", [
@@ -132,7 +132,7 @@ def test_basic_auth(examples: Path, fake: FakeGraphStore) -> None:
 def test_http_errors(examples: Path, fake: FakeGraphStore, status: int, message: str) -> None:
     fake.status = status
     with pytest.raises(SparqlPushError, match=message):
-        push_sparql(kg.store.open_store(examples), fake.url)
+        push_sparql(kg.store.core.open_store(examples), fake.url)
 
 
 def test_connection_refused_and_bad_endpoint(examples: Path) -> None:
@@ -252,5 +252,5 @@ def test_push_to_virtuoso_twice_replaces_the_graph(virtuoso: str, examples: Path
 
 def test_virtuoso_rejects_a_wrong_password(virtuoso: str, examples: Path) -> None:
     with pytest.raises(SparqlPushError, match=r"refused the credentials \(HTTP 401\)"):
-        push_sparql(kg.store.open_store(examples), f"{virtuoso}/sparql-graph-crud-auth", graph_iri=GRAPH,
+        push_sparql(kg.store.core.open_store(examples), f"{virtuoso}/sparql-graph-crud-auth", graph_iri=GRAPH,
                     user="dba", password="wrong")

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from test_rdf_export import EXAMPLES, RUNNER, SEEDS, built_store
 
-import kg.rdf.embedded
-import kg.store
-from kg.cli import main
+import kg.query.sparql_cache
+import kg.store.core
+from kg.cli.main import main
 from kg.errors import ExportError
-from kg.rdf.export import export
-from kg.rdf.query import run_sparql
-from kg.rdf.queryfile import Iri, parse_header
+from kg.export.rdf.export import export
+from kg.query.sparql import run_sparql
+from kg.query.files import Iri, parse_header
 
 CANNED = sorted(p.name[:-3] for p in resources.files("queries.sparql").iterdir() if p.name.endswith(".rq"))
 
@@ -67,7 +67,7 @@ def test_tasks_by_papers(examples: Path) -> None:
 ])
 def test_counts_agree_with_the_networkx_graph(examples: Path, query: str, edge_types: set[str], column: str) -> None:
     papers: dict[str, set[str]] = defaultdict(set)
-    for u, v, key in kg.store.open_store(examples).graph.edges(keys=True):
+    for u, v, key in kg.store.core.open_store(examples).graph.edges(keys=True):
         if key in edge_types:
             papers[v].add(u)
     found = rows(examples, query, limit="1000")
@@ -224,7 +224,7 @@ def test_query_command_json(examples: Path) -> None:
 def test_build_writes_the_embedded_store(examples: Path, tmp_path: Path) -> None:
     meta = json.loads((examples / "rdf" / "meta.json").read_text())
     assert meta["graph_sha256"] == json.loads((examples / "manifest.json").read_text())["files"]["graph.json"]
-    assert meta["triples"] == export(kg.store.open_store(examples), tmp_path / "g.nt", rdf_format="nt",
+    assert meta["triples"] == export(kg.store.core.open_store(examples), tmp_path / "g.nt", rdf_format="nt",
                                      evidence="full")  # the embedded store holds full evidence
 
 
@@ -255,13 +255,13 @@ def test_unwritable_directory_queries_in_memory(copy: Path, monkeypatch: pytest.
     def refuse(*args: object, **kwargs: object) -> str:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(kg.rdf.embedded.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(kg.query.sparql_cache.tempfile, "mkdtemp", refuse)
     assert rows(copy, "top-datasets", limit="1")[0]["papers"] == 3
     assert not (copy / "rdf").exists()
 
 
 def test_not_a_store(tmp_path: Path) -> None:
-    with pytest.raises(kg.store.StoreError, match="no graph store"):
+    with pytest.raises(kg.store.core.StoreError, match="no graph store"):
         run_sparql(tmp_path / "nothing", canned("top-datasets"), {})
 
 

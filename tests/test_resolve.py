@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.model import Extraction, Mention, Paper
-from kg.normalize import is_short_form, normalize, singular_candidate, slug
-from kg.resolve import Resolution, resolve
+from kg.records import Extraction, Mention, Paper
+from kg.resolve.normalize import is_short_form, normalize, singular_candidate, slug
+from kg.resolve.resolver import Resolution, resolve
 
 
 def mention(name: str, type: str = "method", aliases: tuple[str, ...] = (), role: str = "used",

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import kg.store
-from kg.cli import main
+import kg.store.core
+from kg.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 BAD = REPO / "tests" / "data" / "bad"
-PAPERKG = [sys.executable, "-m", "kg.cli"]
+PAPERKG = [sys.executable, "-m", "kg.cli.main"]
 _RUNNER_KWARGS = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters else {}
 
 
@@ -348,15 +348,15 @@ def test_store_reads_survive_a_file_swap_race(tmp_path, monkeypatch):
     calling the store corrupt."""
     from tests.test_store import CORPUS
 
-    kg.store.build(CORPUS[:3], tmp_path / "g", derived=False)
-    real = kg.store._read_verified
+    kg.store.core.build(CORPUS[:3], tmp_path / "g", derived=False)
+    real = kg.store.core._read_verified
     swapped = []
 
     def racing(directory, manifest, name):
         if name == "graph.json" and not swapped:
             swapped.append(1)
-            kg.store.build(CORPUS[:5], tmp_path / "g", derived=False)
+            kg.store.core.build(CORPUS[:5], tmp_path / "g", derived=False)
         return real(directory, manifest, name)
 
-    monkeypatch.setattr(kg.store, "_read_verified", racing)
-    assert kg.store.open_store(tmp_path / "g").stats()["papers"] == 5
+    monkeypatch.setattr(kg.store.core, "_read_verified", racing)
+    assert kg.store.core.open_store(tmp_path / "g").stats()["papers"] == 5

@@ -20,12 +20,12 @@ import uvicorn
 from click.testing import CliRunner
 from replay import Replay, file_reply, hf_day, serve as replay_server
 
-from kg.cli import main
-from kg.model import Evidence, Extraction, Link, Mention, Paper, Source
+from kg.cli.main import main
+from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
 from kg.serve.app import create_app
-from kg.serve.cli import is_loopback
+from kg.cli.serve import is_loopback
 from kg.serve.endpoints import accepted, choose, SELECT_TYPES
-from kg.store import build
+from kg.store.core import build
 
 MTLORA_SENTENCE = "We propose MTLoRA, which extends LoRA with task-specific low-rank modules."
 ABSTRACT_A = f"{MTLORA_SENTENCE} MTLoRA is evaluated on NYUv2 for depth estimation."

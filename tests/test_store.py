@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kg.fsutil
-import kg.store
+import kg.store.core
 from kg.errors import StoreError
-from kg.model import Evidence, Extraction, Link, Mention, Paper, Source
-from kg.store import build, export_json, open_store
+from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
+from kg.store.core import build, export_json, open_store
 
 FILES = ("manifest.json", "extractions.jsonl", "graph.json", "merges.jsonl")
 NAMES = [("SAM", "Sharpness-Aware Minimization"), ("SAM", "Segment Anything Model"), ("SAM", ""),
@@ -106,14 +106,14 @@ def test_incremental_equals_batch(parts: list[int], rng: object) -> None:
 def test_crash_while_writing_leaves_previous_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(CORPUS[:5], tmp_path / "kg")
     before = snapshot(tmp_path / "kg")
-    real_write = kg.store.atomic_write
+    real_write = kg.store.core.atomic_write
 
     def crashing_write(path: Path, data: str | bytes) -> None:
         if Path(path).name == "graph.json":
             raise RuntimeError("simulated crash")
         real_write(path, data)
 
-    monkeypatch.setattr(kg.store, "atomic_write", crashing_write)
+    monkeypatch.setattr(kg.store.core, "atomic_write", crashing_write)
     with pytest.raises(RuntimeError, match="simulated crash"):
         build(CORPUS, tmp_path / "kg")
     assert snapshot(tmp_path / "kg") == before

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-import kg.store
+import kg.store.core
 from kg.api import build_store
 from kg.errors import StoreLockedError
-from kg.lock import lock_path, read_holder, write_lock
+from kg.store.lock import lock_path, read_holder, write_lock
 
 REPO = Path(__file__).resolve().parents[1]
-PAPERKG = [sys.executable, "-m", "kg.cli"]
-HOLD = ("import sys, time; from kg.lock import write_lock\n"
+PAPERKG = [sys.executable, "-m", "kg.cli.main"]
+HOLD = ("import sys, time; from kg.store.lock import write_lock\n"
         "with write_lock(sys.argv[1]):\n    print('locked', flush=True); time.sleep(120)\n")
 
 
@@ -57,7 +57,7 @@ def test_lock_of_a_killed_process_is_taken_over(tmp_path, holder, caplog):
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=30)
     assert read_holder(tmp_path / "g")["pid"] == holder.pid  # its note is still there
-    with caplog.at_level(logging.WARNING, logger="kg.lock"), write_lock(tmp_path / "g"):
+    with caplog.at_level(logging.WARNING, logger="kg.store.lock"), write_lock(tmp_path / "g"):
         assert read_holder(tmp_path / "g")["pid"] == os.getpid()
     assert f"took over the lock left by a paperkg build (pid {holder.pid}" in caplog.text
     assert lock_path(tmp_path / "g").read_text() == ""  # released cleanly: no note left
@@ -66,7 +66,7 @@ def test_lock_of_a_killed_process_is_taken_over(tmp_path, holder, caplog):
 def test_processes_forked_by_a_killed_build_do_not_keep_the_lock(tmp_path):
     """A build's worker processes (``--workers``) outlive a kill -9 of the build; the lock
     must not be theirs, or the store would stay locked."""
-    script = ("import os, sys, time; from kg.lock import write_lock\n"
+    script = ("import os, sys, time; from kg.store.lock import write_lock\n"
               "with write_lock(sys.argv[1]):\n"
               "    child = os.fork()\n"
               "    if child == 0:\n        time.sleep(120); os._exit(0)\n"
@@ -93,7 +93,7 @@ def test_build_waits_for_the_holder_with_wait(tmp_path, holder):
     import threading
 
     threading.Thread(target=release, daemon=True).start()
-    report = kg.store.build(CORPUS[:2], tmp_path / "g", derived=False, wait=30)
+    report = kg.store.core.build(CORPUS[:2], tmp_path / "g", derived=False, wait=30)
     assert report.papers == 2
 
 
@@ -147,16 +147,16 @@ def test_readers_never_see_a_half_swapped_store(tmp_path):
     from tests.test_store import CORPUS
 
     store = tmp_path / "g"
-    kg.store.build(CORPUS[:5], store, derived=False)
+    kg.store.core.build(CORPUS[:5], store, derived=False)
     writer = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom kg.store import build\nfrom tests.test_store import CORPUS\n"
+        "import sys, time\nfrom kg.store.core import build\nfrom tests.test_store import CORPUS\n"
         "end = time.monotonic() + float(sys.argv[2])\ni = 0\n"
         "while time.monotonic() < end:\n    build(CORPUS[:9] if i % 2 else CORPUS[:5], sys.argv[1], derived=False, wait=30)\n"
         "    i += 1\nprint(i)\n"), str(store), "4"], cwd=REPO, stdout=subprocess.PIPE, text=True)
     seen = set()
     try:
         while writer.poll() is None:
-            seen.add(kg.store.open_store(store).stats()["papers"])
+            seen.add(kg.store.core.open_store(store).stats()["papers"])
     finally:
         writer.wait(timeout=60)
     assert writer.returncode == 0 and int(writer.stdout.read()) > 3

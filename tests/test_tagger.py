@@ -17,8 +17,8 @@ from extractors.context import Candidate, PaperText
 from extractors.gazetteer import TypeIndex, default_gazetteer
 from extractors.tagger import load_model, named, predict, tag_candidates
 from kg.api import confident
-from kg.cli import main
-from kg.model import Extraction, Mention, Paper
+from kg.cli.main import main
+from kg.records import Extraction, Mention, Paper
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

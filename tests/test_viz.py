@@ -13,18 +13,18 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-import kg.store
-from kg.build import build_graph
-from kg.cli import main
+import kg.store.core
+from kg.graph.build import build_graph
+from kg.cli.main import main
 from kg.errors import ExportError
-from kg.model import Evidence, Extraction, Link, Mention, Paper, Source
-from kg.resolve import resolve
-from kg.viz import infer_format, visualize
-from kg.viz.files import export, flat_graph
-from kg.viz.html import json_text, node_details, page_data, render_html
-from kg.viz.layout import LAYOUTS, layout
-from kg.viz.overview import overview
-from kg.viz.view import ViewOptions, paper_link, select, shorten
+from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
+from kg.resolve.resolver import resolve
+from kg.export.viz import infer_format, visualize
+from kg.export.viz.files import export, flat_graph
+from kg.export.viz.html import json_text, node_details, page_data, render_html
+from kg.export.viz.layout import LAYOUTS, layout
+from kg.export.viz.overview import overview
+from kg.export.viz.view import ViewOptions, paper_link, select, shorten
 
 INJECTION = "</script><script>alert(1)</script><!-- x"
 
@@ -67,8 +67,8 @@ def graph() -> nx.MultiDiGraph:
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("viz") / "graph"
     with pytest.MonkeyPatch.context() as patch:  # only the graph, not other stages' stores
-        patch.setattr(kg.store, "DERIVED_BUILDERS", ())
-        kg.store.build(corpus(), directory)
+        patch.setattr(kg.store.core, "DERIVED_BUILDERS", ())
+        kg.store.core.build(corpus(), directory)
     return directory
 
 
@@ -326,7 +326,7 @@ def test_page_assets_ship_with_the_package() -> None:
     import tomllib
 
     config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
-    patterns = config["tool"]["setuptools"].get("package-data", {}).get("kg.viz", [])
+    patterns = config["tool"]["setuptools"].get("package-data", {}).get("kg.export.viz", [])
     for asset in ("page.js", "page.css"):
         assert any(fnmatch.fnmatch(asset, p) for p in patterns), \
-            'add  "kg.viz" = ["*.js", "*.css"]  to [tool.setuptools.package-data] in pyproject.toml'
+            'add  "kg.export.viz" = ["*.js", "*.css"]  to [tool.setuptools.package-data] in pyproject.toml'

@@ -28,10 +28,10 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from kg.build import build_graph, describe
-from kg.model import Evidence, Extraction, Link, Mention, Paper, Source
-from kg.resolve import resolve
-from kg.viz import visualize
+from kg.graph.build import build_graph, describe
+from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
+from kg.resolve.resolver import resolve
+from kg.export.viz import visualize
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
@@ -337,13 +337,13 @@ def test_a_big_graph_opens_quickly_and_redraws_fast(browser: Browser, tmp_path: 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the user's seed listings (../shared/seeds) are absent")
 def test_seeds_graph_answers_what_a_method_is_evaluated_on(browser: Browser, tmp_path: Path) -> None:
-    import kg.store
+    import kg.store.core
     from kg.api import build_store
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.store, "DERIVED_BUILDERS", ())
+        patch.setattr(kg.store.core, "DERIVED_BUILDERS", ())
         build_store(sorted(str(p) for p in SEEDS.glob("*.txt")), tmp_path / "seeds")
-    graph = kg.store.open_store(tmp_path / "seeds").graph
+    graph = kg.store.core.open_store(tmp_path / "seeds").graph
     method = next(n for n, d in sorted(graph.nodes(data=True), key=lambda x: (-x[1].get("paper_count", 0), x[0]))
                   if d["type"] == "Method" and describe(graph, n)["datasets"] and describe(graph, n)["code"])
     info = describe(graph, method)

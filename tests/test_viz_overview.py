@@ -13,16 +13,16 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import kg.viz
-from kg.build import build_graph
-from kg.evidence import mark, sentence_start
-from kg.model import Evidence, Extraction, Mention, Paper, Source
-from kg.resolve import resolve
-from kg.viz import visualize
-from kg.viz.html import page_data
-from kg.viz.layout import layout
-from kg.viz.overview import LINK, overview
-from kg.viz.view import ViewOptions, select
+import kg.export.viz
+from kg.graph.build import build_graph
+from kg.graph.evidence import mark, sentence_start
+from kg.records import Evidence, Extraction, Mention, Paper, Source
+from kg.resolve.resolver import resolve
+from kg.export.viz import visualize
+from kg.export.viz.html import page_data
+from kg.export.viz.layout import layout
+from kg.export.viz.overview import LINK, overview
+from kg.export.viz.view import ViewOptions, select
 
 SENTENCE = "We propose MTLoRA, which extends LoRA with task-specific low-rank modules."
 
@@ -140,7 +140,7 @@ def test_html_keeps_a_node_budget_and_carries_the_overview(tmp_path: Path) -> No
     graph = big()
     assert graph.number_of_nodes() > 1000
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.viz, "NODE_BUDGET", 400)
+        patch.setattr(kg.export.viz, "NODE_BUDGET", 400)
         drawn = visualize(graph, tmp_path / "b.html")
     assert drawn["nodes"] <= 400
     html = (tmp_path / "b.html").read_text()

@@ -7,7 +7,6 @@ source it was seen in. Only the small identity index is held in memory, never th
 """
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -15,38 +14,38 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.ingest import arxiv, csvfile, hf_api, jsonfile, listing
 from kg.ingest.base import RawRecord
 from kg.ingest.decode import (STDIN, STDIN_NAME, InputFile, check_input, head_text, iter_lines,  # noqa: F401
                               open_input)
 from kg.ingest.identity import arxiv_id_of, normalize_title, paper_id
-from kg.model import Paper, Problem, Source
+from kg.records import Paper, Problem, Source
 
 MAX_CHARS = 100_000  # title + abstract; real abstracts are a few thousand characters
 
 
 @dataclass(frozen=True)
 class Format:
-    """An input format: its reader (``module:function``), whether the reader takes an
-    iterable of lines (streaming) or the whole text, and the extensions that select it."""
+    """An input format: its reader, whether the reader takes an iterable of lines
+    (streaming) or the whole text, and the extensions that select it."""
 
     name: str
-    reader: str
+    reader: Callable[..., Iterator[RawRecord | Problem]]
     streaming: bool
     extensions: tuple[str, ...]
 
     def load(self) -> Callable[..., Iterator[RawRecord | Problem]]:
-        module, func = self.reader.split(":")
-        return getattr(importlib.import_module(module), func)  # type: ignore[no-any-return]
+        return self.reader
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("listing", "kg.ingest.listing:read", True, (".txt", ".md")),
-    Format("jsonl", "kg.ingest.jsonfile:read_lines", True, (".jsonl", ".ndjson")),
-    Format("json", "kg.ingest.jsonfile:read_document", False, (".json",)),
-    Format("csv", "kg.ingest.csvfile:read", True, (".csv",)),
-    Format("tsv", "kg.ingest.csvfile:read_tsv", True, (".tsv",)),
-    Format("hf", "kg.ingest.hf_api:read", False, ()),
-    Format("arxiv", "kg.ingest.arxiv:read", False, (".xml", ".atom")),
+    Format("listing", listing.read, True, (".txt", ".md")),
+    Format("jsonl", jsonfile.read_lines, True, (".jsonl", ".ndjson")),
+    Format("json", jsonfile.read_document, False, (".json",)),
+    Format("csv", csvfile.read, True, (".csv",)),
+    Format("tsv", csvfile.read_tsv, True, (".tsv",)),
+    Format("hf", hf_api.read, False, ()),
+    Format("arxiv", arxiv.read, False, (".xml", ".atom")),
 )}
 
 
@@ -57,7 +56,7 @@ def detect_format(inp: InputFile, forced: str | None = None) -> Format:
         return FORMATS[forced]
     head = head_text(inp)
     suffix = Path(inp.name).suffix.lower() if inp.name != STDIN else ""
-    if suffix in (".json", ".jsonl", ".ndjson") and FORMATS["hf"].load is not None and _sniff("hf", head):
+    if suffix in (".json", ".jsonl", ".ndjson") and hf_api.sniff(head):
         return FORMATS["hf"] if suffix == ".json" else FORMATS["jsonl"]
     for fmt in FORMATS.values():
         if suffix and suffix in fmt.extensions:
@@ -78,11 +77,7 @@ def detect_format(inp: InputFile, forced: str | None = None) -> Format:
 
 
 def _sniff(fmt: str, head: str) -> bool:
-    module = {"hf": "kg.ingest.hf_api", "csv": "kg.ingest.csvfile"}[fmt]
-    try:
-        return bool(importlib.import_module(module).sniff(head))
-    except ImportError:
-        return False
+    return bool((hf_api if fmt == "hf" else csvfile).sniff(head))
 
 
 def iter_records(inp: InputFile, fmt: Format) -> Iterator[RawRecord | Problem]:

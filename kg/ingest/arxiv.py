@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg.ingest.base import RawRecord
-from kg.model import Problem
+from kg.records import Problem
 
 FORMAT = "arxiv"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -2,7 +2,7 @@
 
 A reader is a function ``read(text: str, name: str) -> Iterator[RawRecord | Problem]``
 over the decoded text of one input; it never raises for a bad record, it yields a
-:class:`~kg.model.Problem` naming the line and goes on with the next record.
+:class:`~kg.records.Problem` naming the line and goes on with the next record.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.model import Problem
+from kg.records import Problem
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from kg.errors import InputError
 from kg.ingest.base import RawRecord
 from kg.ingest.fields import TITLE_KEYS, record_from_object
-from kg.model import Problem
+from kg.records import Problem
 
 
 def read(lines: Iterable[str], name: str, *, delimiter: str = ",") -> Iterator[RawRecord | Problem]:

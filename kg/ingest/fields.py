@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.ingest.base import RawRecord
-from kg.model import Problem
+from kg.records import Problem
 
 TITLE_KEYS = ("title", "paper_title")
 ABSTRACT_KEYS = ("abstract", "summary", "abstract_text", "paperAbstract", "text")

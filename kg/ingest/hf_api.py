@@ -33,7 +33,7 @@ from typing import Any
 
 from kg.ingest.base import RawRecord
 from kg.ingest.safejson import Decoder, JSONProblem
-from kg.model import Problem
+from kg.records import Problem
 
 FORMAT = "hf_api"
 HF_PAPERS_URL = "https://huggingface.co/papers/"

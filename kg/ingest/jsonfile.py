@@ -9,7 +9,7 @@ from dataclasses import replace
 from kg.ingest.base import RawRecord
 from kg.ingest.fields import record_from_object
 from kg.ingest.safejson import Decoder, JSONProblem
-from kg.model import Problem
+from kg.records import Problem
 
 
 def read_lines(lines: Iterable[str], name: str) -> Iterator[RawRecord | Problem]:

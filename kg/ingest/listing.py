@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from kg.ingest.base import RawRecord
-from kg.model import Problem
+from kg.records import Problem
 
 BOILERPLATE = frozenset({
     "new", "get trending papers in your email inbox!", "subscribe", "daily papers",

@@ -105,13 +105,13 @@ class _Once:
 
 
 def _open_rdf(directory: Path) -> Any:
-    from kg.rdf.embedded import open_embedded
+    from kg.query.sparql_cache import open_embedded
 
     return open_embedded(directory)
 
 
 def _open_ladybug(directory: Path) -> Any:
-    from kg.cypher.embedded import open_database
+    from kg.query.cypher_cache import open_database
 
     return open_database(directory)
 
@@ -214,7 +214,7 @@ def canned(language: str) -> list[dict[str, Any]]:
     """The canned queries of ``queries/<language>/``: name, title, question, parameters."""
     from importlib import resources
 
-    from kg.rdf.queryfile import parse_header
+    from kg.query.files import parse_header
 
     package, suffix, comment = (("queries.sparql", ".rq", "#") if language == "sparql"
                                 else ("queries.cypher", ".cypher", "//"))
@@ -240,11 +240,11 @@ def run_canned(directory: Path, language: str, name: str, params: dict[str, str]
     text = queries[name]["text"]
     try:
         if language == "sparql":
-            from kg.rdf.query import query_store
+            from kg.query.sparql import query_store
 
             return query_store(sparql.store, text, params, where=name)
-        from kg.cypher.query import _strip_comments
-        from kg.cypher.statements import bind_params
+        from kg.query.cypher import _strip_comments
+        from kg.export.cypher.statements import bind_params
 
         return cypher.run(_strip_comments(text), bind_params(text, params))
     except ExportError as exc:

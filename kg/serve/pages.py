@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from kg.viz.view import TYPE_STYLE, web_url
+from kg.export.viz.view import TYPE_STYLE, web_url
 
 RELATION_TITLES = {"PROPOSES": "Proposed in", "INTRODUCES": "Introduced in", "USES": "Used in",
                    "EVALUATES_ON": "Used for evaluation in", "ADDRESSES": "Addressed in",

@@ -8,7 +8,7 @@ store kept elsewhere (say SQLite) only needs another class with these methods an
 in :func:`open_reader`.
 
 Every evidence sentence comes with the span to highlight, placed by its stored offsets
-(:func:`kg.evidence.mark`).
+(:func:`kg.graph.evidence.mark`).
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from kg.evidence import mark
-from kg.normalize import normalize
-from kg.viz.view import node_link
+from kg.graph.evidence import mark
+from kg.resolve.normalize import normalize
+from kg.export.viz.view import node_link
 
 PAPER_RELATIONS = ("PROPOSES", "INTRODUCES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS")
 ENTITY_TYPES = ("Method", "Dataset", "Task", "Metric", "Repository")
@@ -159,7 +159,7 @@ class GraphReader:
     # ---- whole-store facts ------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
         if self._stats is None:  # counted once: the graph does not change while served
-            from kg.build import stats
+            from kg.graph.build import stats
 
             self._stats = stats(self.graph)
             self._stats["papers"] = self._stats["nodes"].get("Paper", 0)
@@ -314,7 +314,7 @@ def _disjoint(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def open_reader(directory: str | Path) -> StoreReader:
     """The reader of the store in ``directory`` (a ``StoreError`` when it is no store)."""
-    from kg.store import open_store
+    from kg.store.core import open_store
 
     store = open_store(directory)
     return GraphReader(store.graph, store.manifest.get("counts"))

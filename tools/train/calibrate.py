@@ -78,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     corpora = Path(args.shared) / "corpora"
     info = json.loads((Path(args.fold_model) / "training.json").read_text("utf-8"))
     os.environ["PAPERKG_TAGGER_MODEL"] = str(Path(args.fold_model).resolve())
-    from kg.model import Paper
-    from kg.pipeline import build_nlp, extract
+    from kg.records import Paper
+    from kg.extract.pipeline import build_nlp, extract
 
     sets = {"scirex": scirex_papers(corpora, info["heldout_docs"]), "tdmsci": tdmsci_papers(corpora)}
     samples = []

@@ -226,8 +226,8 @@ def weak_sentences(root: Path, *, share: float = 0.25, seed: int = 0,
     Each abstract's method and dataset names (with aliases) are marked wherever they occur;
     every other token is missing. An abstract mentioning a held-out name goes to the
     held-out list."""
-    from kg.model import Paper
-    from kg.pipeline import build_nlp, extract
+    from kg.records import Paper
+    from kg.extract.pipeline import build_nlp, extract
 
     rows = list(unlabeled_abstracts(root, limit))
     papers = [Paper.from_dict({"id": rid, "title": t or "", "abstract": a}) for rid, t, a in rows]

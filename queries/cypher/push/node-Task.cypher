@@ -1,5 +1,5 @@
 // Upsert a batch of Task nodes: $rows is a list of maps with the keys of
-// kg.cypher.schema.NODE_PROPS['Task'] plus kg_hash. MERGE on the key; properties are
+// kg.export.cypher.schema.NODE_PROPS['Task'] plus kg_hash. MERGE on the key; properties are
 // written only when the content hash differs, so pushing the same graph twice writes nothing.
 UNWIND $rows AS row
 MERGE (n:Task {id: row.id})

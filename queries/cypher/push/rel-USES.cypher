@@ -1,5 +1,5 @@
 // Upsert a batch of (Paper)-[:USES]->(Method) relationships: $rows is a list of maps
-// {start, end, <kg.cypher.schema.REL_PROPS>, kg_hash}; both nodes must exist. MERGE on the
+// {start, end, <kg.export.cypher.schema.REL_PROPS>, kg_hash}; both nodes must exist. MERGE on the
 // pair (one relationship per type between two nodes); properties are written only when
 // the content hash differs.
 UNWIND $rows AS row

@@ -1,0 +1,104 @@
+"""``paperkg fetch hf-daily|arxiv``: added to the command group by :func:`register`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg.ingest.fetch import ARXIV_PAGE, FetchOptions, FetchReport
+
+FETCH_OPTIONS = [
+    click.option("-o", "--cache", "cache", default="paperkg-cache", show_default=True, metavar="DIR",
+                 help="Cache folder: one file per request; a re-run downloads only what is missing."),
+    click.option("--base-url", default=None, metavar="URL",
+                 help="Another server with the same API (a mirror), e.g. http://127.0.0.1:8080."),
+    click.option("--delay", "interval", type=click.FloatRange(0, 3600), default=None, metavar="SECONDS",
+                 help="Seconds between requests [default: 3 for arXiv, as it asks; 1 for Hugging Face]."),
+    click.option("--retries", default=4, show_default=True, type=click.IntRange(0, 20),
+                 help="More tries after a 429/5xx answer or a timeout (exponential backoff, Retry-After honoured)."),
+    click.option("--backoff", default=2.0, show_default=True, type=click.FloatRange(0, 600), metavar="SECONDS",
+                 help="First wait before a retry; doubles each time."),
+    click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 600), metavar="SECONDS"),
+]
+
+
+def fetch_options(state: Any, cache: str, base_url: str | None, interval: float | None, retries: int,
+                  backoff: float, timeout: float) -> FetchOptions:
+    quiet = bool(getattr(state, "quiet", False))
+    return FetchOptions(cache=Path(cache), base_url=base_url, interval=interval, retries=retries,
+                        backoff=backoff, timeout=timeout,
+                        progress=None if quiet else (lambda m: click.echo(m, err=True)))
+
+
+def _finish(state: Any, report: FetchReport) -> None:
+    for path in report.files:
+        click.echo(path)
+    if not getattr(state, "quiet", False):
+        click.echo(f"{len(report.files)} file(s): {report.downloaded} downloaded, {report.cached} already cached.",
+                   err=True)
+
+
+def hf_daily(state: Any, day: str, to: str | None, **options: Any) -> None:
+    """Fetch Hugging Face daily papers listings, one JSON file per day.
+
+    Prints the cache files on stdout (so they can be passed to build); progress goes to stderr.
+
+    \b
+    Example:
+      paperkg fetch hf-daily --date 2024-03-18 --to 2024-03-22 -o cache
+      paperkg build cache/hf-daily/*.json -o out/graph
+    """
+    from kg.ingest.fetch import fetch_hf_daily, parse_date
+
+    report = fetch_hf_daily(parse_date(day), parse_date(to) if to else None, fetch_options(state, **options))
+    _finish(state, report)
+
+
+def arxiv(state: Any, query: str, max_results: int, page_size: int, **options: Any) -> None:
+    """Fetch arXiv API search results (Atom), one file per page, newest first.
+
+    \b
+    Example:
+      paperkg fetch arxiv --query 'cat:cs.LG AND ti:diffusion' --max 200 -o cache
+      paperkg build cache/arxiv/*/*.xml -o out/graph
+    """
+    from kg.ingest.fetch import fetch_arxiv
+
+    report = fetch_arxiv(query, max_results, fetch_options(state, **options), page_size=page_size)
+    _finish(state, report)
+
+
+def _command(func: Any, name: str, own: list[Any]) -> Any:
+    from kg.cli.common import handle_errors
+
+    command: Any = handle_errors(func)
+    for option in reversed(own + FETCH_OPTIONS):
+        command = option(command)
+    return click.command(name=name)(click.pass_obj(command))
+
+
+def register(main: Any) -> None:
+    """Add ``fetch hf-daily`` and ``fetch arxiv`` to the ``paperkg`` group (called by ``kg.cli.main``)."""
+
+    @main.group()
+    def fetch() -> None:
+        """Download paper listings (Hugging Face daily papers, arXiv searches) into a cache folder.
+
+        \b
+        Example:
+          paperkg fetch hf-daily --date 2024-03-21
+          paperkg fetch arxiv --query 'cat:cs.LG AND ti:diffusion' --max 300
+        """
+
+    fetch.add_command(_command(hf_daily, "hf-daily", [
+        click.option("--date", "day", required=True, metavar="YYYY-MM-DD", help="The (first) day."),
+        click.option("--to", default=None, metavar="YYYY-MM-DD", help="The last day (inclusive) of a range."),
+    ]))
+    fetch.add_command(_command(arxiv, "arxiv", [
+        click.option("--query", required=True, help="arXiv search_query, e.g. 'cat:cs.LG AND ti:diffusion'."),
+        click.option("--max", "max_results", default=100, show_default=True, type=click.IntRange(1, 100_000),
+                     help="Papers to fetch at most."),
+        click.option("--page-size", default=ARXIV_PAGE, show_default=True, type=click.IntRange(1, 2000),
+                     help="Papers per request."),
+    ]))

@@ -1,0 +1,231 @@
+"""Neo4j exporters: ``neo4j-admin database import`` CSV files, and a ``cypher-shell`` script.
+
+``neo4j-csv`` writes a directory: one ``nodes-<Label>.csv`` per label (``id:ID(<Label>)``,
+``:LABEL``, typed properties), one ``rels-<TYPE>.csv`` per relationship type
+(``:START_ID(<Label>)``, ``:END_ID(<Label>)``, ``:TYPE``, properties), ``schema.cypher``
+(the push's constraints and indexes, to run after the import) and a ``README.md`` with the
+exact import command. The directory is replaced atomically; a non-empty directory that is
+not a previous export is refused.
+
+``cypher`` writes one UTF-8 script: the constraints and indexes, then for every batch a
+``:param rows => [...]`` line and the same ``UNWIND $rows AS row MERGE …`` statement the push
+sends. Values become Cypher literals only through :mod:`kg.export.cypher.literal`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import networkx as nx
+
+from kg.export.cypher.literal import cypher_literal
+from kg.export.cypher.schema import (HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Prop,
+                              Edge, chunked, edges_by_type, node_rows, rel_rows)
+from kg.export.cypher.statements import node_statement, read, rel_statement, schema_statements, split_statements
+from kg.errors import ExportError
+from kg.fsutil import atomic_write, staged_dir
+from kg.output import atomic_open
+
+ARRAY_DELIMITERS = (";", "|", "\u00a6", "\u241f")
+"""Candidates for ``--array-delimiter``, first one that occurs in no array value wins."""
+MARKER = "README.md"
+_MARK_LINE = "<!-- paperkg neo4j-csv export -->"
+SCRIPT_BATCH_SIZE = 500
+_CSV_TYPES = {"string": "", "json": "", "int": ":int", "float": ":float", "string[]": ":string[]",
+              "int[]": ":int[]"}
+
+
+def _graph(store_or_graph: Any) -> nx.MultiDiGraph:
+    return store_or_graph if isinstance(store_or_graph, nx.MultiDiGraph) else store_or_graph.graph
+
+
+def node_header(label: str) -> list[str]:
+    props = [p for p in NODE_PROPS[label] if p.name != "id"]
+    return [f"id:ID({label})", ":LABEL", *[p.name + _CSV_TYPES[p.kind] for p in props], HASH]
+
+
+def rel_header(rel_type: str) -> list[str]:
+    start, end = REL_ENDPOINTS[rel_type]
+    return [f":START_ID({start})", f":END_ID({end})", ":TYPE",
+            *[p.name + _CSV_TYPES[p.kind] for p in REL_PROPS], HASH]
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _cell(value: Any, prop: Prop | None, delimiter: str) -> str:
+    """One CSV field as neo4j-admin reads it: empty = no property, strings quoted
+    (doubled quotes), arrays joined with ``delimiter`` (an empty array = no property)."""
+    if value is None or (isinstance(value, list) and not value):
+        return ""
+    if isinstance(value, list):
+        return _quote(delimiter.join(str(v) for v in value))
+    if isinstance(value, (bool, int, float)) and (prop is None or prop.kind in ("int", "float")):
+        return repr(value)
+    return _quote(str(value))
+
+
+def choose_delimiter(graph: nx.MultiDiGraph, grouped: dict[str, list[Edge]] | None = None) -> str:
+    """The first of ``ARRAY_DELIMITERS`` that occurs in no string-array value."""
+    used: set[str] = set()
+    grouped = grouped if grouped is not None else edges_by_type(graph)
+
+    def scan(rows: Iterator[dict[str, Any]], arrays: list[str]) -> None:
+        for row in rows:
+            used.update(ch for name in arrays for item in row[name] or () for ch in item if ch in ARRAY_DELIMITERS)
+
+    for label in LABELS:
+        scan(node_rows(graph, label, with_hash=False), [p.name for p in NODE_PROPS[label] if p.kind == "string[]"])
+    for rel in REL_TYPES:
+        scan(rel_rows(graph, rel, with_hash=False, edges=grouped[rel]), [p.name for p in REL_PROPS if p.kind == "string[]"])
+    for candidate in ARRAY_DELIMITERS:
+        if candidate not in used:
+            return candidate
+    raise ExportError("every array delimiter candidate occurs in the data",
+                      hint="use --format cypher or paperkg push neo4j instead")
+
+
+def _write_csv(handle: IO[str], header: list[str], lines: Iterator[list[str]]) -> tuple[int, bool]:
+    handle.write(",".join(header) + "\n")
+    count, multiline = 0, False
+    for cells in lines:
+        line = ",".join(cells)
+        multiline = multiline or "\n" in line or "\r" in line
+        handle.write(line + "\n")
+        count += 1
+    return count, multiline
+
+
+def _node_lines(graph: nx.MultiDiGraph, label: str, delimiter: str) -> Iterator[list[str]]:
+    props = [p for p in NODE_PROPS[label] if p.name != "id"]
+    for row in node_rows(graph, label):
+        yield [_quote(row["id"]), label, *[_cell(row[p.name], p, delimiter) for p in props],
+               _quote(row[HASH])]
+
+
+def _rel_lines(graph: nx.MultiDiGraph, rel_type: str, delimiter: str, edges: list[Edge]) -> Iterator[list[str]]:
+    for row in rel_rows(graph, rel_type, edges=edges):
+        yield [_quote(row["start"]), _quote(row["end"]), rel_type,
+               *[_cell(row[p.name], p, delimiter) for p in REL_PROPS], _quote(row[HASH])]
+
+
+def import_command(nodes: list[str], rels: list[str], delimiter: str, multiline: bool,
+                   database: str = "neo4j") -> str:
+    """The ``neo4j-admin database import full`` command for these files (Neo4j 5). The
+    database name comes first: after the last ``--relationships=FILE`` it would be read as
+    one more file of that option (Neo4j 5.26: "File 'neo4j' doesn't exist")."""
+    parts = [f"neo4j-admin database import full {database}", "--overwrite-destination",
+             f"--array-delimiter={_shell_quote(delimiter)}"]
+    if multiline:
+        parts.append("--multiline-fields=true")
+    parts += [f"--nodes={name}" for name in nodes] + [f"--relationships={name}" for name in rels]
+    return " \\\n    ".join(parts)
+
+
+def _shell_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def _check_destination(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise ExportError("is not a directory", where=str(target),
+                          hint="the neo4j-csv format writes a directory; give a directory path")
+    if target.is_dir() and any(target.iterdir()):
+        marker = target / MARKER
+        if not (marker.is_file() and _MARK_LINE in marker.read_text("utf-8", errors="replace")):
+            raise ExportError("directory exists and is not a previous neo4j-csv export", where=str(target),
+                              hint="choose a new or empty directory; paperkg will not overwrite it")
+
+
+def export_csv(store: Any, destination: str | Path) -> dict[str, int]:
+    """Write the ``neo4j-admin`` import files for the graph of ``store`` into the directory
+    ``destination``; returns the data rows written per label and relationship type."""
+    graph, target = _graph(store), Path(destination)
+    _check_destination(target)
+    grouped = edges_by_type(graph)
+    delimiter = choose_delimiter(graph, grouped)
+    counts: dict[str, int] = {}
+    multiline = False
+    nodes = [f"nodes-{label}.csv" for label in LABELS]
+    rels = [f"rels-{rel}.csv" for rel in REL_TYPES]
+    try:
+        with staged_dir(target) as staged:
+            for label, name in zip(LABELS, nodes):
+                with open(staged / name, "w", encoding="utf-8", newline="") as handle:
+                    counts[label], more = _write_csv(handle, node_header(label), _node_lines(graph, label, delimiter))
+                multiline = multiline or more
+            for rel, name in zip(REL_TYPES, rels):
+                with open(staged / name, "w", encoding="utf-8", newline="") as handle:
+                    counts[rel], more = _write_csv(handle, rel_header(rel), _rel_lines(graph, rel, delimiter, grouped[rel]))
+                multiline = multiline or more
+            atomic_write(staged / "schema.cypher", read("push/schema.cypher"))
+            atomic_write(staged / MARKER, _readme(import_command(nodes, rels, delimiter, multiline), counts))
+    except OSError as exc:
+        raise ExportError(f"cannot write the CSV files: {exc.strerror}", where=str(target),
+                          hint="check the path and free space") from None
+    return counts
+
+
+def _readme(command: str, counts: dict[str, int]) -> str:
+    rows = "\n".join(f"| `{name}` | {n} |" for name, n in counts.items())
+    return f"""{_MARK_LINE}
+# paperkg graph: files for `neo4j-admin database import`
+
+Written by `paperkg export DIR --format neo4j-csv`. One file per node label (`id:ID(Label)`
+is the node key, also stored as the property `id`) and per relationship type. Arrays use
+the array delimiter below; an empty cell is an absent property (an empty list is not
+stored). `sources` and `ids` are JSON strings; an edge's evidence is the parallel lists
+`evidence_papers`, `evidence_fields`, `evidence_starts`, `evidence_ends`, `evidence_sentences`.
+
+| label / type | rows |
+|---|---|
+{rows}
+
+Import into a new database (Neo4j 5; the DBMS must be stopped, or the target database
+offline). Run this from this directory:
+
+```
+{command}
+```
+
+Then start Neo4j and create the uniqueness constraints and indexes the push uses:
+
+```
+cypher-shell -u neo4j -p PASSWORD -f schema.cypher
+```
+
+Afterwards `paperkg push neo4j` can update this database incrementally: it finds every
+node and relationship by its key and rewrites only rows whose `kg_hash` changed.
+"""
+
+
+def script_lines(store_or_graph: Any, batch_size: int = SCRIPT_BATCH_SIZE) -> Iterator[str]:
+    """The script, one command or statement at a time (each ends with a newline)."""
+    graph = _graph(store_or_graph)
+    yield ("// paperkg graph as a cypher-shell script: constraints and indexes, then nodes and\n"
+           "// relationships in idempotent UNWIND/MERGE batches (re-running it changes nothing).\n"
+           "// Run: cypher-shell -a neo4j://localhost:7687 -u neo4j -p PASSWORD -f THIS_FILE\n")
+    for statement in schema_statements():
+        yield statement + ";\n"
+    grouped = edges_by_type(graph)
+    for kind, names in (("node", LABELS), ("rel", REL_TYPES)):
+        for name in names:
+            statement = split_statements((node_statement if kind == "node" else rel_statement)(name))[0]
+            rows = node_rows(graph, name) if kind == "node" else rel_rows(graph, name, edges=grouped[name])
+            for batch in chunked(rows, batch_size):
+                # arrow syntax: one line (cypher-shell drops the trailing ';', the linter wants it)
+                yield f":param rows => {cypher_literal(batch)};\n"
+                yield statement + ";\n"
+
+
+def export_script(store: Any, destination: str | Path, batch_size: int = SCRIPT_BATCH_SIZE) -> None:
+    """Write the ``cypher-shell`` script for the graph of ``store`` to ``destination``
+    (a file, written atomically)."""
+    try:
+        with atomic_open(str(destination)) as handle:
+            for line in script_lines(store, batch_size):
+                handle.write(line)
+    except OSError as exc:
+        raise ExportError(f"cannot write {destination}: {exc.strerror}", hint="check the path") from None

@@ -1,0 +1,220 @@
+"""The property-graph schema shared by every Cypher target, and the rows it is written from.
+
+One fixed whitelist of labels, relationship types and typed properties (``docs/graph-model.md``)
+drives the Neo4j push, the ``neo4j-admin`` CSV files, the ``cypher-shell`` script and the
+embedded Ladybug store, so the four hold exactly the same properties.
+
+Every attribute of the graph model becomes a property, ``type`` included (so queries can
+name a node's or relationship's type without ``labels()``/``type()``, which Ladybug spells
+differently); entities and repositories also get ``name_keys``, the normalized match keys
+of their names, aliases and long forms (``(key)`` query parameters are compared with them). Values that are not valid property values are flattened: the maps ``ids`` and
+``sources`` become JSON strings, and the evidence list of an edge becomes parallel lists
+(``evidence_papers``, ``evidence_fields``, ``evidence_starts``, ``evidence_ends``,
+``evidence_sentences``: item *k* of each describes evidence *k*), which Cypher can unwind
+without a JSON parser. Every row carries a ``kg_hash`` of its content, which lets a write
+skip rows that are already up to date (so a second push of the same graph writes nothing).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+import networkx as nx
+
+from kg.graph.build import ALL_NODE_TYPES, EDGE_TYPES
+from kg.errors import ExportError
+from kg.resolve.normalize import normalize
+
+Kind = Literal["string", "int", "float", "string[]", "int[]", "json"]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A property: its name and its kind (``json`` is a JSON-encoded string)."""
+
+    name: str
+    kind: Kind
+
+
+def _props(spec: str) -> tuple[Prop, ...]:
+    out = []
+    for item in spec.split():
+        name, _, kind = item.partition(":")
+        out.append(Prop(name, kind or "string"))  # type: ignore[arg-type]
+    return tuple(out)
+
+
+_COMMON = "id type name aliases:string[]"
+_ENTITY = f"{_COMMON} name_keys:string[] paper_count:int long_forms:string[] ids:json"
+NODE_PROPS: dict[str, tuple[Prop, ...]] = {
+    "Paper": _props(f"{_COMMON} title abstract arxiv_id url authors:string[] published sources:json"),
+    "Method": _props(_ENTITY),
+    "Dataset": _props(_ENTITY),
+    "Task": _props(_ENTITY),
+    "Metric": _props(_ENTITY),
+    "Repository": _props(f"{_COMMON} name_keys:string[] url host paper_count:int paths:string[]"),
+}
+"""Properties per node label, ``id`` first (the key)."""
+
+EVIDENCE_FIELDS = {"evidence_papers": "paper", "evidence_fields": "field", "evidence_starts": "start",
+                   "evidence_ends": "end", "evidence_sentences": "sentence"}
+"""Parallel list property -> key of the items of an edge's ``evidence`` list."""
+REL_PROPS: tuple[Prop, ...] = _props(
+    "type role confidence:float extractors:string[] support:int evidence_papers:string[] "
+    "evidence_fields:string[] evidence_starts:int[] evidence_ends:int[] evidence_sentences:string[]")
+"""Properties of every relationship (``role`` is null on HAS_CODE and Method edges)."""
+
+REL_ENDPOINTS: dict[str, tuple[str, str]] = {
+    "PROPOSES": ("Paper", "Method"), "USES": ("Paper", "Method"),
+    "INTRODUCES": ("Paper", "Dataset"), "EVALUATES_ON": ("Paper", "Dataset"),
+    "ADDRESSES": ("Paper", "Task"), "REPORTS": ("Paper", "Metric"),
+    "HAS_CODE": ("Paper", "Repository"),
+    "EVALUATED_ON": ("Method", "Dataset"), "APPLIED_TO": ("Method", "Task"),
+}
+"""The start and end label of each relationship type."""
+
+LABELS: tuple[str, ...] = tuple(NODE_PROPS)
+REL_TYPES: tuple[str, ...] = tuple(REL_ENDPOINTS)
+HASH = "kg_hash"
+"""The content-hash property each written node and relationship carries."""
+
+assert set(LABELS) == set(ALL_NODE_TYPES) and set(REL_TYPES) == set(EDGE_TYPES), \
+    "kg.export.cypher.schema is out of date with docs/graph-model.md (kg.graph.build)"
+
+
+def property_keys() -> list[str]:
+    """Every property key the writers use (for the linter's schema)."""
+    keys = {p.name for props in NODE_PROPS.values() for p in props} | {p.name for p in REL_PROPS}
+    return sorted(keys | {HASH})
+
+
+class _NotAList(ValueError):
+    """A list property holds something else (turned into an ``ExportError`` with where)."""
+
+
+def _value(prop: Prop, value: Any) -> Any:
+    if value is None:
+        return None
+    if prop.kind == "json":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if prop.kind in ("string[]", "int[]"):
+        if type(value) is not list and (isinstance(value, str) or not isinstance(value, Iterable)):
+            raise _NotAList(f"property {prop.name!r} should be a list, got {value!r}")
+        return [int(v) for v in value] if prop.kind == "int[]" else [str(v) for v in value]
+    if prop.kind == "int":
+        return int(value)
+    if prop.kind == "float":
+        return float(value)
+    return str(value)
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    """A short, stable hash of a row's values (everything except ``kg_hash``)."""
+    data = json.dumps({k: v for k, v in row.items() if k != HASH}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
+
+
+def node_rows(graph: nx.MultiDiGraph, label: str, *, with_hash: bool = True) -> Iterator[dict[str, Any]]:
+    """One row per node of ``label``: every property of ``NODE_PROPS[label]`` (null when
+    absent), in graph order, plus ``kg_hash``."""
+    props = NODE_PROPS[label]
+    for node, data in graph.nodes(data=True):
+        if data.get("type") != label:
+            continue
+        attrs = {**data, "id": node, "type": label}
+        if label != "Paper":
+            attrs["name_keys"] = name_keys(data)
+        try:
+            row = {p.name: _value(p, attrs.get(p.name)) for p in props}
+        except _NotAList as exc:
+            raise ExportError(str(exc), where=f"node {node}", hint="rebuild the graph with this paperkg version") from None
+        if with_hash:
+            row[HASH] = content_hash(row)
+        yield row
+
+
+Edge = tuple[Any, Any, dict[str, Any]]
+
+
+def edges_by_type(graph: nx.MultiDiGraph) -> dict[str, list[Edge]]:
+    """``(u, v, data)`` of every edge, grouped by relationship type in one pass over the
+    graph (``rel_rows(…, edges=)`` then reads only its own type: one pass instead of one
+    per type). Holds references, not copies."""
+    out: dict[str, list[Edge]] = {rel: [] for rel in REL_TYPES}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        out.setdefault(key, []).append((u, v, data))
+    return out
+
+
+def rel_rows(graph: nx.MultiDiGraph, rel_type: str, *, with_hash: bool = True,
+             edges: Iterable[Edge] | None = None) -> Iterator[dict[str, Any]]:
+    """One row per edge of ``rel_type``: ``start``, ``end`` and every ``REL_PROPS``
+    property, plus ``kg_hash``. ``edges`` are this type's edges when the caller grouped them
+    already (:func:`edges_by_type`). Raises ``ExportError`` when an edge joins other labels
+    than ``REL_ENDPOINTS`` says."""
+    start_label, end_label = REL_ENDPOINTS[rel_type]
+    if edges is None:
+        edges = ((u, v, data) for u, v, key, data in graph.edges(keys=True, data=True) if key == rel_type)
+    for u, v, data in edges:
+        types = (graph.nodes[u].get("type"), graph.nodes[v].get("type"))
+        if types != (start_label, end_label):
+            raise ExportError(f"{rel_type} edge {u} -> {v} joins {types[0]} to {types[1]}, "
+                              f"expected {start_label} to {end_label}",
+                              hint="the graph does not follow docs/graph-model.md; rebuild it")
+        evidence = [e for e in data.get("evidence") or () if isinstance(e, dict)]
+        attrs = {**data, "type": rel_type}
+        attrs.update({name: [e.get(key) for e in evidence] for name, key in EVIDENCE_FIELDS.items()})
+        attrs["evidence_papers"] = [_paper_node(str(e.get("paper", ""))) for e in evidence]
+        row: dict[str, Any] = {"start": u, "end": v}
+        try:
+            row.update((p.name, _value(p, attrs.get(p.name))) for p in REL_PROPS)
+        except _NotAList as exc:
+            raise ExportError(str(exc), where=f"edge {u} -{rel_type}-> {v}",
+                              hint="rebuild the graph with this paperkg version") from None
+        if with_hash:
+            row[HASH] = content_hash(row)
+        yield row
+
+
+def name_keys(data: dict[str, Any]) -> list[str]:
+    """The match keys (``kg.resolve.normalize.normalize``) of a node's name, aliases and long forms,
+    distinct and non-empty: what a ``(key)`` query parameter is compared with, as
+    ``pkg:nameKey`` is in RDF."""
+    names = [data.get("name") or "", *(data.get("aliases") or ()), *(data.get("long_forms") or ())]
+    return [key for key in dict.fromkeys(normalize(str(n)) for n in names) if key]
+
+
+def _paper_node(paper: str) -> str:
+    """Evidence names its paper by paper id (``arxiv:…``); the node id is ``paper:<paper id>``."""
+    return paper if not paper or paper.startswith("paper:") else f"paper:{paper}"
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of at most ``size`` items, streaming (one chunk in memory)."""
+    if size < 1:
+        raise ValueError("chunk size must be at least 1")
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def counts(graph: nx.MultiDiGraph) -> dict[str, int]:
+    """Rows per label and relationship type (what each target should end up holding)."""
+    out = {label: 0 for label in LABELS} | {rel: 0 for rel in REL_TYPES}
+    for _, data in graph.nodes(data=True):
+        if data.get("type") in out:
+            out[data["type"]] += 1
+    for _, _, key in graph.edges(keys=True):
+        if key in out:
+            out[key] += 1
+    return out

@@ -1,0 +1,1 @@
+"""Stage 2, extract: runs the spaCy pipeline of ``extractors`` over papers; evaluation against gold."""

@@ -1,0 +1,1 @@
+"""Stage 4, graph: the graph model and the builder that turns resolved extractions into it."""

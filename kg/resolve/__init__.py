@@ -1,0 +1,1 @@
+"""Stage 3, resolve: mentions to entities (alias index, acronym senses, normalization, merges)."""

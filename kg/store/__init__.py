@@ -1,0 +1,1 @@
+"""Stage 5, store: the persisted graph directory, its atomic swaps and its lock."""
