@@ -48,17 +48,11 @@ def register(main: click.Group) -> None:
           export NEO4J_PASSWORD=secret
           paperkg push neo4j out/graph --uri neo4j://localhost:7687 --user neo4j
         """
-        from kg.export.cypher.push import connect, push_graph, total_rows
-        from kg.store.core import open_store
+        from kg.api import push_neo4j as push
 
-        graph = open_store(directory).graph
-        driver = connect(uri, user, password)
-        try:
-            with progress_bar(state, "pushing", length=total_rows(graph)) as advance:
-                report = push_graph(graph, driver, database=database, batch_size=batch_size,
-                                    progress=advance, uri=uri)
-        finally:
-            driver.close()
+        with progress_bar(state, "pushing") as advance:
+            report = push(directory, uri=uri, user=user, password=password, database=database,
+                          batch_size=batch_size, progress=advance)
         if as_json:
             click.echo(json.dumps(report.to_dict(), sort_keys=True))
         state.info(f"pushed {directory} to {report.summary()}")

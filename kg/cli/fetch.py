@@ -49,9 +49,9 @@ def hf_daily(state: Any, day: str, to: str | None, **options: Any) -> None:
       paperkg fetch hf-daily --date 2024-03-18 --to 2024-03-22 -o cache
       paperkg build cache/hf-daily/*.json -o out/graph
     """
-    from kg.ingest.fetch import fetch_hf_daily, parse_date
+    from kg.api import fetch_hf_daily
 
-    report = fetch_hf_daily(parse_date(day), parse_date(to) if to else None, fetch_options(state, **options))
+    report = fetch_hf_daily(day, to, options=fetch_options(state, **options))
     _finish(state, report)
 
 
@@ -63,9 +63,9 @@ def arxiv(state: Any, query: str, max_results: int, page_size: int, **options: A
       paperkg fetch arxiv --query 'cat:cs.LG AND ti:diffusion' --max 200 -o cache
       paperkg build cache/arxiv/*/*.xml -o out/graph
     """
-    from kg.ingest.fetch import fetch_arxiv
+    from kg.api import fetch_arxiv
 
-    report = fetch_arxiv(query, max_results, fetch_options(state, **options), page_size=page_size)
+    report = fetch_arxiv(query, max_results=max_results, page_size=page_size, options=fetch_options(state, **options))
     _finish(state, report)
 
 

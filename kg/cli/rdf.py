@@ -1,7 +1,7 @@
 """Commands of the RDF stage: ``paperkg validate`` and ``paperkg push sparql``.
 
 ``kg.cli.main`` imports this module and calls :func:`register` with its ``main`` group; the
-commands are thin shells over :mod:`kg.export.rdf.validate` and :mod:`kg.export.rdf.push`.
+commands are thin shells over :func:`kg.api.validate_store` and :func:`kg.api.push_sparql`.
 """
 from __future__ import annotations
 
@@ -38,9 +38,9 @@ def register(main: click.Group) -> None:
         Example:
           paperkg validate out/graph
         """
-        from kg.export.rdf.validate import validate_store
+        from kg.api import validate_store
 
-        report = validate_store(directory, base_iri, evidence)
+        report = validate_store(directory, base_iri=base_iri, evidence=evidence)
         if as_json:
             click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         elif report.conforms:
@@ -90,12 +90,10 @@ def register(main: click.Group) -> None:
           paperkg push sparql out/graph --endpoint http://localhost:8890/sparql-graph-crud-auth \\
               --graph https://example.org/kg --user dba --password dba
         """
-        from kg.export.rdf.push import push_sparql
-        from kg.store.core import open_store
+        from kg.api import push_sparql
 
-        store = open_store(directory)
         with progress_bar(state, "pushing triples") as advance:
-            report = push_sparql(store, endpoint, graph_iri=graph_iri, base_iri=base_iri, user=user,
+            report = push_sparql(directory, endpoint=endpoint, graph_iri=graph_iri, base_iri=base_iri, user=user,
                                  password=password, batch_size=batch_size, timeout=timeout, progress=advance)
         state.info(f"pushed {report.triples} triples to <{report.graph}> at {report.endpoint} "
                    f"in {report.requests} request(s), {report.seconds:.1f} s.")
