@@ -21,8 +21,8 @@ command                function (result)
 =====================  ==========================================================
 
 Every failure a user can cause is a :class:`~kg.errors.PaperKGError` with a one-line message.
-The stages behind these functions are imported when first called, so importing this
-module stays cheap for everything but extraction (spaCy).
+The stages behind these functions are imported when first called: importing this module
+loads no spaCy, rdflib, pyoxigraph or networkx, so ``stats`` does not pay for extraction.
 """
 from __future__ import annotations
 
@@ -37,7 +37,6 @@ from kg.ingest import read_papers
 from kg.ingest.fetch import FetchOptions, FetchReport
 from kg.records import Extraction, Paper, Problem
 from kg.output import atomic_open
-from kg.extract.pipeline import DEFAULT_MODEL, build_nlp, extract
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -82,8 +81,10 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
     rep = report if report is not None else RunReport()
     papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
                                           max_chars=max_chars)
-    nlp = _nlp(model or DEFAULT_MODEL, exclude, max_chars)
-    for extraction in extract(papers, nlp, batch_size=batch_size, workers=workers,
+    from kg.extract import pipeline
+
+    nlp = _nlp(model or pipeline.DEFAULT_MODEL, exclude, max_chars)
+    for extraction in pipeline.extract(papers, nlp, batch_size=batch_size, workers=workers,
                               on_problem=rep.problems.append):
         rep.papers += 1
         if progress:
@@ -96,6 +97,8 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
 def _nlp(model: str, exclude: Sequence[str], max_chars: int | None) -> Any:
     """The pipeline, able to take any text the ingest length limit lets through."""
     from kg.ingest import MAX_CHARS
+
+    from kg.extract.pipeline import build_nlp
 
     nlp = build_nlp(model, components_without(exclude))
     nlp.max_length = max(nlp.max_length, (MAX_CHARS if max_chars is None else max_chars) + 16)
@@ -166,6 +169,7 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
     waited for up to ``wait`` seconds. Inputs with no paper at all fail (the store is left
     as it was). ``fetch`` specs (see :func:`fetch_listing`) are downloaded first, with
     ``fetch_options``, and their files built after ``inputs``."""
+    from kg.extract.pipeline import DEFAULT_MODEL
     from kg.store.lock import write_lock
 
     if not inputs and not fetch:
@@ -187,6 +191,7 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
                  workers: int, batch_size: int, report: RunReport,
                  progress: Callable[[int], None] | None, stdin: Any, exclude: Sequence[str],
                  max_chars: int | None, min_confidence: float) -> BuildResult:
+    from kg.extract import pipeline
     from kg.store import core as store
 
     rep = report
@@ -211,7 +216,7 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
 
     def all_extractions() -> Iterator[Extraction]:
         nlp = _nlp(model, exclude, max_chars)
-        for extraction in extract(needs_nlp(), nlp, batch_size=batch_size, workers=workers,
+        for extraction in pipeline.extract(needs_nlp(), nlp, batch_size=batch_size, workers=workers,
                                   on_problem=rep.problems.append):
             rep.papers += 1
             if progress:
