@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import kg
-import kg.api
+import kg.extract.pipeline
 from kg.cli.main import main
 from kg.errors import PipelineError
 from kg.records import ENTITY_TYPES, LINK_KINDS, ROLES
@@ -40,7 +40,7 @@ def nlp():
 def cli(nlp, monkeypatch):
     """Run ``paperkg ARGS...`` from the repository root; return the click Result.
     Every run is checked to never show a traceback."""
-    monkeypatch.setattr(kg.api, "build_nlp", lambda *args, **kwargs: nlp)
+    monkeypatch.setattr(kg.extract.pipeline, "build_nlp", lambda *args, **kwargs: nlp)
     monkeypatch.chdir(REPO)
     # ``main`` sets process-wide warning filters and captures warnings into logging: undo both.
     monkeypatch.setattr(warnings, "filters", list(warnings.filters))
@@ -111,7 +111,7 @@ def examples_output(nlp, tmp_path_factory):
     out = tmp_path_factory.mktemp("examples") / "papers.jsonl"
     mp = pytest.MonkeyPatch()
     try:
-        mp.setattr(kg.api, "build_nlp", lambda *args, **kwargs: nlp)
+        mp.setattr(kg.extract.pipeline, "build_nlp", lambda *args, **kwargs: nlp)
         mp.chdir(REPO)
         result = CliRunner(**_RUNNER_KWARGS).invoke(main, ["extract", *EXAMPLES, "-o", str(out)],
                                                     catch_exceptions=False)
@@ -407,7 +407,7 @@ def test_stdin_binary_is_an_input_error(cli):
 
 def _fail_after_first(monkeypatch, exc: BaseException, out: Path) -> list[list[Path]]:
     """Make extraction raise ``exc`` after one record; record the temp files seen at that moment."""
-    real = kg.api.extract
+    real = kg.extract.pipeline.extract
     seen: list[list[Path]] = []
 
     def failing(papers, nlp, **kwargs):
@@ -416,7 +416,7 @@ def _fail_after_first(monkeypatch, exc: BaseException, out: Path) -> list[list[P
         seen.append(sorted(out.parent.glob(f".{out.name}.tmp-*")))
         raise exc
 
-    monkeypatch.setattr(kg.api, "extract", failing)
+    monkeypatch.setattr(kg.extract.pipeline, "extract", failing)
     return seen
 
 

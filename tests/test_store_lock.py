@@ -118,7 +118,7 @@ def test_two_builds_into_one_store_at_once(tmp_path, existing, wait):
     base = set()
     if existing:
         base = _corpus(tmp_path / "base.jsonl", "Base", 5)
-        assert build_store([str(tmp_path / "base.jsonl")], store, model="blank").extra["papers"] == 5
+        assert build_store([str(tmp_path / "base.jsonl")], store, model="blank").store.papers == 5
     sets = {side: _corpus(tmp_path / f"{side}.jsonl", side, 40) for side in ("Alpha", "Beta")}
     extra = ["--wait", wait] if wait else []
     procs = {side: subprocess.Popen([*PAPERKG, "-q", "build", "--model", "blank", str(tmp_path / f"{side}.jsonl"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,7 +55,9 @@ def progress_bar(state: State, label: str, length: int | None = None) -> Iterato
     if state.quiet or not sys.stderr.isatty():
         yield lambda n: None
         return
-    with click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True) as bar:
+    # click needs a length or an iterable: an endless count stands in for an unknown total
+    counter = itertools.count() if length is None else None
+    with click.progressbar(counter, length=length, label=label, file=sys.stderr, show_pos=True) as bar:
         yield bar.update
 
 

@@ -1,65 +1,56 @@
-"""CLI plugin: adds ``paperkg push neo4j`` to the ``push`` group (registered by ``kg.cli.main``).
-
-The command is defined inside :func:`register`, so importing this module never imports
-``kg.cli.main`` half-way through its own import.
-"""
+"""``paperkg push neo4j``: added to the ``push`` group by :func:`register` (see ``kg.cli.main``);
+a thin shell over :func:`kg.api.push_neo4j`."""
 from __future__ import annotations
 
 import json
 
 import click
 
+from kg.cli.common import State, handle_errors, progress_bar
 from kg.export.cypher.push import DEFAULT_BATCH_SIZE
+
+
+@click.command("neo4j")
+@click.argument("directory", metavar="DIR")
+@click.option("--uri", envvar="NEO4J_URI", required=True, metavar="URI",
+              help="Neo4j address, e.g. neo4j://localhost:7687 [env NEO4J_URI].")
+@click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
+              help="User name [env NEO4J_USERNAME].")
+@click.option("--password", envvar="NEO4J_PASSWORD", default=None,
+              help="Password [env NEO4J_PASSWORD]; without one, no authentication is sent.")
+@click.option("--database", envvar="NEO4J_DATABASE", default=None,
+              help="Database name (default: the server's default database) [env NEO4J_DATABASE].")
+@click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, 100000),
+              help="Rows per transaction.")
+@click.option("--json", "as_json", is_flag=True, help="Print the push report as JSON on stdout.")
+@click.pass_obj
+@handle_errors
+def push_neo4j(state: State, directory: str, uri: str, user: str, password: str | None,
+               database: str | None, batch_size: int, as_json: bool) -> None:
+    """Push the graph in DIR to Neo4j 5+: constraints first, then nodes and
+    relationships in idempotent UNWIND/MERGE batches.
+
+    Pushing the same graph again changes nothing; after an incremental build only
+    new and changed nodes and relationships are written. Each batch is a managed
+    transaction, retried by the driver on transient errors.
+
+    \b
+    Example:
+      export NEO4J_PASSWORD=secret
+      paperkg push neo4j out/graph --uri neo4j://localhost:7687 --user neo4j
+    """
+    from kg.api import push_neo4j as push
+
+    with progress_bar(state, "pushing") as advance:
+        report = push(directory, uri=uri, user=user, password=password, database=database,
+                      batch_size=batch_size, progress=advance)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), sort_keys=True))
+    state.info(f"pushed {directory} to {report.summary()}")
 
 
 def register(main: click.Group) -> None:
     """Add the ``neo4j`` subcommand to ``main``'s ``push`` group."""
-    from kg.cli.common import State, handle_errors, progress_bar
-
     push_group = main.commands["push"]
     assert isinstance(push_group, click.Group)
-
-    @push_group.command("neo4j")
-    @click.argument("directory", metavar="DIR")
-    @click.option("--uri", envvar="NEO4J_URI", required=True, metavar="URI",
-                  help="Neo4j address, e.g. neo4j://localhost:7687 [env NEO4J_URI].")
-    @click.option("--user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True,
-                  help="User name [env NEO4J_USERNAME].")
-    @click.option("--password", envvar="NEO4J_PASSWORD", default=None,
-                  help="Password [env NEO4J_PASSWORD]; without one, no authentication is sent.")
-    @click.option("--database", envvar="NEO4J_DATABASE", default=None,
-                  help="Database name (default: the server's default database) [env NEO4J_DATABASE].")
-    @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, 100000),
-                  help="Rows per transaction.")
-    @click.option("--json", "as_json", is_flag=True, help="Print the push report as JSON on stdout.")
-    @click.pass_obj
-    @handle_errors
-    def push_neo4j(state: State, directory: str, uri: str, user: str, password: str | None,
-                   database: str | None, batch_size: int, as_json: bool) -> None:
-        """Push the graph in DIR to Neo4j 5+: constraints first, then nodes and
-        relationships in idempotent UNWIND/MERGE batches.
-
-        Pushing the same graph again changes nothing; after an incremental build only
-        new and changed nodes and relationships are written. Each batch is a managed
-        transaction, retried by the driver on transient errors.
-
-        \b
-        Example:
-          export NEO4J_PASSWORD=secret
-          paperkg push neo4j out/graph --uri neo4j://localhost:7687 --user neo4j
-        """
-        from kg.export.cypher.push import connect, push_graph, total_rows
-        from kg.store.core import open_store
-
-        graph = open_store(directory).graph
-        driver = connect(uri, user, password)
-        try:
-            with progress_bar(state, "pushing", length=total_rows(graph)) as advance:
-                report = push_graph(graph, driver, database=database, batch_size=batch_size,
-                                    progress=advance, uri=uri)
-        finally:
-            driver.close()
-        if as_json:
-            click.echo(json.dumps(report.to_dict(), sort_keys=True))
-        state.info(f"pushed {directory} to {report.summary()}")
-
+    push_group.add_command(push_neo4j)

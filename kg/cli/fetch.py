@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from kg.cli.common import State
 from kg.ingest.fetch import ARXIV_PAGE, FetchOptions, FetchReport
 
 FETCH_OPTIONS = [
@@ -23,15 +24,16 @@ FETCH_OPTIONS = [
 ]
 
 
-def fetch_options(state: Any, cache: str, base_url: str | None, interval: float | None, retries: int,
+def fetch_options(state: State, cache: str, base_url: str | None, interval: float | None, retries: int,
                   backoff: float, timeout: float) -> FetchOptions:
+    """The options shared by every ``fetch`` command; progress lines go to stderr unless --quiet."""
     quiet = bool(getattr(state, "quiet", False))
     return FetchOptions(cache=Path(cache), base_url=base_url, interval=interval, retries=retries,
                         backoff=backoff, timeout=timeout,
                         progress=None if quiet else (lambda m: click.echo(m, err=True)))
 
 
-def _finish(state: Any, report: FetchReport) -> None:
+def _finish(state: State, report: FetchReport) -> None:
     for path in report.files:
         click.echo(path)
     if not getattr(state, "quiet", False):
@@ -39,7 +41,8 @@ def _finish(state: Any, report: FetchReport) -> None:
                    err=True)
 
 
-def hf_daily(state: Any, day: str, to: str | None, **options: Any) -> None:
+def hf_daily(state: State, day: str, to: str | None, cache: str, base_url: str | None, interval: float | None,
+             retries: int, backoff: float, timeout: float) -> None:
     """Fetch Hugging Face daily papers listings, one JSON file per day.
 
     Prints the cache files on stdout (so they can be passed to build); progress goes to stderr.
@@ -49,13 +52,15 @@ def hf_daily(state: Any, day: str, to: str | None, **options: Any) -> None:
       paperkg fetch hf-daily --date 2024-03-18 --to 2024-03-22 -o cache
       paperkg build cache/hf-daily/*.json -o out/graph
     """
-    from kg.ingest.fetch import fetch_hf_daily, parse_date
+    from kg.api import fetch_hf_daily
 
-    report = fetch_hf_daily(parse_date(day), parse_date(to) if to else None, fetch_options(state, **options))
+    options = fetch_options(state, cache, base_url, interval, retries, backoff, timeout)
+    report = fetch_hf_daily(day, to, options=options)
     _finish(state, report)
 
 
-def arxiv(state: Any, query: str, max_results: int, page_size: int, **options: Any) -> None:
+def arxiv(state: State, query: str, max_results: int, page_size: int, cache: str, base_url: str | None,
+          interval: float | None, retries: int, backoff: float, timeout: float) -> None:
     """Fetch arXiv API search results (Atom), one file per page, newest first.
 
     \b
@@ -63,9 +68,10 @@ def arxiv(state: Any, query: str, max_results: int, page_size: int, **options: A
       paperkg fetch arxiv --query 'cat:cs.LG AND ti:diffusion' --max 200 -o cache
       paperkg build cache/arxiv/*/*.xml -o out/graph
     """
-    from kg.ingest.fetch import fetch_arxiv
+    from kg.api import fetch_arxiv
 
-    report = fetch_arxiv(query, max_results, fetch_options(state, **options), page_size=page_size)
+    options = fetch_options(state, cache, base_url, interval, retries, backoff, timeout)
+    report = fetch_arxiv(query, max_results=max_results, page_size=page_size, options=options)
     _finish(state, report)
 
 

@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 import warnings
+from pathlib import Path
 from typing import Any
 
 import click
@@ -61,11 +62,10 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
       paperkg extract examples/*.txt -o papers.jsonl --errors bad.jsonl
     """
     from kg.api import RunReport, extract_to_file
-    from kg.extract.pipeline import DEFAULT_MODEL
 
     report = RunReport()
     with problems_reported(state, report, errors_file), progress_bar(state, "extracting") as advance:
-        extract_to_file(list(inputs), output, fmt=fmt, model=model or DEFAULT_MODEL, workers=workers,
+        extract_to_file(list(inputs), output, fmt=fmt, model=model, workers=workers,
                         batch_size=batch_size, report=report, progress=advance, exclude=exclude,
                         max_chars=max_chars, min_confidence=min_confidence)
     report_problems(state, report, errors_file)
@@ -111,25 +111,18 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
       paperkg build more.jsonl -o out/graph        # incremental
       paperkg build --fetch hf-daily:2024-03-18..2024-03-22 -o out/graph
     """
-    from kg.api import RunReport, build_store
-    from kg.extract.pipeline import DEFAULT_MODEL
+    from kg.api import FetchOptions, RunReport, build_store
 
-    if not inputs and not fetch_specs:
-        raise PaperKGError("nothing to build", hint="give INPUT files or --fetch SOURCE:ARG")
-    if fetch_specs:
-        from kg.api import fetch_listing
-
-        progress = None if state.quiet else (lambda message: click.echo(message, err=True))
-        for spec in fetch_specs:
-            inputs += tuple(fetch_listing(spec, cache=fetch_cache, base_url=fetch_base_url, interval=fetch_delay,
-                                          max_results=fetch_max, progress=progress).files)
+    fetch_options = FetchOptions(cache=Path(fetch_cache), base_url=fetch_base_url, interval=fetch_delay,
+                                 progress=None if state.quiet else (lambda message: click.echo(message, err=True)))
     report = RunReport()
     with problems_reported(state, report, errors_file), progress_bar(state, "building") as advance:
-        build_store(list(inputs), directory, rebuild=rebuild, fmt=fmt, model=model or DEFAULT_MODEL,
-                    workers=workers, batch_size=batch_size, report=report, progress=advance, exclude=exclude,
-                    wait=wait, max_chars=max_chars, min_confidence=min_confidence)
+        result = build_store(list(inputs), directory, rebuild=rebuild, fmt=fmt, model=model, workers=workers,
+                             batch_size=batch_size, report=report, progress=advance, exclude=exclude, wait=wait,
+                             max_chars=max_chars, min_confidence=min_confidence, fetch=fetch_specs,
+                             fetch_options=fetch_options, fetch_max=fetch_max)
     report_problems(state, report, errors_file)
-    x = report.extra
+    x = result.to_dict()
     if as_json:
         click.echo(json.dumps(x, sort_keys=True))
     state.info(f"{directory}: {x['papers']} papers ({x['added']} added, {x['updated']} updated, "
@@ -152,23 +145,22 @@ def stats(directory: str, as_json: bool, top: int) -> None:
     Example:
       paperkg stats out/graph --json
     """
+    from kg.api import store_stats
     from kg.output import printable
-    from kg.store.core import open_store
 
-    data = open_store(directory).stats()
-    data["top"] = {k: v[:top] for k, v in data.get("top", {}).items()}
+    data = store_stats(directory, top=top)
     if as_json:
-        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        click.echo(json.dumps(data.to_dict(), indent=2, sort_keys=True))
         return
-    click.echo(f"papers: {data.get('papers', 0)}")
-    for section in ("nodes", "edges"):
+    click.echo(f"papers: {data.papers}")
+    for section, counts in (("nodes", data.nodes), ("edges", data.edges)):
         click.echo(f"{section}:")
-        for name, count in sorted(data[section].items()):
+        for name, count in sorted(counts.items()):
             click.echo(f"  {name:14s} {count:8d}")
-    for kind, rows in data.get("top", {}).items():
+    for kind, rows in data.top.items():
         if rows:
             click.echo(f"top {kind.lower()}s (papers): " + ", ".join(f"{printable(n)} ({c})" for n, c in rows))
-    click.echo(f"merges: {data.get('merges', 0)}")
+    click.echo(f"merges: {data.merges}")
 
 
 @main.command()
@@ -184,7 +176,7 @@ def doctor(directory: str, as_json: bool) -> None:
     Example:
       paperkg doctor out/graph
     """
-    from kg.store.doctor import check_store
+    from kg.api import check_store
 
     result = check_store(directory)
     if as_json:
@@ -213,16 +205,9 @@ def show(directory: str, name: str, as_json: bool, evidence: int) -> None:
     Example:
       paperkg show out/graph SAM
     """
-    from kg.graph.build import describe, find_entities
-    from kg.errors import ExportError
-    from kg.store.core import open_store
+    from kg.api import show_entity
 
-    graph = open_store(directory).graph
-    found = find_entities(graph, name)
-    if not found:
-        raise ExportError(f"no entity named '{name}' in {directory}",
-                          hint="check the spelling, or list names with 'paperkg stats DIR'")
-    described = [describe(graph, node) for node in found]
+    described = show_entity(directory, name).entities
     if as_json:
         click.echo(json.dumps(described, indent=2, sort_keys=True, default=str))
         return
@@ -284,15 +269,10 @@ def export(directory: str, fmt: str, output: str, base_iri: str | None, graph_ir
       paperkg export out/graph --format nt --base-iri https://example.org/kg/ -o graph.nt
       paperkg export out/graph --format nt --evidence full -o graph-full.nt
     """
-    from kg.export import export as run_export
-    from kg.store.core import open_store
+    from kg.api import export_graph
 
-    options = {k: v for k, v in (("base_iri", base_iri), ("graph_iri", graph_iri), ("evidence", evidence)) if v}
-    if options and fmt not in ("ttl", "nt", "nq", "trig", "jsonld", "xml"):
-        raise PaperKGError(f"--base-iri, --graph and --evidence apply to RDF formats, not '{fmt}'",
-                           hint="use --format ttl, nt, nq, trig, jsonld or xml")
-    run_export(open_store(directory), fmt, output, **options)
-    click.echo(f"wrote {output}", err=True)
+    result = export_graph(directory, fmt, output, base_iri=base_iri, graph_iri=graph_iri, evidence=evidence)
+    click.echo(f"wrote {result.output}", err=True)
 
 
 @main.command()
@@ -317,7 +297,7 @@ def query(directory: str, query: str, params: tuple[str, ...], fmt: str, neo4j_u
     Example:
       paperkg query out/graph queries/sparql/top-datasets.rq --param limit=5 --format json
     """
-    from kg.query.runner import render, run
+    from kg.api import Neo4jTarget, render_rows, run_query
 
     parsed: dict[str, str] = {}
     for item in params:
@@ -325,10 +305,8 @@ def query(directory: str, query: str, params: tuple[str, ...], fmt: str, neo4j_u
         if not sep or not name:
             raise PaperKGError(f"bad --param '{item}'", hint="write it as NAME=VALUE")
         parsed[name] = value
-    neo4j = None
-    if neo4j_uri:
-        neo4j = {"uri": neo4j_uri, "user": neo4j_user, "password": neo4j_password, "database": neo4j_database}
-    click.echo(render(run(directory, query, parsed, neo4j=neo4j), fmt))
+    neo4j = Neo4jTarget(neo4j_uri, neo4j_user, neo4j_password, neo4j_database) if neo4j_uri else None
+    click.echo(render_rows(run_query(directory, query, params=parsed, neo4j=neo4j), fmt))
 
 
 @main.group()
@@ -363,19 +341,9 @@ def evaluate_cmd(state: State, gold: str, kind: str, predictions: str | None, mo
     Example:
       paperkg eval ../shared/eval/seed-dev/dev.jsonl --detail
     """
-    import tempfile
+    from kg.api import evaluate
 
-    from kg.api import RunReport, extract_to_file
-    from kg.extract.evaluate import evaluate
-    from kg.extract.pipeline import DEFAULT_MODEL
-
-    if kind == "auto":
-        kind = _gold_kind(gold)
-    with tempfile.TemporaryDirectory() as tmp:
-        if predictions is None:
-            predictions = f"{tmp}/pred.jsonl"
-            extract_to_file([gold], predictions, fmt="jsonl", model=model or DEFAULT_MODEL, report=RunReport())
-        report = evaluate(kind, predictions, gold, detail=detail)
+    report = evaluate(gold, kind=kind, predictions=predictions, model=model, detail=detail)
     if detail:
         for line in report.misses:
             click.echo(line)
@@ -384,20 +352,6 @@ def evaluate_cmd(state: State, gold: str, kind: str, predictions: str | None, mo
     else:
         for name, value in report.as_dict().items():
             click.echo(f"{name:14s} {value}")
-
-
-def _gold_kind(path: str) -> str:
-    from kg.ingest import check_input, iter_lines
-
-    for line in iter_lines(check_input(path)):
-        if line.strip():
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                break
-            if isinstance(record, dict):
-                return "scirex" if "mentions" in record else "seedgold"
-    raise PaperKGError("cannot tell the gold format", where=path, hint="pass --kind seedgold or --kind scirex")
 
 
 # Commands of the export/query/visualize stages live in their own modules, each with a

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from kg.cli.common import State
 from kg.errors import ServeError
 
 LOOPBACK_NAMES = ("localhost",)
@@ -34,7 +35,7 @@ def check_port(host: str, port: int) -> None:
                          hint="choose another --port, or stop what uses it") from None
 
 
-def serve(state: Any, directory: str, host: str, port: int, sparql_timeout: float) -> None:
+def serve(state: State, directory: str, host: str, port: int, sparql_timeout: float) -> None:
     """Browse the graph in DIR in a web browser, and query it with standard clients.
 
     Pages: search, entities (with highlighted evidence, datasets, tasks, code and an

@@ -50,17 +50,13 @@ def viz(directory: str, output: str, fmt: str | None, focus: str | None, hops: i
       paperkg viz out/graph -o lora.html --focus LoRA --hops 2
       paperkg viz out/graph -o top.png --top 40 --type Method --type Dataset
     """
-    from kg.store.core import open_store
-    from kg.export.viz import visualize
-    from kg.export.viz.view import ViewOptions
+    from kg.api import visualize
 
-    canonical = {t.lower(): t for t in ALL_NODE_TYPES}
-    chosen = tuple(canonical[t.lower()] for t in types) if types else ALL_NODE_TYPES
-    options = ViewOptions(focus=focus, hops=hops, top=top, min_papers=min_papers, types=chosen)
-    drawn = visualize(open_store(directory), output, options=options, fmt=fmt, layout=layout, title=title)
-    click.echo(f"wrote {output} ({drawn['nodes']} nodes, {drawn['edges']} edges)", err=True)
-    if drawn["nodes"] > LARGE:
-        click.echo(f"note: {drawn['nodes']} nodes is a lot to look at; --top N, --min-papers N or "
+    drawn = visualize(directory, output, fmt=fmt, focus=focus, hops=hops, top=top, min_papers=min_papers,
+                      types=types, layout=layout, title=title)
+    click.echo(f"wrote {drawn.output} ({drawn.nodes} nodes, {drawn.edges} edges)", err=True)
+    if drawn.nodes > LARGE:
+        click.echo(f"note: {drawn.nodes} nodes is a lot to look at; --top N, --min-papers N or "
                    "--focus NAME draw a readable part", err=True)
 
 
