@@ -27,7 +27,7 @@ from extractors.batched import BatchedComponent
 from extractors.context import Candidate, PaperText
 from extractors.gazetteer import TypeIndex
 from extractors.mentions import dataset_role, method_role
-from extractors.names import is_acronym, is_coined, is_generic, norm_key
+from extractors.names import is_acronym, is_coined, is_generic, is_not_name, norm_key
 from extractors.tasks import normalize_task
 from extractors.text import text_of
 from extractors.vocab import DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_NOUNS
@@ -54,7 +54,7 @@ _PLAIN_FIRST = re.compile(r"^[a-z][a-z-]*\s+")
 _PLAIN_LAST = re.compile(r"\s+[a-z][a-z-]*$")
 _ADJECTIVE = re.compile(r"-(?:based|free|like|style|driven|aware|guided|powered|specific|agnostic|centric|oriented|"
                         r"level|wise|only|related|transformed|generated|enhanced|augmented|trained|tuned|inspired|"
-                        r"dependent|independent|invariant|conditioned|supervised|assisted|enabled|ready|sized|scale|size)$")
+                        r"dependent|independent|invariant|conditioned|supervised|assisted|enabled|ready|sized|scale|size|parameters?)$")
 ORG_WORDS = frozenset("university laboratory lab institute inc inc. corporation corp. research academy "
                       "foundation company".split())
 NOT_NAMES = frozenset("january february march april may june july august september october november december "
@@ -136,8 +136,8 @@ def make_tagger(nlp: Language, name: str, model_path: str | None) -> TaggerCompo
 def named(text: str, first_word: bool) -> bool:
     """The guidelines' naming test on a proposed method/dataset span: a coined token or
     acronym (N1), a digit, or a capitalized word that does not only start the sentence (N3);
-    never a generic class term."""
-    if is_generic(text):
+    never a generic class term or a name-shaped general word (``SOTA``, ``GitHub``)."""
+    if is_not_name(text):
         return False
     toks = text.split()
     if any(is_coined(t) or is_acronym(t) for t in toks):

@@ -94,6 +94,8 @@ def test_pipeline_order() -> None:
     ("ZorbNet", False, True), ("GLUE", False, True), ("Natural Questions", False, True),
     ("ResNet-50", False, True), ("encoder", False, False), ("attention mechanism", False, False),
     ("large language models", False, False), ("Transformers", True, False), ("v2 model", False, True),
+    ("SOTA", False, False), ("GitHub", False, False), ("LiDAR", False, False), ("FLOPs", False, False),
+    ("NVIDIA TITAN GPU", False, False), ("Vision Transformer", False, True), ("ZorbNet GPU", False, False),
 ])
 def test_naming_test(text: str, first: bool, expected: bool) -> None:
     assert named(text, first) is expected
@@ -148,6 +150,15 @@ def test_tag_candidates_cut_words_and_organizations(known: TypeIndex) -> None:
     tags: list[list[object]] = [[s, s + len("Distilled Pre"), "METHOD"],
                                 *_tags(pt, ("Argonne National Laboratory", "METHOD"), ("English", "DATASET"))]
     assert tag_candidates(pt, tags, known, []) == []
+
+
+def test_tag_candidates_drop_name_shaped_general_words(known: TypeIndex) -> None:
+    pt = _pt("T", "Our code is on GitHub and beats SOTA with LiDAR inputs on QuillBench. "
+                  "A 1.3B-parameter QuillFormer runs on the GlimmerSet dataset.")
+    tags = _tags(pt, ("GitHub", "DATASET"), ("SOTA", "METHOD"), ("LiDAR", "METHOD"), ("1.3B-parameter", "METHOD"),
+                 ("QuillFormer", "METHOD"), ("GlimmerSet", "DATASET"))
+    got = {c.name for c in tag_candidates(pt, tags, known, [])}
+    assert got == {"QuillFormer", "GlimmerSet"}
 
 
 def _entity(extractor: str, etype: str = "method", role: str = "used", n: int = 1) -> dict[str, object]:
