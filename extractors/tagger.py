@@ -27,8 +27,8 @@ from extractors.batched import BatchedComponent
 from extractors.context import Candidate, PaperText
 from extractors.gazetteer import TypeIndex
 from extractors.mentions import dataset_role, method_role
-from extractors.names import is_acronym, is_coined, is_generic, is_not_name, norm_key
-from extractors.tasks import normalize_task
+from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
+from extractors.tasks import normalize_task, task_like
 from extractors.text import text_of
 from extractors.vocab import DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_NOUNS
 
@@ -249,6 +249,20 @@ def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: in
     return ""
 
 
+def _task_named(pt: PaperText, start: int, name: str, known: TypeIndex, rule_tasks: set[str]) -> bool:
+    """A tagger TASK span counts when the rules found the same task, when the task
+    vocabulary knows it (a learning paradigm only in the title), or when it passes the
+    rules' own free-phrase test (:func:`extractors.tasks.task_like`): the tagger proposes
+    many phrases that describe a step or an object ("natural language queries",
+    "evaluating AI models"), and a junk task node costs more than a missing one."""
+    if norm_key(name) in rule_tasks:
+        return True
+    in_title = pt.in_title(start)
+    if "task" in known(name):
+        return in_title or not is_paradigm(name)
+    return not name[:1].isdigit() and task_like(name, [], in_title, known)
+
+
 def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str, str]]:
     """Each tagged span, a name span cut at a bracket and split at a coordination
     (``PASCAL VOC and COCO`` -> ``PASCAL VOC``, ``COCO``)."""
@@ -271,7 +285,8 @@ def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str
 
 
 def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
-                   taken: list[tuple[int, int]], rule_names: set[str] | None = None) -> list[Candidate]:
+                   taken: list[tuple[int, int]], rule_names: set[str] | None = None,
+                   rule_tasks: set[str] | None = None) -> list[Candidate]:
     """Candidates from the tagger's spans. A span that overlaps a rule candidate without
     being the same span is dropped (the rules are precise about boundaries); the same span
     joins the rule's entity (reinforcing it). Methods and datasets must pass the naming
@@ -319,7 +334,8 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR))
         elif etype == "task":
             name = normalize_task(text)
-            if not name or not _TASK_WORDS.search(name) or is_generic(name):
+            if not name or not _TASK_WORDS.search(name) or is_generic(name) \
+                    or not _task_named(pt, start, name, known, rule_tasks or set()):
                 continue
             out.append(Candidate("task", name, start, end, "used", TAG_CONF["task"], EXTRACTOR))
         else:

@@ -264,3 +264,16 @@ def test_tag_candidates_longer_variant_wins(known: TypeIndex) -> None:
     assert [c.name for c in got] == ["2D CNNs"]
     t = pt.text.index("CNNs trained")
     assert tag_candidates(pt, [[t, t + len("CNNs trained"), "METHOD"]], known, [(t, t + 4)]) == []
+
+
+def test_tagger_tasks_pass_the_free_phrase_test(known: TypeIndex) -> None:
+    pt = _pt("T", "We study glimmer span classification on natural language queries. "
+                  "Evaluating AI models is hard. We also report 11 retrieval runs after pre-training.")
+    tags = _tags(pt, ("glimmer span classification", "TASK"), ("natural language queries", "TASK"),
+                 ("Evaluating AI models", "TASK"), ("11 retrieval", "TASK"), ("pre-training", "TASK"))
+    got = {c.name for c in tag_candidates(pt, tags, known, [])}
+    assert got == {"glimmer span classification"}
+    # the same phrase joins a task the rules found, whatever its head
+    agreed = tag_candidates(pt, _tags(pt, ("natural language queries", "TASK")), known, [], set(),
+                            {"naturallanguagequeries"})
+    assert [c.name for c in agreed] == ["natural language queries"]
