@@ -43,6 +43,8 @@ _TASK_WORDS = re.compile(r"[a-z]")
 _BRACKET = re.compile(r"\s*[\[(]|\.\s")
 _SIZE = re.compile(r"^~?[\d.,]+[KMBTkmbt]?(?:-\w+)?$")
 _LATEX = re.compile(r"[~\\{}$]")
+# a citation key left in the text ("bahdanau2014neural", "Kiros:2015", "Hutter:04uaibook")
+_CITE_KEY = re.compile(r"^[a-z]+(?:19|20)\d\d[a-z]+$|^[A-Za-z]+:\d{2,4}[a-z]*$")
 _APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
                          r"model|method|framework|architecture|algorithm|approach|network|system|toolkit|library)\b",
                          re.I)
@@ -297,7 +299,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
         if end - start < 2 or not _whole_words(pt.text, start, end):
             continue
         text = pt.text[start:end]
-        if _LATEX.search(text):
+        if _LATEX.search(text) or any(_CITE_KEY.match(w) for w in text.split()):
             continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
         if etype != "task" and pt.in_title(start) and text not in pt.text[pt.title_end:]:
             continue  # title case misleads the tagger: a title name counts when the abstract repeats it

@@ -277,3 +277,38 @@ def test_tagger_tasks_pass_the_free_phrase_test(known: TypeIndex) -> None:
     agreed = tag_candidates(pt, _tags(pt, ("natural language queries", "TASK")), known, [], set(),
                             {"naturallanguagequeries"})
     assert [c.name for c in agreed] == ["natural language queries"]
+
+
+def test_tag_candidates_skip_citation_keys(known: TypeIndex) -> None:
+    pt = _pt("T", "As in bahdanau2014neural and Kiros:2015 we train QuillFormer with word2vec inputs.")
+    tags = _tags(pt, ("bahdanau2014neural", "METHOD"), ("Kiros:2015", "METHOD"), ("QuillFormer", "METHOD"),
+                 ("word2vec", "METHOD"))
+    assert {c.name for c in tag_candidates(pt, tags, known, [])} == {"QuillFormer", "word2vec"}
+
+
+def _calibration_judge():  # type: ignore[no-untyped-def]
+    sys.path[:0] = [str(TRAIN)]
+    try:
+        import calibrate as judge
+    finally:
+        sys.path.remove(str(TRAIN))
+    return judge
+
+
+def test_calibration_judge_mirrors_the_scorers() -> None:
+    judge = _calibration_judge()
+    gold = {"method": {"quillformer"}, "dataset": {"glimmerqa"},
+            "task": {judge.task_form("Relation Extraction"), judge.task_form("classification")}}
+    annotated = set().union(*gold.values()) | {"imagenet"}
+
+    def right(name: str, etype: str, extractor: str = "tagger") -> float | None:
+        return judge.is_right({"type": etype, "name": name, "aliases": [], "extractor": extractor}, gold, annotated)
+
+    assert right("QuillFormer", "method") == 1.0
+    assert right("the decoder", "method") == 0.0  # a plain phrase the annotation left out: wrong
+    assert right("ZorbNet", "method") == judge.UNKNOWN  # a coined name the annotation left out
+    assert right("ImageNet", "dataset", "gazetteer") == judge.UNKNOWN  # the list and the annotation disagree
+    assert right("ImageNet", "dataset", "tagger") == 0.0
+    assert right("document-level relation extraction", "task") == 1.0  # containment, as the seed scorer
+    assert right("image classification", "task") == 0.0  # a one-word gold task contains nothing
+    assert right("GlimmerQA", "metric") is None  # no metric annotation here: not counted
