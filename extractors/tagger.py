@@ -30,7 +30,7 @@ from extractors.mentions import dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
 from extractors.text import text_of
-from extractors.vocab import DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_NOUNS
+from extractors.vocab import DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_NOUNS
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,19 @@ def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str)
     return bool(extra) and all(any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w) for w in extra)
 
 
+_EDITION = re.compile(r" (?:v ?)?\d{1,4}(?:\.\d+)?(?=[,.;:)\]]?(?:\s|$))(?! ?%)(?!\s+[a-z]{3,}s\b)")
+
+
+def _edition(text: str, end: int) -> int:
+    """The length of a version or edition number written after a name (``N-Caltech 101``,
+    ``OntoNotes v 5.0``, ``Set 5``): part of the name. Not a count ("101 samples"), a share
+    or a year the name already has."""
+    if end and text[end - 1].isdigit():
+        return 0
+    found = _EDITION.match(text, end)
+    return len(found.group(0)) if found else 0
+
+
 def _whole_words(text: str, start: int, end: int) -> bool:
     """The span does not cut a word (``Distilled Pre`` of ``Distilled Pre-Training``)."""
     before = text[start - 1] if start > 0 else " "
@@ -218,18 +231,21 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
     return False
 
 
-def _retype(pt: PaperText, end: int, text: str, etype: str, known: TypeIndex) -> str:
+def _retype(pt: PaperText, start: int, end: int, text: str, etype: str, known: TypeIndex) -> str:
     """The head noun right after a name types it ("the X dataset", "the X model"); then a
-    curated list's type; then a dataset-like suffix (``-Bench``, ``QA``); else the tagger's label."""
-    cue = _dataset_cue(pt, end, text, known)
+    curated list's type; then "results/trained/evaluated on X" or a dataset-like suffix
+    (``-Bench``, ``QA``); else the tagger's label."""
+    cue = _dataset_cue(pt, end, text, known, start, strong_only=True)
     if cue == "method":
         return "method"
     return "dataset" if cue else etype
 
 
-def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: int | None = None) -> str:
-    """What says a name is a dataset (``head``, ``list``, ``suffix``, ``context``) or a
-    method (``method``: a method head noun or list type), or ``""``."""
+def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: int | None = None,
+                 strong_only: bool = False) -> str:
+    """What says a name is a dataset (``head``, ``list``, ``data-on``, ``suffix``, ``context``)
+    or a method (``method``: a method head noun or list type), or ``""``; ``strong_only``
+    leaves out the weak ``context`` cue (a preposition or "such as" before the name)."""
     after = pt.text[end:end + 40].split()
     head = after[0].lower().strip(",.;:)") if after else ""
     if head in DATASET_NOUNS or head in ("set", "split", "splits"):
@@ -242,9 +258,11 @@ def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: in
     types = known(text) & {"method", "dataset"}
     if len(types) == 1:
         return "list" if "dataset" in types else "method"
+    if start is not None and _data_on(pt, start):
+        return "data-on"
     if text.endswith(DATASET_SUFFIXES):
         return "suffix"
-    if start is not None:
+    if start is not None and not strong_only:
         before = pt.text[max(pt.sentence_of(start)[0], start - 40):start].lower().split()
         if any(w in DATA_PREPOSITIONS for w in before[-3:]) or " ".join(before[-2:]) in ("such as", "e.g.,"):
             return "context"
@@ -263,6 +281,16 @@ def _task_named(pt: PaperText, start: int, name: str, known: TypeIndex, rule_tas
     if "task" in known(name):
         return in_title or not is_paradigm(name)
     return not name[:1].isdigit() and task_like(name, [], in_title, known)
+
+
+def _data_on(pt: PaperText, start: int) -> bool:
+    """"results on X", "trained on X and Y", "evaluated on X, Y": what follows is data."""
+    before = pt.text[max(pt.sentence_of(start)[0], start - 120):start]
+    clause = re.split(r"[;:()]|\b(?:which|that|while|whereas)\b", before)[-1]
+    found = re.search(r"\b([\w-]+)\s+on\s+(?:(?:the|both|all|several|two|three|four|five)\s+)?"
+                      r"((?:[A-Z0-9][\w.-]*(?:\s+[A-Z0-9][\w.-]*)?(?:\s+\[[\d,\s]+\])?\s*(?:,|and|or|&|/)\s*)*)$",
+                      clause)
+    return bool(found) and found.group(1).lower() in DATA_ON_CUES
 
 
 def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str, str]]:
@@ -298,6 +326,8 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
         start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
         if end - start < 2 or not _whole_words(pt.text, start, end):
             continue
+        if etype in ("method", "dataset"):
+            end += _edition(pt.text, end)
         text = pt.text[start:end]
         if _LATEX.search(text) or any(_CITE_KEY.match(w) for w in text.split()):
             continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
@@ -328,7 +358,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
                     and pt.text.count(text) < 2:
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
-            etype = _retype(pt, end, text, etype, known)
+            etype = _retype(pt, start, end, text, etype, known)
             if etype == "dataset" and norm_key(text) not in (rule_names or set()) \
                     and not _dataset_cue(pt, end, text, known, start):
                 continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
