@@ -30,7 +30,9 @@ from extractors.mentions import dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
 from extractors.text import text_of
-from extractors.vocab import DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_NOUNS
+from extractors.proposals import defined_types
+from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS,
+                              PHRASE_TASK_HEADS)
 
 log = logging.getLogger(__name__)
 
@@ -219,16 +221,35 @@ def _not_a_name(text: str) -> bool:
     return words[-1] in ORG_WORDS or all(w in NOT_NAMES or w in LANGUAGES for w in words)
 
 
-def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str]) -> bool:
+def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str], known: TypeIndex) -> bool:
     """An acronym (or its long form) defined in the paper that the rules did not make a
-    method or dataset: the definition typed it (a task, a metric, a concept)."""
+    method or dataset, unless the definition reads as a named method: its long form ends in
+    a method head noun ("Global Convolutional Network (GCN)", "... Pooling (ASPP)") or its
+    short form is coined beyond initials, and neither the lists, a task/measure head nor a
+    generic class ("Massively multilingual Transformers (MMTs)") type it otherwise."""
     key = norm_key(text)
     for d in pt.definitions:
         if d.long_start <= start < d.long_end and norm_key(d.long) != key:
             return True  # a piece of a defined long form: the definition's entity owns it
         if key in (norm_key(d.short), norm_key(d.long), norm_key(d.short).rstrip("s")):
-            return key not in rule_names and norm_key(d.short) not in rule_names
+            if key in rule_names or norm_key(d.short) in rule_names:
+                return False
+            head = d.long.split()[-1].lower() if d.long.split() else ""
+            head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+            named_head = head in METHOD_HEADS or head in METHOD_NOUNS or not d.short.isupper()
+            return not named_head or bool(defined_types(known, d.short, d.long) - {"method", "dataset"}) \
+                or is_not_name(d.long) \
+                or is_not_name(d.short) or head in PHRASE_TASK_HEADS and head not in METHOD_HEADS \
+                or _MEASURE.search(" " + d.long) is not None or _descriptive_class(d.long)
     return False
+
+
+def _descriptive_class(long: str) -> bool:
+    """A long form that describes a class of models: plain lowercase words ending in a
+    generic class term ("Massively multilingual Transformers", "deep neural networks")."""
+    words = long.split()
+    return len(words) > 1 and any(w.islower() for w in words[1:]) \
+        and any(is_generic(" ".join(words[-k:])) for k in range(1, min(3, len(words)) + 1))
 
 
 def _retype(pt: PaperText, start: int, end: int, text: str, etype: str, known: TypeIndex) -> str:
@@ -293,6 +314,20 @@ def _data_on(pt: PaperText, start: int) -> bool:
     return bool(found) and found.group(1).lower() in DATA_ON_CUES
 
 
+def _restated(text: str) -> str:
+    """Without a trailing acronym that restates a multi-word name ("Large Language
+    Models-LLMs" -> "Large Language Models"); "Meta-SGD" or "CNN-LSTM" stay whole."""
+    stripped = _TRAILING_ACRONYM.sub("", text)
+    return stripped if len(stripped.split()) > 1 else text
+
+
+def _method_head(text: str) -> bool:
+    """A capitalized phrase whose last word is a method head noun ("Global Convolutional
+    Network", "Atrous Spatial Pyramid Pooling"): a name even when said once."""
+    words = text.split()
+    return len(words) > 1 and words[-1].lower().rstrip("s") in METHOD_HEADS and words[-1][:1].isupper()
+
+
 def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str, str]]:
     """Each tagged span, a name span cut at a bracket and split at a coordination
     (``PASCAL VOC and COCO`` -> ``PASCAL VOC``, ``COCO``)."""
@@ -343,7 +378,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue
             if pt.in_title(start) and not any(is_coined(w) or is_acronym(w) for w in text.split()):
                 continue  # title case is not a naming signal
-            if _defined_elsewhere(pt, start, text, rule_names or set()):
+            if _defined_elsewhere(pt, start, text, rule_names or set(), known):
                 continue
             key = norm_key(text)
             if key not in (rule_names or set()) and ({key + "s", key[:-1] if key.endswith("s") else ""}
@@ -353,10 +388,10 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue  # a two-letter acronym ("TC", "SE") is too ambiguous on the tagger's word alone
             if known(text) & {"task", "metric"} and etype not in known(text):
                 continue
-            if _MEASURE.match(pt.text, end) or is_generic(_TRAILING_ACRONYM.sub("", text)):
+            if _MEASURE.match(pt.text, end) or is_generic(_restated(text)):
                 continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
-                    and pt.text.count(text) < 2:
+                    and pt.text.count(text) < 2 and not _method_head(text):
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
             etype = _retype(pt, start, end, text, etype, known)
             if etype == "dataset" and norm_key(text) not in (rule_names or set()) \

@@ -324,3 +324,16 @@ def test_tag_candidates_keep_editions_and_read_data_contexts(known: TypeIndex) -
     tags = _tags(pt, ("Zorb-Caltech", "METHOD"), ("GlimmerBase", "DATASET"), ("QuillFormer", "METHOD"))
     got = {(c.type, c.name) for c in tag_candidates(pt, tags, known, [])}
     assert got == {("dataset", "Zorb-Caltech 101"), ("dataset", "GlimmerBase v 2.0"), ("method", "QuillFormer")}
+
+
+def test_tag_candidates_read_definitions_and_method_heads(known: TypeIndex) -> None:
+    pt = _pt("T", "We stack Zorbic Convolutional Networks (ZCN) over Quill Temporal Logic (QTL) inputs. "
+                  "Massively multilingual Transformers (MMTs) are costly. "
+                  "The Glimmer Spatial Pyramid Pooling helps. Meta-SGD and CNN-LSTM are compared.")
+    from extractors.acronyms import find_definitions
+    pt.definitions = find_definitions(pt.text, pt.sentences)
+    assert {d.short for d in pt.definitions} >= {"ZCN", "QTL", "MMTs"}
+    tags = _tags(pt, ("ZCN", "METHOD"), ("QTL", "METHOD"), ("MMTs", "METHOD"),
+                 ("Glimmer Spatial Pyramid Pooling", "METHOD"), ("Meta-SGD", "METHOD"), ("CNN-LSTM", "METHOD"))
+    got = {c.name for c in tag_candidates(pt, tags, known, [])}
+    assert got == {"ZCN", "Glimmer Spatial Pyramid Pooling", "Meta-SGD", "CNN-LSTM"}
