@@ -9,7 +9,8 @@ from extractors.context import Candidate, ListHit, PaperText
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, norm_key, same_long_form
 from extractors.proposals import Known, defined_types
 from extractors.text import Word, is_capitalized
-from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, EVAL_CUES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS, TASK_HEADS,
+from extractors.vocab import (DATA_ON_CUES, DATASET_LIST_NOUNS, DATASET_NOUNS, EVAL_CUES, LANGUAGES, METHOD_HEADS,
+                              METHOD_NOUNS, TASK_HEADS,
                               USE_CUES)
 
 LIST_CONF = {"method": 0.7, "dataset": 0.7, "metric": 0.6, "task": 0.6}
@@ -192,18 +193,18 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                     name = pt.text[start:prev.end]
                     out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns",
                                          (pt.text[start:w.end],)))  # the surface "Tobacco-3482 dataset" too
-            if lw in DATASET_NOUNS and lw.endswith(("s", "a")) and i > 1 and not ws[i - 1].trail:
+            if lw in DATASET_LIST_NOUNS and lw.endswith(("s", "a")) and i > 1 and not ws[i - 1].trail:
                 out += _enumeration_before(pt, ws, i, known)  # "3DMatch and 3DLoMatch datasets"
-            colon = w.trail.startswith(":") and lw in DATASET_NOUNS  # "two databases: X and Y"
+            colon = w.trail.startswith(":") and lw in DATASET_LIST_NOUNS  # "two databases: X and Y"
             if lw in LIST_INTRO or colon or (lw == "on" and i + 1 < len(ws)):
                 head = {x.lower for x in ws[max(0, i - 3):i + int(colon)]}
                 members = _list_members(ws, i + 1, runs=not pt.in_title(w.start))
                 if not members:
                     continue
-                is_dataset_list = bool(head & DATASET_NOUNS) or (lw == "on" and (any(
+                is_dataset_list = bool(head & DATASET_LIST_NOUNS) or (lw == "on" and (any(
                     "dataset" in known(m.text) for m in members) or bool(head & DATA_ON_CUES)))
                 is_method_list = bool(head & METHOD_NOUNS) or bool(head & {"baselines", "llms", "models"})
-                named_list = bool(head & DATASET_NOUNS) and lw != "on"  # "datasets such as X, Y and Z"
+                named_list = bool(head & DATASET_LIST_NOUNS) and lw != "on"  # "datasets such as X, Y and Z"
                 for m in members:
                     if not (is_coined(m.text) or named_list and _list_name(pt, m)) or is_generic(m.text) \
                             or known(m.text):

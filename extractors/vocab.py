@@ -19,8 +19,10 @@ whose while because since when if than into upon over under across against betwe
 after before during whereas although though""".split())
 ARTICLES = frozenset("a an the".split())
 DATASET_NOUNS = frozenset("""dataset datasets benchmark benchmarks corpus corpora suite suites collection
-testbed testbeds leaderboard database treebank challenge arena test-set testset data-set datastore databases
-collections data-sets""".split())
+testbed testbeds leaderboard database treebank challenge arena test-set testset data-set datastore""".split())
+# plurals that introduce or close a list of datasets ("the X and Y collections", "two databases: X and Y")
+# but are too common next to a single name to type it
+DATASET_LIST_NOUNS = DATASET_NOUNS | frozenset("databases collections data-sets".split())
 # words right before "on" that make what follows the data ("results on X", "trained on X, Y")
 DATA_ON_CUES = frozenset("""evaluate evaluates evaluated evaluating evaluation evaluations experiment experiments
 test tests tested testing train trains trained training fine-tuned finetuned fine-tune pre-trained pretrained
