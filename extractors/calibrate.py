@@ -40,18 +40,19 @@ def keys(entity: Mapping[str, object]) -> list[str]:
     return [f"{etype}|{src}|{role}|{many}", f"{etype}|{src}", etype]
 
 
-def fit(samples: Iterable[tuple[Mapping[str, object], bool]]) -> dict[str, list[int]]:
-    """``cell -> [right, total]`` over (entity, is_right) samples."""
-    cells: dict[str, list[int]] = {}
+def fit(samples: Iterable[tuple[Mapping[str, object], float]]) -> dict[str, list[float]]:
+    """``cell -> [right, total]`` over (entity, is_right) samples; ``is_right`` may be a
+    share (0.5: a label the fitting data cannot tell)."""
+    cells: dict[str, list[float]] = {}
     for entity, right in samples:
         for key in keys(entity):
             cell = cells.setdefault(key, [0, 0])
-            cell[0] += int(right)
+            cell[0] += float(right)
             cell[1] += 1
-    return dict(sorted(cells.items()))
+    return {k: [int(r) if float(r).is_integer() else round(r, 1), t] for k, (r, t) in sorted(cells.items())}
 
 
-def probability(cells: Mapping[str, list[int]], entity: Mapping[str, object], default: float) -> float:
+def probability(cells: Mapping[str, list[float]], entity: Mapping[str, object], default: float) -> float:
     """The smoothed share of right entities in the entity's cell (coarse to fine)."""
     p = default
     for key in reversed(keys(entity)):
@@ -61,7 +62,7 @@ def probability(cells: Mapping[str, list[int]], entity: Mapping[str, object], de
 
 
 @lru_cache(maxsize=1)
-def default_table() -> dict[str, list[int]]:
+def default_table() -> dict[str, list[float]]:
     try:
         text = resources.files("extractors").joinpath("model", "calibration.json").read_text("utf-8")
     except (FileNotFoundError, NotADirectoryError):
@@ -69,7 +70,7 @@ def default_table() -> dict[str, list[int]]:
     return dict(json.loads(text)["cells"])
 
 
-def calibrate(entities: list[dict[str, object]], cells: Mapping[str, list[int]] | None = None) -> None:
+def calibrate(entities: list[dict[str, object]], cells: Mapping[str, list[float]] | None = None) -> None:
     """Replace each entity's ``confidence`` (in place) by its calibrated probability; the
     extractors' own score is the prior where no table is available."""
     table = default_table() if cells is None else cells

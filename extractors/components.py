@@ -168,7 +168,8 @@ class EntitiesComponent:
         if doc._.paperkg_tags:
             taken = [(c.start, c.end) for c in candidates]
             names = {norm_key(n) for c in candidates if c.type in ("method", "dataset") for n in (c.name, *c.aliases)}
-            candidates += tag_candidates(pt, doc._.paperkg_tags, known, taken, names)
+            tasks = {norm_key(n) for c in candidates if c.type == "task" for n in (c.name, *c.aliases)}
+            candidates += tag_candidates(pt, doc._.paperkg_tags, known, taken, names, tasks)
         entities = assemble(pt, candidates, max_tasks=None)
         calibrate(entities)
         doc._.paperkg_entities = keep_tasks(entities)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 from extractors.context import Candidate, ListHit, PaperText
-from extractors.names import is_acronym, is_coined, is_generic, norm_key, same_long_form
+from extractors.names import is_acronym, is_coined, is_generic, is_not_name, norm_key, same_long_form
 from extractors.proposals import Known, defined_types
 from extractors.text import Word, is_capitalized
-from extractors.vocab import (DATASET_NOUNS, EVAL_CUES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS, TASK_HEADS,
+from extractors.vocab import (DATA_ON_CUES, DATASET_LIST_NOUNS, DATASET_NOUNS, EVAL_CUES, LANGUAGES, METHOD_HEADS,
+                              METHOD_NOUNS, TASK_HEADS,
                               USE_CUES)
 
 LIST_CONF = {"method": 0.7, "dataset": 0.7, "metric": 0.6, "task": 0.6}
@@ -37,7 +38,7 @@ def method_role(pt: PaperText, offset: int) -> str:
 
 
 # "datasets such as", "benchmarks, including", "corpora (e.g.": what follows names datasets
-_DATASET_LIST = re.compile(r"\b(?:datasets|benchmarks|corpora|testbeds)\s*[,(:]?\s*(?:such\s+as|including|like|"
+_DATASET_LIST = re.compile(r"\b(?:datasets|benchmarks|corpora|testbeds|databases|collections)\s*[,(:]?\s*(?:such\s+as|including|like|"
                            r"e\.g\.,?|namely|:)", re.IGNORECASE)
 
 
@@ -175,11 +176,11 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                 prev = ws[i - 1]
                 plural = lw.endswith("s") or lw in ("corpora",)
                 capital_ok = is_capitalized(prev.text) and i - 1 > 0 and not plural and not pt.in_title(prev.start)
-                if prev.lower in LANGUAGES or (plural and len(prev.text) <= 3):
-                    continue  # "German dataset", "TS datasets": a kind of data, not a name
-                if any(d.long_start <= prev.start < d.long_end for d in pt.definitions):
-                    continue  # "Waymo Open Motion Dataset (WOMD)": the definition covers it
-                if not prev.trail and (is_coined(prev.text) or capital_ok) \
+                kind_of_data = prev.lower in LANGUAGES or (plural and len(prev.text) <= 3)
+                # "German dataset", "TS datasets": a kind of data, not a name; "Waymo Open Motion
+                # Dataset (WOMD)": the definition covers it
+                defined = any(d.long_start <= prev.start < d.long_end for d in pt.definitions)
+                if not kind_of_data and not defined and not prev.trail and (is_coined(prev.text) or capital_ok) \
                         and not is_generic(prev.text) and not ({"method", "task", "metric"} & known(prev.text)) \
                         and prev.lower not in DATASET_NOUNS and prev.text not in ("The", "A", "An", "Our", "This"):
                     start = prev.start
@@ -192,15 +193,18 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                     name = pt.text[start:prev.end]
                     out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns",
                                          (pt.text[start:w.end],)))  # the surface "Tobacco-3482 dataset" too
-            if lw in LIST_INTRO or (lw == "on" and i + 1 < len(ws)):
-                head = {x.lower for x in ws[max(0, i - 3):i]}
+            if lw in DATASET_LIST_NOUNS and lw.endswith(("s", "a")) and i > 1 and not ws[i - 1].trail:
+                out += _enumeration_before(pt, ws, i, known)  # "3DMatch and 3DLoMatch datasets"
+            colon = w.trail.startswith(":") and lw in DATASET_LIST_NOUNS  # "two databases: X and Y"
+            if lw in LIST_INTRO or colon or (lw == "on" and i + 1 < len(ws)):
+                head = {x.lower for x in ws[max(0, i - 3):i + int(colon)]}
                 members = _list_members(ws, i + 1, runs=not pt.in_title(w.start))
                 if not members:
                     continue
-                is_dataset_list = bool(head & DATASET_NOUNS) or (lw == "on" and any(
-                    "dataset" in known(m.text) for m in members))
+                is_dataset_list = bool(head & DATASET_LIST_NOUNS) or (lw == "on" and (any(
+                    "dataset" in known(m.text) for m in members) or bool(head & DATA_ON_CUES)))
                 is_method_list = bool(head & METHOD_NOUNS) or bool(head & {"baselines", "llms", "models"})
-                named_list = bool(head & DATASET_NOUNS) and lw != "on"  # "datasets such as X, Y and Z"
+                named_list = bool(head & DATASET_LIST_NOUNS) and lw != "on"  # "datasets such as X, Y and Z"
                 for m in members:
                     if not (is_coined(m.text) or named_list and _list_name(pt, m)) or is_generic(m.text) \
                             or known(m.text):
@@ -209,6 +213,39 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                         out.append(Candidate("dataset", m.text, m.start, m.end, dataset_role(pt, m.start), 0.55, "patterns"))
                     elif is_method_list and lw != "on":
                         out.append(Candidate("method", m.text, m.start, m.end, method_role(pt, m.start), 0.5, "patterns"))
+    return out
+
+
+def _enumeration_before(pt: PaperText, ws: list[Word], i: int, known: Known) -> list[Candidate]:
+    """Every item of "X, Y(,) and Z datasets" before the plural dataset noun at ``i`` (two
+    items or more; each a coined word or a short run of capitalized words, "Indian Pines")."""
+    items: list[tuple[int, int]] = []
+    j = i - 1
+    while j >= 0 and len(items) < 8:
+        if items and ws[j].lower in ("and", "or", "&"):
+            j -= 1
+            continue
+        if items and not (ws[j].trail.startswith(",") or ws[j + 1].lower in ("and", "or", "&")):
+            break
+        k = j
+        while k - 1 >= 0 and j - k < 2 and not ws[k - 1].trail and is_capitalized(ws[k - 1].text) \
+                and not is_coined(ws[k].text) and ws[k - 1].lower not in LIST_STOP:
+            k -= 1
+        run = ws[k:j + 1]
+        if not all(is_coined(x.text) or is_capitalized(x.text) for x in run) or any(x.lead for x in run[1:]) \
+                or run[0].lower in LIST_STOP or (k == 0 and not is_coined(run[0].text)):
+            break
+        items.append((run[0].start, run[-1].end))
+        j = k - 1
+    out = []
+    if len(items) < 2:
+        return out
+    for start, end in items:
+        name = pt.text[start:end].rstrip(",")
+        end = start + len(name)
+        if is_not_name(name) or known(name) - {"dataset"} or name.lower() in LANGUAGES or len(name) < 3:
+            continue
+        out.append(Candidate("dataset", name, start, end, dataset_role(pt, start), 0.55, "patterns"))
     return out
 
 
@@ -236,6 +273,11 @@ def _list_name(pt: PaperText, m: Word) -> bool:
 LIST_STOP = frozenset("the a an this these our their its we it they in on for of both all".split())
 
 
+def _citation(w: Word) -> bool:
+    """A numeric reference such as ``[10]`` or ``[3, 4]``."""
+    return w.lead.startswith("[") and w.text.isdigit()
+
+
 def _list_members(ws: list[Word], start: int, runs: bool = False) -> list[Word]:
     """``X, Y, and Z`` starting at ``start``: coined/capitalized words separated by commas/and
     (with ``runs``, a run of capitalized words is one member: "Indian Pines")."""
@@ -256,6 +298,9 @@ def _list_members(ws: list[Word], start: int, runs: bool = False) -> list[Word]:
             w = Word(" ".join(x.text for x in ws[i:j + 1]), w.start, ws[j].end, ws[j].trail, w.lead)
             i = j
         members.append(w)
+        while i + 1 < len(ws) and _citation(ws[i + 1]) and not w.trail:
+            i += 1  # "Replay-Attack [10] and OULU-NPU [23]": a reference between the items
+            w = ws[i]
         if not (w.trail.startswith(",") or (i + 1 < len(ws) and ws[i + 1].lower in ("and", "or"))):
             break
         i += 1

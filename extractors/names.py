@@ -87,9 +87,21 @@ def is_paradigm(task: str) -> bool:
 
 
 def is_generic(text: str) -> bool:
-    key = norm_key(text)
-    if key in generic_terms():
+    return _in(norm_key(text), generic_terms())
+
+
+def is_not_name(text: str) -> bool:
+    """A name-shaped span that names a general class the guidelines exclude
+    (``not_names.txt``: ``SOTA``, ``GitHub``, ``LiDAR``, ``FLOPs``) or a generic class term,
+    or that ends in an excluded word (``NVIDIA TITAN GPU``)."""
+    words = text.split()
+    if not words:
+        return False
+    excluded = term_list("not_names.txt")
+    if is_generic(text) or _in(norm_key(text), excluded):
         return True
-    if key.endswith("s") and key[:-1] in generic_terms():
-        return True
-    return False
+    return len(words) > 1 and _in(norm_key(words[-1]), excluded | {"gpu", "cpu", "tpu"})
+
+
+def _in(key: str, terms: frozenset[str]) -> bool:
+    return key in terms or (key.endswith("s") and key[:-1] in terms)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from extractors.acronyms import Definition
 from extractors.context import Candidate, PaperText
-from extractors.names import is_coined, is_generic
+from extractors.names import is_coined, is_generic, is_not_name
 from extractors.text import Word, is_capitalized, words
 from extractors.vocab import (ARTICLES, CLAUSE_STOP, DATASET_NOUNS, DATASET_SUFFIXES, GLUE_WORDS,
                               METHOD_NOUNS, NAMING_WORDS, NOVELTY, PROPOSAL_VERBS, STRONG_PROPOSAL_VERBS,
@@ -73,7 +73,7 @@ def _context(ws: list[Word], i: int, j: int, before: int = 6, after: int = 8) ->
 
 
 def _usable_name(text: str, known: Known) -> bool:
-    return bool(text) and not is_generic(text) and not ({"task", "metric"} & known(text))
+    return bool(text) and not is_not_name(text) and not ({"task", "metric"} & known(text))
 
 
 def _task_like(long: str, known: Known) -> bool:

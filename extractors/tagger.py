@@ -27,10 +27,12 @@ from extractors.batched import BatchedComponent
 from extractors.context import Candidate, PaperText
 from extractors.gazetteer import TypeIndex
 from extractors.mentions import dataset_role, method_role
-from extractors.names import is_acronym, is_coined, is_generic, norm_key
-from extractors.tasks import normalize_task
+from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
+from extractors.tasks import normalize_task, task_like
 from extractors.text import text_of
-from extractors.vocab import DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_NOUNS
+from extractors.proposals import defined_types
+from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS,
+                              PHRASE_TASK_HEADS)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,8 @@ _TASK_WORDS = re.compile(r"[a-z]")
 _BRACKET = re.compile(r"\s*[\[(]|\.\s")
 _SIZE = re.compile(r"^~?[\d.,]+[KMBTkmbt]?(?:-\w+)?$")
 _LATEX = re.compile(r"[~\\{}$]")
+# a citation key left in the text ("bahdanau2014neural", "Kiros:2015", "Hutter:04uaibook")
+_CITE_KEY = re.compile(r"^[a-z]+(?:19|20)\d\d[a-z]+$|^[A-Za-z]+:\d{2,4}[a-z]*$")
 _APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
                          r"model|method|framework|architecture|algorithm|approach|network|system|toolkit|library)\b",
                          re.I)
@@ -54,7 +58,7 @@ _PLAIN_FIRST = re.compile(r"^[a-z][a-z-]*\s+")
 _PLAIN_LAST = re.compile(r"\s+[a-z][a-z-]*$")
 _ADJECTIVE = re.compile(r"-(?:based|free|like|style|driven|aware|guided|powered|specific|agnostic|centric|oriented|"
                         r"level|wise|only|related|transformed|generated|enhanced|augmented|trained|tuned|inspired|"
-                        r"dependent|independent|invariant|conditioned|supervised|assisted|enabled|ready|sized|scale|size)$")
+                        r"dependent|independent|invariant|conditioned|supervised|assisted|enabled|ready|sized|scale|size|parameters?)$")
 ORG_WORDS = frozenset("university laboratory lab institute inc inc. corporation corp. research academy "
                       "foundation company".split())
 NOT_NAMES = frozenset("january february march april may june july august september october november december "
@@ -136,8 +140,8 @@ def make_tagger(nlp: Language, name: str, model_path: str | None) -> TaggerCompo
 def named(text: str, first_word: bool) -> bool:
     """The guidelines' naming test on a proposed method/dataset span: a coined token or
     acronym (N1), a digit, or a capitalized word that does not only start the sentence (N3);
-    never a generic class term."""
-    if is_generic(text):
+    never a generic class term or a name-shaped general word (``SOTA``, ``GitHub``)."""
+    if is_not_name(text):
         return False
     toks = text.split()
     if any(is_coined(t) or is_acronym(t) for t in toks):
@@ -183,6 +187,19 @@ def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str)
     return bool(extra) and all(any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w) for w in extra)
 
 
+_EDITION = re.compile(r" (?:v ?)?\d{1,4}(?:\.\d+)?(?=[,.;:)\]]?(?:\s|$))(?! ?%)(?!\s+[a-z]{3,}s\b)")
+
+
+def _edition(text: str, end: int) -> int:
+    """The length of a version or edition number written after a name (``N-Caltech 101``,
+    ``OntoNotes v 5.0``, ``Set 5``): part of the name. Not a count ("101 samples"), a share
+    or a year the name already has."""
+    if end and text[end - 1].isdigit():
+        return 0
+    found = _EDITION.match(text, end)
+    return len(found.group(0)) if found else 0
+
+
 def _whole_words(text: str, start: int, end: int) -> bool:
     """The span does not cut a word (``Distilled Pre`` of ``Distilled Pre-Training``)."""
     before = text[start - 1] if start > 0 else " "
@@ -204,30 +221,52 @@ def _not_a_name(text: str) -> bool:
     return words[-1] in ORG_WORDS or all(w in NOT_NAMES or w in LANGUAGES for w in words)
 
 
-def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str]) -> bool:
+def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str], known: TypeIndex) -> bool:
     """An acronym (or its long form) defined in the paper that the rules did not make a
-    method or dataset: the definition typed it (a task, a metric, a concept)."""
+    method or dataset, unless the definition reads as a named method: its long form ends in
+    a method head noun ("Global Convolutional Network (GCN)", "... Pooling (ASPP)") or its
+    short form is coined beyond initials, and neither the lists, a task/measure head nor a
+    generic class ("Massively multilingual Transformers (MMTs)") type it otherwise."""
     key = norm_key(text)
     for d in pt.definitions:
         if d.long_start <= start < d.long_end and norm_key(d.long) != key:
             return True  # a piece of a defined long form: the definition's entity owns it
         if key in (norm_key(d.short), norm_key(d.long), norm_key(d.short).rstrip("s")):
-            return key not in rule_names and norm_key(d.short) not in rule_names
+            if key in rule_names or norm_key(d.short) in rule_names:
+                return False
+            head = d.long.split()[-1].lower() if d.long.split() else ""
+            head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+            named_head = head in METHOD_HEADS or head in METHOD_NOUNS or not d.short.isupper()
+            return not named_head or bool(defined_types(known, d.short, d.long) - {"method", "dataset"}) \
+                or is_not_name(d.long) \
+                or is_not_name(d.short) or head in PHRASE_TASK_HEADS and head not in METHOD_HEADS \
+                or _MEASURE.search(" " + d.long) is not None or _descriptive_class(d.long)
     return False
 
 
-def _retype(pt: PaperText, end: int, text: str, etype: str, known: TypeIndex) -> str:
+def _descriptive_class(long: str) -> bool:
+    """A long form that describes a class of models: plain lowercase words ending in a
+    generic class term ("Massively multilingual Transformers", "deep neural networks")."""
+    words = long.split()
+    return len(words) > 1 and any(w.islower() for w in words[1:]) \
+        and any(is_generic(" ".join(words[-k:])) for k in range(1, min(3, len(words)) + 1))
+
+
+def _retype(pt: PaperText, start: int, end: int, text: str, etype: str, known: TypeIndex) -> str:
     """The head noun right after a name types it ("the X dataset", "the X model"); then a
-    curated list's type; then a dataset-like suffix (``-Bench``, ``QA``); else the tagger's label."""
-    cue = _dataset_cue(pt, end, text, known)
+    curated list's type; then "results/trained/evaluated on X" or a dataset-like suffix
+    (``-Bench``, ``QA``); else the tagger's label."""
+    cue = _dataset_cue(pt, end, text, known, start, strong_only=True)
     if cue == "method":
         return "method"
     return "dataset" if cue else etype
 
 
-def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: int | None = None) -> str:
-    """What says a name is a dataset (``head``, ``list``, ``suffix``, ``context``) or a
-    method (``method``: a method head noun or list type), or ``""``."""
+def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: int | None = None,
+                 strong_only: bool = False) -> str:
+    """What says a name is a dataset (``head``, ``list``, ``data-on``, ``suffix``, ``context``)
+    or a method (``method``: a method head noun or list type), or ``""``; ``strong_only``
+    leaves out the weak ``context`` cue (a preposition or "such as" before the name)."""
     after = pt.text[end:end + 40].split()
     head = after[0].lower().strip(",.;:)") if after else ""
     if head in DATASET_NOUNS or head in ("set", "split", "splits"):
@@ -240,13 +279,53 @@ def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: in
     types = known(text) & {"method", "dataset"}
     if len(types) == 1:
         return "list" if "dataset" in types else "method"
+    if start is not None and _data_on(pt, start):
+        return "data-on"
     if text.endswith(DATASET_SUFFIXES):
         return "suffix"
-    if start is not None:
+    if start is not None and not strong_only:
         before = pt.text[max(pt.sentence_of(start)[0], start - 40):start].lower().split()
         if any(w in DATA_PREPOSITIONS for w in before[-3:]) or " ".join(before[-2:]) in ("such as", "e.g.,"):
             return "context"
     return ""
+
+
+def _task_named(pt: PaperText, start: int, name: str, known: TypeIndex, rule_tasks: set[str]) -> bool:
+    """A tagger TASK span counts when the rules found the same task, when the task
+    vocabulary knows it (a learning paradigm only in the title), or when it passes the
+    rules' own free-phrase test (:func:`extractors.tasks.task_like`): the tagger proposes
+    many phrases that describe a step or an object ("natural language queries",
+    "evaluating AI models"), and a junk task node costs more than a missing one."""
+    if norm_key(name) in rule_tasks:
+        return True
+    in_title = pt.in_title(start)
+    if "task" in known(name):
+        return in_title or not is_paradigm(name)
+    return not name[:1].isdigit() and task_like(name, [], in_title, known)
+
+
+def _data_on(pt: PaperText, start: int) -> bool:
+    """"results on X", "trained on X and Y", "evaluated on X, Y": what follows is data."""
+    before = pt.text[max(pt.sentence_of(start)[0], start - 120):start]
+    clause = re.split(r"[;:()]|\b(?:which|that|while|whereas)\b", before)[-1]
+    found = re.search(r"\b([\w-]+)\s+on\s+(?:(?:the|both|all|several|two|three|four|five)\s+)?"
+                      r"((?:[A-Z0-9][\w.-]*(?:\s+[A-Z0-9][\w.-]*)?(?:\s+\[[\d,\s]+\])?\s*(?:,|and|or|&|/)\s*)*)$",
+                      clause)
+    return bool(found) and found.group(1).lower() in DATA_ON_CUES
+
+
+def _restated(text: str) -> str:
+    """Without a trailing acronym that restates a multi-word name ("Large Language
+    Models-LLMs" -> "Large Language Models"); "Meta-SGD" or "CNN-LSTM" stay whole."""
+    stripped = _TRAILING_ACRONYM.sub("", text)
+    return stripped if len(stripped.split()) > 1 else text
+
+
+def _method_head(text: str) -> bool:
+    """A capitalized phrase whose last word is a method head noun ("Global Convolutional
+    Network", "Atrous Spatial Pyramid Pooling"): a name even when said once."""
+    words = text.split()
+    return len(words) > 1 and words[-1].lower().rstrip("s") in METHOD_HEADS and words[-1][:1].isupper()
 
 
 def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str, str]]:
@@ -271,7 +350,8 @@ def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str
 
 
 def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
-                   taken: list[tuple[int, int]], rule_names: set[str] | None = None) -> list[Candidate]:
+                   taken: list[tuple[int, int]], rule_names: set[str] | None = None,
+                   rule_tasks: set[str] | None = None) -> list[Candidate]:
     """Candidates from the tagger's spans. A span that overlaps a rule candidate without
     being the same span is dropped (the rules are precise about boundaries); the same span
     joins the rule's entity (reinforcing it). Methods and datasets must pass the naming
@@ -281,8 +361,10 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
         start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
         if end - start < 2 or not _whole_words(pt.text, start, end):
             continue
+        if etype in ("method", "dataset"):
+            end += _edition(pt.text, end)
         text = pt.text[start:end]
-        if _LATEX.search(text):
+        if _LATEX.search(text) or any(_CITE_KEY.match(w) for w in text.split()):
             continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
         if etype != "task" and pt.in_title(start) and text not in pt.text[pt.title_end:]:
             continue  # title case misleads the tagger: a title name counts when the abstract repeats it
@@ -296,7 +378,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue
             if pt.in_title(start) and not any(is_coined(w) or is_acronym(w) for w in text.split()):
                 continue  # title case is not a naming signal
-            if _defined_elsewhere(pt, start, text, rule_names or set()):
+            if _defined_elsewhere(pt, start, text, rule_names or set(), known):
                 continue
             key = norm_key(text)
             if key not in (rule_names or set()) and ({key + "s", key[:-1] if key.endswith("s") else ""}
@@ -306,12 +388,12 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue  # a two-letter acronym ("TC", "SE") is too ambiguous on the tagger's word alone
             if known(text) & {"task", "metric"} and etype not in known(text):
                 continue
-            if _MEASURE.match(pt.text, end) or is_generic(_TRAILING_ACRONYM.sub("", text)):
+            if _MEASURE.match(pt.text, end) or is_generic(_restated(text)):
                 continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
-                    and pt.text.count(text) < 2:
+                    and pt.text.count(text) < 2 and not _method_head(text):
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
-            etype = _retype(pt, end, text, etype, known)
+            etype = _retype(pt, start, end, text, etype, known)
             if etype == "dataset" and norm_key(text) not in (rule_names or set()) \
                     and not _dataset_cue(pt, end, text, known, start):
                 continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
@@ -319,7 +401,8 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR))
         elif etype == "task":
             name = normalize_task(text)
-            if not name or not _TASK_WORDS.search(name) or is_generic(name):
+            if not name or not _TASK_WORDS.search(name) or is_generic(name) \
+                    or not _task_named(pt, start, name, known, rule_tasks or set()):
                 continue
             out.append(Candidate("task", name, start, end, "used", TAG_CONF["task"], EXTRACTOR))
         else:

@@ -20,6 +20,14 @@ after before during whereas although though""".split())
 ARTICLES = frozenset("a an the".split())
 DATASET_NOUNS = frozenset("""dataset datasets benchmark benchmarks corpus corpora suite suites collection
 testbed testbeds leaderboard database treebank challenge arena test-set testset data-set datastore""".split())
+# plurals that introduce or close a list of datasets ("the X and Y collections", "two databases: X and Y")
+# but are too common next to a single name to type it
+DATASET_LIST_NOUNS = DATASET_NOUNS | frozenset("databases collections data-sets".split())
+# words right before "on" that make what follows the data ("results on X", "trained on X, Y")
+DATA_ON_CUES = frozenset("""evaluate evaluates evaluated evaluating evaluation evaluations experiment experiments
+test tests tested testing train trains trained training fine-tuned finetuned fine-tune pre-trained pretrained
+result results performance performances accuracy accuracies score scores recall precision error errors gain
+gains improvement improvements benchmarked validated validate experimented conducted""".split())
 METHOD_NOUNS = frozenset("""framework frameworks method methods model models approach approaches algorithm
 algorithms architecture architectures system systems technique techniques strategy strategies module modules
 network networks pipeline pipelines paradigm toolkit toolkits library agent agents optimizer optimizers

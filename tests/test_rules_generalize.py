@@ -159,6 +159,22 @@ def test_every_member_of_a_dataset_list(run: Run) -> None:
     assert {"Quill Harbor", "Zentrix", "Marrow Fen"} <= set(datasets)
 
 
+def test_every_item_before_a_plural_dataset_noun(run: Run) -> None:
+    datasets = of_type(run(TITLE, "We report results on the Quill Harbor, Zentrix3D, and Marrow Fen datasets."), "dataset")
+    assert {"Quill Harbor", "Zentrix3D", "Marrow Fen"} <= set(datasets)
+    assert not of_type(run(TITLE, "We release the German and French datasets."), "dataset")
+
+
+def test_items_after_a_colon_and_between_references(run: Run) -> None:
+    datasets = of_type(run(TITLE, "We test on two public databases: Quill-Harbor [10] and ZENTRIX-NPU [23]."), "dataset")
+    assert {"Quill-Harbor", "ZENTRIX-NPU"} <= set(datasets)
+
+
+def test_results_on_coined_names_are_data(run: Run) -> None:
+    assert {"ZorbSet", "GlimNet3D"} <= set(of_type(run(TITLE, "We report results on ZorbSet and GlimNet3D."), "dataset"))
+    assert not of_type(run(TITLE, "We build on ZorbNet and QuillFormer."), "dataset")
+
+
 def test_a_common_word_dataset_after_datasets_such_as(run: Run) -> None:
     assert "Adult" in of_type(run(TITLE, "We use tabular datasets such as Adult and others."), "dataset")
     assert "Adult" not in of_type(run(TITLE, "Every adult can use it. Adult users like it."), "dataset")
