@@ -111,7 +111,7 @@ def test_query_command_runs_canned_cypher_with_typed_params(examples: Path) -> N
     assert len(rows) == 2 and list(rows[0]) == ["dataset_id", "dataset_name", "papers"]
     result = runner.invoke(main, ["query", str(examples), "top-datasets.cypher", "--param", "limit=two"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: parameter 'limit' must be an integer, got 'two' (e.g. --param limit=10)\n"
+    assert result.stderr == "Error: parameter 'limit' must be an integer, got 'two' (e.g. --param limit=10) [E300]\n"
     result = runner.invoke(main, ["query", str(examples), "top-datasets.cypher", "--param", "top=2"])
     assert "unknown parameter(s) top (this query declares: limit)" in result.stderr
 

@@ -139,7 +139,7 @@ def test_statement_files_match_the_schema_whitelist() -> None:
         assert f"MATCH (a:{start} {{id: row.start}})" in text and f"MATCH (b:{end} {{id: row.end}})" in text
         assert f"MERGE (a)-[r:{rel}]->(b)" in text
         assert re.findall(r"r\.(\w+) = row\.(\w+)", text) == [(p.name, p.name) for p in REL_PROPS] + [(HASH, HASH)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ExportError, match=r"unknown node label .*\[E300\]"):
         statements.node_statement("Paper) DETACH DELETE (n")
     schema = statements.schema_statements()
     assert len(schema) == 12 and all("IF NOT EXISTS" in s for s in schema)
@@ -175,7 +175,7 @@ def test_cypher_string_round_trips_and_stays_on_one_line(text: str) -> None:
 
 
 def test_cypher_string_refuses_lone_surrogates() -> None:
-    with pytest.raises(ValueError, match="surrogate"):
+    with pytest.raises(ExportError, match="surrogate"):
         cypher_string("a\ud800")
 
 
@@ -186,7 +186,7 @@ def test_cypher_literal_values() -> None:
                        "`odd key`: 1}")
     assert _ladybug_value(literal) == value
     assert cypher_literal({"a`b": [1.5, -2]}) == "{`a``b`: [1.5, -2]}"
-    with pytest.raises(ValueError):
+    with pytest.raises(ExportError):
         cypher_literal(float("nan"))
     with pytest.raises(TypeError):
         cypher_literal(object())

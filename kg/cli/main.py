@@ -21,7 +21,7 @@ from kg.cli import rdf as cli_rdf
 from kg.cli import serve as cli_serve
 from kg.cli import viz as cli_viz
 from kg.cli.common import State, handle_errors, problems_reported, progress_bar, report_problems, with_inputs, with_optional_inputs
-from kg.errors import PaperKGError
+from kg.errors import UsageError
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paperkg")
@@ -115,7 +115,7 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
     from kg.extract.pipeline import DEFAULT_MODEL
 
     if not inputs and not fetch_specs:
-        raise PaperKGError("nothing to build", hint="give INPUT files or --fetch SOURCE:ARG")
+        raise UsageError("nothing to build", hint="give INPUT files or --fetch SOURCE:ARG")
     if fetch_specs:
         from kg.api import fetch_listing
 
@@ -289,7 +289,7 @@ def export(directory: str, fmt: str, output: str, base_iri: str | None, graph_ir
 
     options = {k: v for k, v in (("base_iri", base_iri), ("graph_iri", graph_iri), ("evidence", evidence)) if v}
     if options and fmt not in ("ttl", "nt", "nq", "trig", "jsonld", "xml"):
-        raise PaperKGError(f"--base-iri, --graph and --evidence apply to RDF formats, not '{fmt}'",
+        raise UsageError(f"--base-iri, --graph and --evidence apply to RDF formats, not '{fmt}'",
                            hint="use --format ttl, nt, nq, trig, jsonld or xml")
     run_export(open_store(directory), fmt, output, **options)
     click.echo(f"wrote {output}", err=True)
@@ -323,7 +323,7 @@ def query(directory: str, query: str, params: tuple[str, ...], fmt: str, neo4j_u
     for item in params:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise PaperKGError(f"bad --param '{item}'", hint="write it as NAME=VALUE")
+            raise UsageError(f"bad --param '{item}'", hint="write it as NAME=VALUE")
         parsed[name] = value
     neo4j = None
     if neo4j_uri:
@@ -397,7 +397,7 @@ def _gold_kind(path: str) -> str:
                 break
             if isinstance(record, dict):
                 return "scirex" if "mentions" in record else "seedgold"
-    raise PaperKGError("cannot tell the gold format", where=path, hint="pass --kind seedgold or --kind scirex")
+    raise UsageError("cannot tell the gold format", where=path, hint="pass --kind seedgold or --kind scirex")
 
 
 # Commands of the export/query/visualize stages live in their own modules, each with a

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
-from kg.errors import ExportError
+from kg.errors import DuplicatePaperError, ExportError
 from kg.records import Evidence, Extraction, Mention
 from kg.resolve.normalize import normalize, singular_candidate
 from kg.resolve.resolver import Resolution
@@ -102,7 +102,8 @@ def build_graph(extractions: Iterable[Extraction], resolution: Resolution) -> nx
     repos: dict[str, dict[str, Any]] = {}
     for ext in papers:
         if f"paper:{ext.paper.id}" in graph:
-            raise ValueError(f"paper id {ext.paper.id!r} occurs twice; merge duplicate papers first")
+            raise DuplicatePaperError(f"paper id {ext.paper.id!r} occurs twice",
+                                      hint="merge duplicate papers first, as kg.store does")
         graph.add_node(f"paper:{ext.paper.id}", **_paper_attrs(ext))
         _add_mentions(ext, resolution, edges)
         _add_code_links(ext, edges, repos)

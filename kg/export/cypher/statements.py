@@ -59,14 +59,14 @@ def read(relative: str) -> str:
 def node_statement(label: str) -> str:
     """The batched upsert of ``label`` nodes (``label`` must be in ``LABELS``)."""
     if label not in LABELS:
-        raise ValueError(f"unknown node label {label!r}")
+        raise ExportError(f"unknown node label {label!r}")
     return read(f"push/node-{label}.cypher")
 
 
 def rel_statement(rel_type: str) -> str:
     """The batched upsert of ``rel_type`` relationships (must be in ``REL_TYPES``)."""
     if rel_type not in REL_TYPES:
-        raise ValueError(f"unknown relationship type {rel_type!r}")
+        raise ExportError(f"unknown relationship type {rel_type!r}")
     return read(f"push/rel-{rel_type}.cypher")
 
 

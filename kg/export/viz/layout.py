@@ -19,6 +19,7 @@ import math
 import networkx as nx
 import numpy as np
 
+from kg.errors import ExportError
 from kg.graph.build import ALL_NODE_TYPES
 
 LAYOUTS = ("force", "hierarchical", "circle")
@@ -30,7 +31,7 @@ _BLOCK = 512
 def layout(graph: nx.MultiDiGraph, name: str = "force", *, seed: int = 7) -> Positions:
     """Positions of every node of ``graph`` with the layout ``name`` (one of ``LAYOUTS``)."""
     if name not in LAYOUTS:
-        raise ValueError(f"unknown layout {name!r}; use one of {', '.join(LAYOUTS)}")
+        raise ExportError(f"unknown layout {name!r}", hint=f"use one of {', '.join(LAYOUTS)}")
     if graph.number_of_nodes() == 0:
         return {}
     if name == "hierarchical":
