@@ -25,7 +25,8 @@ from kg.cli.main import main
 from kg.export.cypher import export, push, statements
 from kg.export.cypher.literal import cypher_literal, cypher_string
 from kg.export.cypher.schema import (EVIDENCE_FIELDS, HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES,
-                              chunked, node_rows, rel_rows)
+                              node_rows, rel_rows)
+from kg.iterutil import chunked
 from kg.errors import ExportError
 from kg.query.files import CYPHER, bind, canned, parse_header, used_params
 from kg.records import Evidence, Extraction, Link, Mention, Paper, Source

@@ -21,7 +21,8 @@ import networkx as nx
 
 from kg.export.cypher.literal import cypher_literal
 from kg.export.cypher.schema import (HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Prop,
-                              Edge, chunked, edges_by_type, node_rows, rel_rows)
+                              Edge, edges_by_type, node_rows, rel_rows)
+from kg.iterutil import chunked
 from kg.export.cypher.statements import node_statement, read, rel_statement, schema_statements, split_statements
 from kg.errors import ExportError
 from kg.fsutil import atomic_write, staged_dir

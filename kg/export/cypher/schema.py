@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import networkx as nx
 
@@ -29,7 +29,6 @@ from kg.errors import ExportError
 from kg.resolve.normalize import normalize
 
 Kind = Literal["string", "int", "float", "string[]", "int[]", "json"]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -192,20 +191,6 @@ def name_keys(data: dict[str, Any]) -> list[str]:
 def _paper_node(paper: str) -> str:
     """Evidence names its paper by paper id (``arxiv:…``); the node id is ``paper:<paper id>``."""
     return paper if not paper or paper.startswith("paper:") else f"paper:{paper}"
-
-
-def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Consecutive lists of at most ``size`` items, streaming (one chunk in memory)."""
-    if size < 1:
-        raise ValueError("chunk size must be at least 1")
-    chunk: list[T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def counts(graph: nx.MultiDiGraph) -> dict[str, int]:
