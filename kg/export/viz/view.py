@@ -120,29 +120,25 @@ def focus_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
 
 
 def _distances(graph: nx.MultiDiGraph, sources: Iterable[str], hops: int) -> dict[str, int]:
-    """Undirected breadth-first distances from ``sources``, up to ``hops``."""
-    dist = {s: 0 for s in sources}
-    frontier = list(dist)
-    for step in range(1, hops + 1):
-        nxt = []
-        for node in frontier:
-            for other in (*graph.successors(node), *graph.predecessors(node)):
-                if other not in dist:
-                    dist[other] = step
-                    nxt.append(other)
-        frontier = nxt
-    return dist
+    """Undirected distances (in hops) from the nearest of ``sources``, up to ``hops``."""
+    lengths = nx.multi_source_dijkstra_path_length(graph.to_undirected(as_view=True), set(sources), cutoff=hops)
+    return {node: int(length) for node, length in lengths.items()}
 
 
 def degree(graph: nx.MultiDiGraph, node: str) -> int:
     """Number of distinct neighbours, whatever the edge direction or type."""
-    return len(set(graph.successors(node)) | set(graph.predecessors(node)))
+    return len(neighbours(graph, node))
+
+
+def neighbours(graph: nx.MultiDiGraph, node: str) -> set[str]:
+    """The nodes linked to ``node`` by an edge in either direction."""
+    return set(nx.all_neighbors(graph, node))
 
 
 def _relevance(graph: nx.MultiDiGraph, node: str, dist: dict[str, int]) -> float:
     """The share of ``node``'s neighbours that are nearer the focus than it is: a node
     reached only through the focus (the repository of its paper) beats a hub's neighbour."""
-    near = set(graph.successors(node)) | set(graph.predecessors(node))
+    near = neighbours(graph, node)
     closer = sum(1 for n in near if dist.get(n, dist[node]) < dist[node])
     return round(closer / len(near), 3) if near else 0.0
 
@@ -174,7 +170,7 @@ def select(graph: nx.MultiDiGraph, options: ViewOptions) -> nx.MultiDiGraph:
         for node in dist:
             if not is_paper(graph, node) or node in kept:
                 continue
-            near = set(graph.successors(node)) | set(graph.predecessors(node))
+            near = neighbours(graph, node)
             links = len(near & kept)
             if links >= need or (links and near & set(focus)):
                 papers.append(node)
