@@ -29,7 +29,6 @@ from extractors.gazetteer import TypeIndex
 from extractors.mentions import dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, norm_key
 from extractors.tasks import normalize_task
-from extractors.text import text_of
 from extractors.vocab import DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_NOUNS
 
 log = logging.getLogger(__name__)

@@ -67,11 +67,6 @@ class Iri:
     value: str
 
 
-def kind_of(default: Any) -> str:
-    return ("iri" if isinstance(default, Iri) else "integer" if isinstance(default, int)
-            else "float" if isinstance(default, float) else "string")
-
-
 @dataclass(frozen=True)
 class Param:
     name: str

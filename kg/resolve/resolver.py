@@ -86,11 +86,6 @@ class Resolution:
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     unresolved: tuple[MentionRef, ...] = ()
 
-    def entity(self, paper_id: str, index: int) -> ResolvedEntity | None:
-        """The entity mention ``index`` of paper ``paper_id`` resolved to (``None``: unnamed)."""
-        node = self.mentions.get((paper_id, index))
-        return None if node is None else self.entities[node]
-
     def lookup(self, name: str) -> list[ResolvedEntity]:
         """Entities whose name or alias normalizes like ``name``."""
         return [self.entities[n] for n in self.aliases.get(normalize(name), ())]

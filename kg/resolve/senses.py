@@ -120,7 +120,6 @@ class SenseChooser:
         for i, occ in enumerate(occs):
             self.by_paper[occ.ref[0]].append(i)
         self._norm_texts: dict[str, str] = {}
-        self.ambiguous: set[tuple[str, str]] = set()
 
     def attach_bare(self, etype: str, short_key: str, holders: list[int]) -> list[tuple[int, str]]:
         """Join the mentions holding short form ``short_key`` (type ``etype``) to senses;
@@ -132,7 +131,6 @@ class SenseChooser:
             for j in holders[1:]:
                 self.uf.union(holders[0], j)
             return []
-        self.ambiguous.add((etype, short_key))
         senses = self._senses(etype, short_key, roots, definers, holders)
         listing = ", ".join(f"'{s.display}'" for s in senses)
         decisions = []

@@ -23,11 +23,6 @@ BUFFER = 4096
 """Lines joined per ``write`` call."""
 
 
-def escape(text: str) -> str:
-    """``text`` escaped for a double-quoted N-Triples/Turtle string."""
-    return text.translate(_TABLE) if _NEEDS_ESCAPE.search(text) else text
-
-
 def nt_term(term: Term) -> str:
     if isinstance(term, str):
         return f"<{term}>"
