@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from kg.graph.build import ALL_NODE_TYPES
+from kg.graph.model import NODE_TYPES
 from kg.export.viz.layout import Positions
 from kg.export.viz.view import TYPE_STYLE, neighbours, shorten
 
@@ -90,7 +90,7 @@ def draw(shown: nx.MultiDiGraph, positions: Positions, path: str | Path, *, fmt:
         ax.add_collection(LineCollection(segments, colors="#9aa5b1", linewidths=_widths(shown, pairs),
                                          alpha=0.55, zorder=1))
         handles = []
-        for ntype in ALL_NODE_TYPES:
+        for ntype in NODE_TYPES:
             members = [index[n] for n in nodes if shown.nodes[n].get("type") == ntype]
             if not members:
                 continue

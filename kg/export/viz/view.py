@@ -26,7 +26,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph.build import ALL_NODE_TYPES, find_entities
+from kg.graph.build import find_entities
+from kg.graph.model import NODE_TYPES
 from kg.errors import ExportError
 from kg.resolve.normalize import normalize
 
@@ -52,7 +53,7 @@ class ViewOptions:
     top: int | None = None
     """``None``: the output format's default (all for html); ``0``: all entities."""
     min_papers: int = 0
-    types: tuple[str, ...] = field(default=ALL_NODE_TYPES)
+    types: tuple[str, ...] = field(default=NODE_TYPES)
 
     def describe(self) -> str:
         """A short human description, e.g. ``around LoRA (2 hops), top 40 entities``."""
@@ -63,7 +64,7 @@ class ViewOptions:
             parts.append(f"top {self.top} entities")
         if self.min_papers > 1:
             parts.append(f"entities in >= {self.min_papers} papers")
-        if set(self.types) != set(ALL_NODE_TYPES):
+        if set(self.types) != set(NODE_TYPES):
             parts.append("types " + ", ".join(self.types))
         return ", ".join(parts) or "whole graph"
 
@@ -146,14 +147,14 @@ def _relevance(graph: nx.MultiDiGraph, node: str, dist: dict[str, int]) -> float
 def select(graph: nx.MultiDiGraph, options: ViewOptions) -> nx.MultiDiGraph:
     """The subgraph (a copy) that ``options`` asks to show; raises ``ExportError`` when
     ``focus`` names nothing."""
-    unknown = set(options.types) - set(ALL_NODE_TYPES)
+    unknown = set(options.types) - set(NODE_TYPES)
     if unknown:
         raise ExportError(f"unknown node type(s): {', '.join(sorted(unknown))}",
-                          hint=f"use some of: {', '.join(ALL_NODE_TYPES)}")
+                          hint=f"use some of: {', '.join(NODE_TYPES)}")
     focus = focus_nodes(graph, options.focus) if options.focus else []
     dist = _distances(graph, focus, options.hops) if focus else dict.fromkeys(graph, 0)
     if not focus and not options.top and options.min_papers <= 1 \
-            and set(options.types) == set(ALL_NODE_TYPES):
+            and set(options.types) == set(NODE_TYPES):
         return graph.copy()
     entities = [n for n in dist if not is_paper(graph, n) and (n in focus or (
         graph.nodes[n].get("type") in options.types
