@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from test_rdf_export import EXAMPLES, RUNNER, SEEDS, built_store
 
+import kg.fsutil
 import kg.query.sparql_cache
 import kg.store.core
 from kg.cli.main import main
@@ -255,7 +256,7 @@ def test_unwritable_directory_queries_in_memory(copy: Path, monkeypatch: pytest.
     def refuse(*args: object, **kwargs: object) -> str:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(kg.query.sparql_cache.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(kg.fsutil.tempfile, "mkdtemp", refuse)
     assert rows(copy, "top-datasets", limit="1")[0]["papers"] == 3
     assert not (copy / "rdf").exists()
 
