@@ -28,17 +28,6 @@ class Candidate:
     aliases: tuple[str, ...] = ()
     ids: tuple[tuple[str, str], ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
-        return {"type": self.type, "name": self.name, "start": self.start, "end": self.end,
-                "role": self.role, "confidence": self.confidence, "extractor": self.extractor,
-                "aliases": list(self.aliases), "ids": [list(x) for x in self.ids]}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, object]) -> "Candidate":
-        return cls(str(d["type"]), str(d["name"]), int(d["start"]), int(d["end"]),  # type: ignore[call-overload]
-                   str(d["role"]), float(d["confidence"]), str(d["extractor"]),  # type: ignore[arg-type]
-                   tuple(d.get("aliases", ())), tuple(tuple(x) for x in d.get("ids", ())))  # type: ignore[arg-type, misc]
-
 
 @dataclass(frozen=True)
 class ListHit:

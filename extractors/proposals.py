@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from extractors.acronyms import Definition
 from extractors.context import Candidate, PaperText
-from extractors.names import is_coined, is_generic, is_not_name
+from extractors.names import is_coined, is_not_name
 from extractors.text import Word, is_capitalized, words
 from extractors.vocab import (ARTICLES, CLAUSE_STOP, DATASET_NOUNS, DATASET_SUFFIXES, GLUE_WORDS,
                               METHOD_NOUNS, NAMING_WORDS, NOVELTY, PROPOSAL_VERBS, STRONG_PROPOSAL_VERBS,

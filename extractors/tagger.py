@@ -29,7 +29,6 @@ from extractors.gazetteer import TypeIndex
 from extractors.mentions import dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
-from extractors.text import text_of
 from extractors.proposals import defined_types
 from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS,
                               PHRASE_TASK_HEADS)

@@ -44,15 +44,6 @@ def normalize_task(text: str) -> str:
     return t.strip(" -,.;:")
 
 
-def _phrase_before_head(ws, k: int, max_words: int = 4) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
-    """Words ending at index ``k`` (a task head noun) back to a stop word: (first index, k)."""
-    j = k
-    while j - 1 >= 0 and k - (j - 1) < max_words and not ws[j - 1].trail \
-            and ws[j - 1].lower not in TASK_PHRASE_STOP and not ws[j - 1].text[:1].isdigit():
-        j -= 1
-    return (j, k)
-
-
 def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
     found: list[Candidate] = []
     redefined = redefined_acronyms(pt)

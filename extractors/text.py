@@ -31,7 +31,7 @@ def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
     out: list[Word] = []
     for match in _WORD.finditer(text, start, stop):
         raw = match.group(0)
-        s, e = match.start(), match.end()
+        s = match.start()
         lead_n = len(raw) - len(raw.lstrip(_LEAD))
         core = raw[lead_n:]
         if core.endswith("'s") or core.endswith("’s"):
@@ -59,7 +59,3 @@ def text_of(doc) -> str:  # type: ignore[no-untyped-def]
         text = doc.user_data["paperkg_text"] = doc.text
     return text  # type: ignore[no-any-return]
 
-
-def sentence_spans(doc) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    """Character spans of the sentences of a spaCy Doc."""
-    return [(s.start_char, s.end_char) for s in doc.sents]

@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ExportError, NoPapersError, PaperKGError
+from kg.errors import ExportError, NoPapersError, UsageError
 from kg.ingest import read_papers
 from kg.ingest.fetch import FetchOptions, FetchReport
 from kg.records import Extraction, Paper, Problem
@@ -173,7 +173,7 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
     from kg.store.lock import write_lock
 
     if not inputs and not fetch:
-        raise PaperKGError("nothing to build", hint="give INPUT files or --fetch SOURCE:ARG")
+        raise UsageError("nothing to build", hint="give INPUT files or --fetch SOURCE:ARG")
     inputs = list(inputs)
     if fetch:
         from kg.ingest.fetch import run_spec
@@ -326,7 +326,7 @@ def export_graph(directory: str | Path, fmt: str, output: str | Path, *, base_ir
 
     options = {k: v for k, v in (("base_iri", base_iri), ("graph_iri", graph_iri), ("evidence", evidence)) if v}
     if options and fmt not in RDF_FORMATS:
-        raise PaperKGError(f"--base-iri, --graph and --evidence apply to RDF formats, not '{fmt}'",
+        raise UsageError(f"--base-iri, --graph and --evidence apply to RDF formats, not '{fmt}'",
                            hint="use --format ttl, nt, nq, trig, jsonld or xml")
     run_export(open_store(directory), fmt, output, **options)
     return ExportResult(format=fmt, output=str(output))
@@ -387,7 +387,7 @@ def _gold_kind(path: str) -> str:
                 break
             if isinstance(record, dict):
                 return "scirex" if "mentions" in record else "seedgold"
-    raise PaperKGError("cannot tell the gold format", where=path, hint="pass --kind seedgold or --kind scirex")
+    raise UsageError("cannot tell the gold format", where=path, hint="pass --kind seedgold or --kind scirex")
 
 
 def validate_store(directory: str | Path, *, base_iri: str | None = None, evidence: str = "full"
@@ -440,7 +440,7 @@ def visualize(directory: str | Path, output: str | Path, *, fmt: str | None = No
     connected entities, ``types`` (any case) the node types shown (default: all)."""
     from kg.export.viz import visualize as draw
     from kg.export.viz.view import ViewOptions
-    from kg.graph.build import ALL_NODE_TYPES
+    from kg.graph.model import NODE_TYPES as ALL_NODE_TYPES
     from kg.store.core import open_store
 
     canonical = {t.lower(): t for t in ALL_NODE_TYPES}

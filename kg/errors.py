@@ -1,7 +1,9 @@
 """The one root exception of paperkg and its coded subclasses.
 
-Every message says what was wrong, where (``file:line`` when known) and what to do.
-The CLI turns any :class:`PaperKGError` into a one-line message and a non-zero exit code.
+Every message says what was wrong, where (``file:line`` when known) and what to do, and
+ends with its code in brackets (``... (check the path) [E100]``), so a user can look it up
+and a script can match it. The CLI turns any :class:`PaperKGError` into the one line
+``Error: <message>`` and the class's exit code.
 """
 from __future__ import annotations
 
@@ -19,10 +21,17 @@ class PaperKGError(Exception):
         super().__init__(self.format())
 
     def format(self) -> str:
+        """``where: message (hint) [code]``, the one line a user sees."""
         text = f"{self.where}: {self.message}" if self.where else self.message
         if self.hint:
             text = f"{text} ({self.hint})"
-        return text
+        return f"{text} [{self.code}]"
+
+
+class UsageError(PaperKGError):
+    """Options that do not fit together, or that name nothing to do."""
+
+    code = "E010"
 
 
 class InputError(PaperKGError):
@@ -39,10 +48,12 @@ class NoPapersError(InputError):
     exit_code = 1
 
 
-class RecordError(PaperKGError):
-    """One record of an input is bad; the rest of the input still goes through."""
+class DuplicatePaperError(InputError):
+    """The same paper id reaches resolution or the graph builder twice (the store merges
+    duplicates before either runs, so only an API caller can meet this)."""
 
-    code = "E101"
+    code = "E103"
+    exit_code = 1
 
 
 class StoreError(PaperKGError):

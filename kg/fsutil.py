@@ -11,6 +11,11 @@ step, so there is a window between the two renames where ``NAME`` is missing:
 A crash before the first rename leaves ``NAME`` untouched and a stale ``.NAME.tmp-*``
 that the next ``staged_dir`` (or ``remove_leftovers``) removes. One writer at a time per
 directory: the caller holds the lock (``kg.store.lock``) around all of these.
+
+A file built by a tool that creates it itself (the embedded Cypher database) is moved into
+place by ``install``, which also keeps its *stamp* (the small file saying what it was built
+from) honest: the old stamp goes before the swap and the new one is written atomically after,
+so a crash never leaves a stamp vouching for content it does not describe.
 """
 from __future__ import annotations
 
@@ -150,3 +155,20 @@ def staged_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         if staged.exists():
             shutil.rmtree(staged, ignore_errors=True)
+
+
+def install(staged: str | os.PathLike[str], path: str | os.PathLike[str], *,
+            stamp: tuple[str | os.PathLike[str], str] | None = None) -> None:
+    """Move ``staged`` (a file, or a directory as ``replace_dir`` does) to ``path``, replacing
+    what is there. With ``stamp=(stamp_path, text)`` the stamp is removed first and written
+    atomically once ``path`` holds the new content."""
+    target = Path(path)
+    if stamp is not None:
+        Path(stamp[0]).unlink(missing_ok=True)
+    if Path(staged).is_dir():
+        replace_dir(staged, target)
+    else:
+        os.replace(staged, target)
+        fsync_dir(target.parent)
+    if stamp is not None:
+        atomic_write(stamp[0], stamp[1])

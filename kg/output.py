@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from kg.errors import OutputError, PaperKGError
+from kg.errors import OutputError
 from kg.fsutil import atomic_file
 
 STDOUT = "-"
@@ -67,10 +67,10 @@ def atomic_open(path: str | os.PathLike[str] | None) -> Iterator[IO[str]]:
         return
     target = Path(path)
     if target.is_dir():
-        raise PaperKGError("is a directory", where=str(target), hint="give a file name for the output")
+        raise OutputError("is a directory", where=str(target), hint="give a file name for the output")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.exists():
-        raise PaperKGError("output directory does not exist", where=str(parent), hint="create it first")
+        raise OutputError("output directory does not exist", where=str(parent), hint="create it first")
     in_block = False
     try:
         with atomic_file(target) as handle:

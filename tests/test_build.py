@@ -7,7 +7,7 @@ import networkx as nx
 import pytest
 
 from kg.graph.build import build_graph, describe, find_entities, repository_of, stats
-from kg.errors import ExportError
+from kg.errors import DuplicatePaperError, ExportError
 from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
 from kg.resolve.resolver import resolve
 
@@ -156,3 +156,9 @@ def test_build_is_order_independent_and_json_round_trips() -> None:
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
     again = nx.node_link_data(nx.node_link_graph(json.loads(json.dumps(a)), edges="edges"), edges="edges")
     assert json.dumps(again, sort_keys=True) == json.dumps(a, sort_keys=True)
+
+
+def test_duplicate_paper_id_is_a_coded_error() -> None:
+    exts = corpus()
+    with pytest.raises(DuplicatePaperError, match=r"'p1' occurs twice .*\[E103\]$"):
+        build_graph([*exts, exts[0]], resolve(exts))

@@ -229,20 +229,20 @@ def test_extract_with_the_real_pipeline_loader(monkeypatch, tmp_path, model_args
 # =========================================================================== extract: errors
 
 @pytest.mark.parametrize(("args", "stderr"), [
-    (["nope.txt"], "Error: nope.txt: no such file (check the path; use '-' to read standard input)\n"),
+    (["nope.txt"], "Error: nope.txt: no such file (check the path; use '-' to read standard input) [E100]\n"),
     (["tests/data"], "Error: tests/data: is a directory, not a file (pass the files inside it, e.g. "
-                     "tests/data/*.txt)\n"),
+                     "tests/data/*.txt) [E100]\n"),
     (["tests/data/binary.bin"], "Error: tests/data/binary.bin: looks like a binary file (it contains NUL "
-                                "bytes) (give a text file: listing .txt, .jsonl, .json, .csv or arXiv .xml)\n"),
+                                "bytes) (give a text file: listing .txt, .jsonl, .json, .csv or arXiv .xml) [E100]\n"),
     (["tests/data/latin1.txt"], "Error: tests/data/latin1.txt:9: not valid UTF-8 (byte 0xe9 at column 2) "
                                 "(re-encode it as UTF-8, e.g. iconv -f latin1 -t utf-8 tests/data/latin1.txt "
-                                "> fixed.txt)\n"),
+                                "> fixed.txt) [E100]\n"),
     ([EXAMPLES[0], "nope.txt"], "Error: nope.txt: no such file (check the path; use '-' to read standard "
-                                "input)\n"),
+                                "input) [E100]\n"),
     (["--input-format", "jsonl", "tests/data/latin1.txt"], "Error: tests/data/latin1.txt:9: not valid UTF-8 "
                                                            "(byte 0xe9 at column 2) (re-encode it as UTF-8, "
                                                            "e.g. iconv -f latin1 -t utf-8 tests/data/latin1.txt "
-                                                           "> fixed.txt)\n"),
+                                                           "> fixed.txt) [E100]\n"),
 ], ids=["missing", "directory", "binary", "latin-1", "missing-after-good", "latin-1-forced-format"])
 def test_unusable_input_exact_error_and_exit_2(cli, tmp_path, args, stderr):
     assert not (REPO / "nope.txt").exists()
@@ -260,7 +260,7 @@ def test_csv_without_title_column(cli, tmp_path):
     result = cli("extract", str(csv_file))
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {csv_file}:1: CSV header has no 'title' column (columns: id, abstract, "
-                             "url) (name the title column 'title' and the abstract column 'abstract')\n")
+                             "url) (name the title column 'title' and the abstract column 'abstract') [E100]\n")
     assert result.stdout == ""
 
 
@@ -268,7 +268,7 @@ def test_output_into_missing_directory(cli, tmp_path):
     out = tmp_path / "missing" / "o.jsonl"
     result = cli("extract", EXAMPLES[0], "-o", str(out))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {out.parent}: output directory does not exist (create it first)\n"
+    assert result.stderr == f"Error: {out.parent}: output directory does not exist (create it first) [E500]\n"
 
 
 def test_bad_option_value_is_a_usage_error(cli):
@@ -421,7 +421,7 @@ def _fail_after_first(monkeypatch, exc: BaseException, out: Path) -> list[list[P
 
 
 @pytest.mark.parametrize(("exc", "code", "stderr"), [
-    (PipelineError("boom mid-way"), 1, "Error: boom mid-way\n"),
+    (PipelineError("boom mid-way"), 1, "Error: boom mid-way [E400]\n"),
     (KeyboardInterrupt(), 130, "Interrupted; no output was written.\n"),
 ], ids=["paperkg-error", "interrupt"])
 def test_failed_run_leaves_existing_output_unchanged(cli, monkeypatch, tmp_path, exc, code, stderr):

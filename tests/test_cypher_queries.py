@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli.main import main
-from kg.export.cypher import statements
+from kg.query.files import CYPHER, canned, parse_header
 from kg.query import cypher_cache as embedded
 from kg.query.cypher import run_cypher
 from kg.export.cypher.schema import LABELS, REL_TYPES
@@ -72,19 +72,19 @@ def test_query_errors_are_actionable(examples: Path, tmp_path: Path) -> None:
         run_cypher(tmp_path / "missing", "MATCH (n:Paper) RETURN n.id AS id")
 
 
-@pytest.mark.parametrize("stem", sorted(statements.canned_queries()))
+@pytest.mark.parametrize("stem", sorted(canned(CYPHER)))
 def test_canned_query_answers_on_the_seeds_graph_without_arguments(seeds: Path, stem: str) -> None:
-    text = statements.canned_queries()[stem]
+    text = canned(CYPHER)[stem].text
     columns, rows = run_cypher(seeds, text, {})
     assert rows, f"{stem} returns no rows on the seeds graph"
-    assert tuple(columns) == statements.parse_header(text).columns
+    assert tuple(columns) == parse_header(text, "//").columns
 
 
 def _values(rows: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     return sorted(tuple(json.dumps(v) for v in row.values()) for row in rows)
 
 
-@pytest.mark.parametrize("stem", sorted(statements.canned_queries()))
+@pytest.mark.parametrize("stem", sorted(canned(CYPHER)))
 def test_canned_query_gives_the_same_answers_as_its_sparql_twin(examples: Path, stem: str) -> None:
     from kg.query.runner import run
 
@@ -100,7 +100,7 @@ def test_canned_query_gives_the_same_answers_as_its_sparql_twin(examples: Path, 
 
 def test_every_sparql_query_has_a_cypher_twin() -> None:
     sparql = {p.stem for p in SPARQL_DIR.glob("*.rq")}
-    assert sparql <= set(statements.canned_queries())
+    assert sparql <= set(canned(CYPHER))
 
 
 def test_query_command_runs_canned_cypher_with_typed_params(examples: Path) -> None:
@@ -111,7 +111,7 @@ def test_query_command_runs_canned_cypher_with_typed_params(examples: Path) -> N
     assert len(rows) == 2 and list(rows[0]) == ["dataset_id", "dataset_name", "papers"]
     result = runner.invoke(main, ["query", str(examples), "top-datasets.cypher", "--param", "limit=two"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: parameter 'limit' must be an integer, got 'two' (e.g. --param limit=10)\n"
+    assert result.stderr == "Error: parameter 'limit' must be an integer, got 'two' (e.g. --param limit=10) [E300]\n"
     result = runner.invoke(main, ["query", str(examples), "top-datasets.cypher", "--param", "top=2"])
     assert "unknown parameter(s) top (this query declares: limit)" in result.stderr
 

@@ -29,6 +29,7 @@ from kg.api import build_store
 from kg.export.cypher import export, push, statements
 from kg.export.cypher.literal import cypher_string
 from kg.query.cypher import run_cypher
+from kg.query.files import CYPHER, bind, canned
 from kg.export.cypher.schema import HASH, LABELS, REL_TYPES, counts, node_rows, property_keys, rel_rows
 from kg.store.core import open_store
 from test_cypher_unit import TRICKY_TITLE, tricky_graph
@@ -83,8 +84,8 @@ def test_every_statement_passes_neo4j_parser_and_semantic_analysis(tmp_path: Pat
     queries = [{"name": f"schema: {s}", "text": s} for s in statements.schema_statements()]
     queries += [{"name": f"push: {label}", "text": statements.node_statement(label), "parameters": rows} for label in LABELS]
     queries += [{"name": f"push: {rel}", "text": statements.rel_statement(rel), "parameters": rows} for rel in REL_TYPES]
-    queries += [{"name": f"canned: {stem}", "text": text, "parameters": statements.bind_params(text, {})}
-                for stem, text in statements.canned_queries().items()]
+    queries += [{"name": f"canned: {stem}", "text": text, "parameters": bind(text, {}, CYPHER)}
+                for stem, text in ((stem, q.text) for stem, q in canned(CYPHER).items())]
     # The script's statements are the push statements above, byte for byte (test_cypher_unit);
     # what only the script has are its `:param` commands: lint those (cheap) as cypher-shell input.
     export.export_script(tricky_graph(), tmp_path / "g.cypher", batch_size=3)
@@ -249,15 +250,15 @@ FALKORDB_LACKS = {"find-entity": "label expressions (n:A|B)"}
 runs every one on Neo4j)."""
 
 
-@pytest.mark.parametrize("stem", sorted(set(statements.canned_queries()) - set(FALKORDB_LACKS)))
+@pytest.mark.parametrize("stem", sorted(set(canned(CYPHER)) - set(FALKORDB_LACKS)))
 def test_canned_queries_agree_on_falkordb_and_ladybug(falkordb: Any, examples: Path, stem: str) -> None:
     driver = FalkorDriver(falkordb, "queries")
     if not driver.graph.query("MATCH (n:Paper) RETURN count(n)").result_set[0][0]:
         push.push_graph(open_store(examples).graph, driver, batch_size=40)
-    text = statements.canned_queries()[stem]
+    text = canned(CYPHER)[stem].text
     for given in ({}, EXAMPLE_PARAMS.get(stem, {})):
         columns, rows = run_cypher(examples, text, given)
-        result = driver.graph.query(text, statements.bind_params(text, given))
+        result = driver.graph.query(text, bind(text, given, CYPHER))
         assert [h[1] for h in result.header] == columns
         assert _sorted_rows([dict(zip(columns, r)) for r in result.result_set]) == _sorted_rows(rows)
     assert rows, f"{stem} finds nothing on examples/ with {given}"
@@ -302,7 +303,7 @@ def test_full_push_to_neo4j(neo4j_settings: dict[str, Any], examples_a: Path, ex
                 stored = Counter({label: session.run(f"MATCH (n:{label}) RETURN count(n) AS n").single()["n"]
                                   for label in LABELS})
             assert dict(stored) == {label: counts(graph)[label] for label in LABELS}
-            for stem, text in statements.canned_queries().items():
+            for stem, text in ((stem, q.text) for stem, q in canned(CYPHER).items()):
                 neo_columns, neo_rows = run_neo4j(text, EXAMPLE_PARAMS.get(stem, {}), **settings)
                 columns, rows = run_cypher(examples, text, EXAMPLE_PARAMS.get(stem, {}))
                 assert neo_columns == columns and _sorted_rows(neo_rows) == _sorted_rows(rows), stem

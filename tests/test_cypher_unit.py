@@ -25,8 +25,10 @@ from kg.cli.main import main
 from kg.export.cypher import export, push, statements
 from kg.export.cypher.literal import cypher_literal, cypher_string
 from kg.export.cypher.schema import (EVIDENCE_FIELDS, HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES,
-                              chunked, node_rows, rel_rows)
+                              node_rows, rel_rows)
+from kg.iterutil import chunked
 from kg.errors import ExportError
+from kg.query.files import CYPHER, bind, canned, parse_header, used_params
 from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
 from kg.resolve.resolver import resolve
 from kg.store.core import build
@@ -139,7 +141,7 @@ def test_statement_files_match_the_schema_whitelist() -> None:
         assert f"MATCH (a:{start} {{id: row.start}})" in text and f"MATCH (b:{end} {{id: row.end}})" in text
         assert f"MERGE (a)-[r:{rel}]->(b)" in text
         assert re.findall(r"r\.(\w+) = row\.(\w+)", text) == [(p.name, p.name) for p in REL_PROPS] + [(HASH, HASH)]
-    with pytest.raises(ValueError):
+    with pytest.raises(ExportError, match=r"unknown node label .*\[E300\]"):
         statements.node_statement("Paper) DETACH DELETE (n")
     schema = statements.schema_statements()
     assert len(schema) == 12 and all("IF NOT EXISTS" in s for s in schema)
@@ -175,7 +177,7 @@ def test_cypher_string_round_trips_and_stays_on_one_line(text: str) -> None:
 
 
 def test_cypher_string_refuses_lone_surrogates() -> None:
-    with pytest.raises(ValueError, match="surrogate"):
+    with pytest.raises(ExportError, match="surrogate"):
         cypher_string("a\ud800")
 
 
@@ -186,7 +188,7 @@ def test_cypher_literal_values() -> None:
                        "`odd key`: 1}")
     assert _ladybug_value(literal) == value
     assert cypher_literal({"a`b": [1.5, -2]}) == "{`a``b`: [1.5, -2]}"
-    with pytest.raises(ValueError):
+    with pytest.raises(ExportError):
         cypher_literal(float("nan"))
     with pytest.raises(TypeError):
         cypher_literal(object())
@@ -194,31 +196,35 @@ def test_cypher_literal_values() -> None:
 
 # --- query headers and parameters -------------------------------------------------------------
 
+def cypher_bind(text: str, given: dict[str, str]) -> dict[str, object]:
+    return bind(text, given, CYPHER)
+
+
 def test_parse_header_and_bind_params() -> None:
     text = ("// title: T\n// question: Q?\n// param limit: 10 — how many\n// param name: \"a - b\" -- desc\n"
             "// param score: 0.5\n// columns: n, m\nMATCH (n:Paper) WHERE n.name = $name RETURN n LIMIT $limit\n")
-    header = statements.parse_header(text)
+    header = parse_header(text, "//")
     assert (header.title, header.question, header.columns) == ("T", "Q?", ("n", "m"))
     assert {k: (p.default, p.description) for k, p in header.params.items()} == {
         "limit": (10, "how many"), "name": ("a - b", "desc"), "score": (0.5, "")}
-    assert statements.bind_params(text, {}) == {"limit": 10, "name": "a - b", "score": 0.5}
-    assert statements.bind_params(text, {"limit": "5", "score": "1", "name": "7"}) == {
+    assert cypher_bind(text, {}) == {"limit": 10, "name": "a - b", "score": 0.5}
+    assert cypher_bind(text, {"limit": "5", "score": "1", "name": "7"}) == {
         "limit": 5, "name": "7", "score": 1.0}
     with pytest.raises(ExportError, match="parameter 'limit' must be an integer, got 'five'"):
-        statements.bind_params(text, {"limit": "five"})
+        cypher_bind(text, {"limit": "five"})
     with pytest.raises(ExportError, match=r"unknown parameter\(s\) nope \(this query declares: limit, name, score\)"):
-        statements.bind_params(text, {"nope": "1"})
+        cypher_bind(text, {"nope": "1"})
     with pytest.raises(ExportError, match=r"missing parameter\(s\) x"):
-        statements.bind_params("MATCH (n:Paper) WHERE n.id = $x RETURN n", {})
+        cypher_bind("MATCH (n:Paper) WHERE n.id = $x RETURN n", {})
 
 
 def test_key_parameters_are_normalized_name_keys() -> None:
     text = ('// param name (key): "Low-Rank Adaptation" — a name\n// param every (key): "" — "" for all\n'
             '// param label: "10" — a string\nMATCH (n:Method) WHERE $name IN n.name_keys RETURN n.id AS id\n')
-    header = statements.parse_header(text)
+    header = parse_header(text, "//")
     assert [(p.kind, p.default) for p in header.params.values()] == [("key", "lowrankadaptation"), ("key", ""),
                                                                      ("string", "10")]
-    assert statements.bind_params(text, {"name": "ResNet 50"})["name"] == "resnet50"
+    assert cypher_bind(text, {"name": "ResNet 50"})["name"] == "resnet50"
     graph = tricky_graph()
     method = next(r for r in node_rows(graph, "Method") if r["id"] == "method:tricknet")
     assert method["name_keys"] == ["tricknet"]  # "TrickNet" and "Trick Net" share a key
@@ -228,12 +234,12 @@ def test_key_parameters_are_normalized_name_keys() -> None:
 
 
 def test_canned_queries_have_headers_and_declare_their_parameters() -> None:
-    queries = statements.canned_queries()
+    queries = {stem: q.text for stem, q in canned(CYPHER).items()}
     assert sorted(queries) == CANNED
     for stem, text in queries.items():
-        header = statements.parse_header(text)
+        header = parse_header(text, "//")
         assert header.title and header.question.endswith("?") and header.columns, stem
-        assert statements.used_params(text) == set(header.params), stem
+        assert used_params(text, CYPHER) == set(header.params), stem
         assert all(p.description for p in header.params.values()), stem
 
 
@@ -521,7 +527,7 @@ def test_run_neo4j_binds_typed_parameters_and_returns_plain_rows(monkeypatch: py
             calls.append(("closed", {}, {}))
 
     monkeypatch.setattr(push, "connect", lambda uri, user, password: Driver())
-    text = statements.canned_queries()["top-datasets"]
+    text = {stem: q.text for stem, q in canned(CYPHER).items()}["top-datasets"]
     columns, rows = query.run_neo4j(text, {"limit": "2"}, uri="neo4j://db:7687", user="neo4j", password="pw", database="kg")
     assert columns == ["dataset_id", "dataset_name", "papers"] and rows == [
         {"dataset_id": "dataset:glue", "dataset_name": "GLUE", "papers": 2}]

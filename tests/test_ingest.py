@@ -474,7 +474,7 @@ def test_csv_header_without_title_is_an_input_error(tmp_path, header):
         list(read_papers([name]))
     cols = ", ".join(header.split(","))
     assert str(info.value) == (f"{name}:1: CSV header has no 'title' column (columns: {cols}) "
-                               "(name the title column 'title' and the abstract column 'abstract')")
+                               "(name the title column 'title' and the abstract column 'abstract') [E100]")
     assert info.value.exit_code == 2
 
 
@@ -746,7 +746,7 @@ def test_file_level_errors_name_the_file_and_say_what_to_do(monkeypatch, name, m
     assert not Path("nope.txt").exists()
     with pytest.raises(InputError) as info:
         list(read_papers([name]))
-    assert str(info.value) == message
+    assert str(info.value) == f"{message} [E100]"
     assert info.value.exit_code == 2 and info.value.hint
 
 
@@ -762,7 +762,7 @@ def test_nul_byte_after_the_sniffed_head_names_the_line(tmp_path):
     name = _write(tmp_path / "late.txt", body.encode() + b"bad\x00line\n")
     with pytest.raises(InputError) as info:
         list(read_papers([name]))
-    assert str(info.value) == f"{name}:701: contains NUL bytes (give a text file)"
+    assert str(info.value) == f"{name}:701: contains NUL bytes (give a text file) [E100]"
 
 
 def test_invalid_utf8_in_a_later_line_names_that_line(tmp_path):

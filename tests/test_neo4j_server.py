@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from conftest import Neo4jServer, neo4j_launcher, start
 from kg.cli.main import main
 from kg.export.cypher import push, statements
+from kg.query.files import CYPHER, canned
 from kg.export.cypher.schema import LABELS, REL_TYPES, node_rows, rel_rows
 from kg.errors import ExportError
 from kg.query.runner import run
@@ -29,7 +30,7 @@ from test_cypher_servers import EXAMPLE_PARAMS, _row_hashes, examples, examples_
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parents[1]
-CANNED = sorted(statements.canned_queries())
+CANNED = sorted(canned(CYPHER))
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -263,7 +264,7 @@ def test_wrong_password_is_a_one_line_error(neo4j_server: Neo4jServer, examples_
     result = cli("push", "neo4j", str(examples_a), "--uri", neo4j_server.uri, "--password", "not-the-password")
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {neo4j_server.uri}: Neo4j refused the user name or password "
-                             "(check --user/--password (or NEO4J_USERNAME/NEO4J_PASSWORD))\n")
+                             "(check --user/--password (or NEO4J_USERNAME/NEO4J_PASSWORD)) [E300]\n")
 
 
 def test_missing_database_is_a_one_line_error(neo4j_server: Neo4jServer, examples_a: Path) -> None:
@@ -271,7 +272,7 @@ def test_missing_database_is_a_one_line_error(neo4j_server: Neo4jServer, example
                  "--database", "nosuchdb")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {neo4j_server.uri}: Neo4j error Neo.ClientError.Database.DatabaseNotFound")
-    assert result.stderr.endswith("(create database 'nosuchdb' first, or omit --database to use the default one)\n")
+    assert result.stderr.endswith("(create database 'nosuchdb' first, or omit --database to use the default one) [E300]\n")
     assert result.stderr.count("\n") == 1
 
 
@@ -343,7 +344,7 @@ def test_server_stopped_mid_push_then_a_rerun_completes(imported_server: Neo4jSe
     assert "cannot reach Neo4j" in message
     assert f"the push stopped after 2 committed batches, which wrote {imported_server.uri}: " \
            f"{2 * batch} nodes ({2 * batch} created" in message
-    assert message.endswith("(run the same push again: committed batches are skipped and the rest is written)")
+    assert message.endswith("(run the same push again: committed batches are skipped and the rest is written) [E300]")
 
     start(imported_server)
     report = push_cli(imported_server, seeds, "--batch-size", str(batch))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.graph.build import ALL_NODE_TYPES, EDGE_TYPES
+from kg.graph.model import EDGE_TYPES, NODE_TYPES
 from kg.errors import ExportError
 from kg.export.rdf.iris import Iris, check_base_iri, key_of
 from kg.export.rdf.namespace import LPWC, LPWCP, PKG, SCHEMA
@@ -54,7 +54,7 @@ def test_external_terms_used_are_in_the_ontology_or_shapes() -> None:
 
 def test_the_mapping_covers_the_graph_model() -> None:
     terms = mapping()
-    assert set(terms.node_types) == set(ALL_NODE_TYPES)
+    assert set(terms.node_types) == set(NODE_TYPES)
     assert set(terms.edges) == set(EDGE_TYPES)
     assert terms.node_types["Paper"][0] == str(PKG.Paper)
     assert str(SCHEMA.ScholarlyArticle) in terms.node_types["Paper"]

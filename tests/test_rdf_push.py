@@ -139,7 +139,7 @@ def test_connection_refused_and_bad_endpoint(examples: Path) -> None:
     result = RUNNER.invoke(main, ["push", "sparql", str(examples), "--endpoint", f"http://127.0.0.1:{free_port()}/x"])
     assert result.exit_code == 1
     assert re.fullmatch(r"Error: cannot connect to http://127.0.0.1:\d+/x: connection refused \(is the server "
-                        r"running\? check the host and port of --endpoint\)\n", result.stderr)
+                        r"running\? check the host and port of --endpoint\) \[E310\]\n", result.stderr)
     result = RUNNER.invoke(main, ["push", "sparql", str(examples), "--endpoint", "localhost:8890"])
     assert result.exit_code == 1 and result.stderr.startswith("Error: bad endpoint 'localhost:8890'")
 

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kg.errors import DuplicatePaperError
 from kg.records import Extraction, Mention, Paper
 from kg.resolve.normalize import is_short_form, normalize, singular_candidate, slug
 from kg.resolve.resolver import Resolution, resolve
@@ -287,5 +288,5 @@ def test_result_does_not_depend_on_input_order(shuffled: list[Extraction]) -> No
 
 
 def test_duplicate_paper_ids_are_refused() -> None:
-    with pytest.raises(ValueError, match="occurs twice"):
+    with pytest.raises(DuplicatePaperError, match=r"occurs twice .*\[E103\]"):
         resolve([paper("a", mention("X")), paper("a", mention("Y"))])

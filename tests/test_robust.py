@@ -179,7 +179,7 @@ def test_symlink_loop_names_the_cause(cli, tmp_path):
     result = cli("extract", str(tmp_path / "a"))
     assert result.exit_code == 2
     assert result.stderr == (f"Error: {tmp_path / 'a'}: a symbolic link loop (the link points back to itself) "
-                             "(point the link at a real file)\n")
+                             "(point the link at a real file) [E100]\n")
 
 
 # =========================================================================== #5 inputs that can be read once
@@ -221,7 +221,7 @@ def test_full_disk_output_file_is_one_line_and_no_file(tmp_path):
                   preexec_fn=_limit_file_size(2000))
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (f"Error: {out}: cannot write: File too large (the file is larger "
-                                              "than this system allows (ulimit -f); nothing was written)")
+                                              "than this system allows (ulimit -f); nothing was written) [E500]")
     assert "Traceback" not in result.stderr
     assert os.listdir(tmp_path) == []
 
@@ -247,7 +247,7 @@ def test_stdout_to_dev_full_is_one_line():
                                 stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr == ("Error: standard output: cannot write: No space left on device "
-                             "(free some disk space and run again; nothing was written)\n")
+                             "(free some disk space and run again; nothing was written) [E500]\n")
 
 
 def test_export_write_failure_is_one_line(cli, tmp_path):

@@ -45,7 +45,7 @@ def test_second_writer_fails_at_once_naming_the_holder(tmp_path, holder):
     assert time.monotonic() - start < 2
     assert info.value.format() == (
         f"{tmp_path / 'g'}: locked by a paperkg build (pid {holder.pid} on {socket.gethostname()}, started "
-        f"{read_holder(tmp_path / 'g')['started']}) (wait for it to finish, or pass --wait SECONDS to queue behind it)")
+        f"{read_holder(tmp_path / 'g')['started']}) (wait for it to finish, or pass --wait SECONDS to queue behind it) [E201]")
     start = time.monotonic()
     with pytest.raises(StoreLockedError, match=r"after waiting 0\.5 s"):
         with write_lock(tmp_path / "g", wait=0.5):

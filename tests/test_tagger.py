@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from extractors.calibrate import calibrate, fit, keys, probability, source
 from extractors.components import COMPONENTS
-from extractors.context import Candidate, PaperText
+from extractors.context import PaperText
 from extractors.gazetteer import TypeIndex, default_gazetteer
 from extractors.tagger import load_model, named, predict, tag_candidates
 from kg.api import confident
@@ -236,12 +236,6 @@ def test_retrain_smoke(tmp_path: Path) -> None:
     model = spacy.load(out)
     assert "ner" in model.pipe_names
     assert set(model.get_pipe("ner").labels) <= {"METHOD", "DATASET", "TASK", "METRIC"}
-
-
-def test_candidate_roundtrip_from_tagger(known: TypeIndex) -> None:
-    pt = _pt("T", "We evaluate on GlimmerQA.")
-    [c] = tag_candidates(pt, _tags(pt, ("GlimmerQA", "DATASET")), known, [])
-    assert Candidate.from_dict(json.loads(json.dumps(c.to_dict()))) == c
 
 
 def test_tag_candidates_types_and_measures(known: TypeIndex) -> None:

@@ -126,7 +126,7 @@ def test_layouts_place_every_node_deterministically(graph: nx.MultiDiGraph, name
     points = list(pos.values())
     assert all(abs(x) < 1e4 and abs(y) < 1e4 for x, y in points)
     assert len({(round(x, 3), round(y, 3)) for x, y in points}) == len(points)  # no two on one spot
-    with pytest.raises(ValueError, match="unknown layout"):
+    with pytest.raises(ExportError, match="unknown layout"):
         layout(graph, "spiral")
 
 

@@ -22,7 +22,7 @@ from kg.cli import rdf as cli_rdf
 from kg.cli import serve as cli_serve
 from kg.cli import viz as cli_viz
 from kg.cli.common import State, handle_errors, problems_reported, progress_bar, report_problems, with_inputs, with_optional_inputs
-from kg.errors import PaperKGError
+from kg.errors import UsageError
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="paperkg")
@@ -303,7 +303,7 @@ def query(directory: str, query: str, params: tuple[str, ...], fmt: str, neo4j_u
     for item in params:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise PaperKGError(f"bad --param '{item}'", hint="write it as NAME=VALUE")
+            raise UsageError(f"bad --param '{item}'", hint="write it as NAME=VALUE")
         parsed[name] = value
     neo4j = Neo4jTarget(neo4j_uri, neo4j_user, neo4j_password, neo4j_database) if neo4j_uri else None
     click.echo(render_rows(run_query(directory, query, params=parsed, neo4j=neo4j), fmt))

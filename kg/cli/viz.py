@@ -5,7 +5,7 @@ from typing import Any
 
 import click
 
-from kg.graph.build import ALL_NODE_TYPES
+from kg.graph.model import NODE_TYPES
 from kg.export.viz import FORMATS, STATIC_TOP
 from kg.export.viz.layout import LAYOUTS
 
@@ -27,7 +27,7 @@ VIZ_OPTIONS = [
                       f"(default: all in html, {STATIC_TOP} in png/svg; 0: all)."),
     click.option("--min-papers", default=0, show_default=True, type=click.IntRange(0, 1_000_000),
                  help="Drop entities found in fewer papers."),
-    click.option("--type", "types", multiple=True, type=click.Choice(ALL_NODE_TYPES, case_sensitive=False),
+    click.option("--type", "types", multiple=True, type=click.Choice(NODE_TYPES, case_sensitive=False),
                  help="Node types to show (repeatable; default: all)."),
     click.option("--layout", default="force", show_default=True, type=click.Choice(LAYOUTS),
                  help="Node placement, computed once (the page opens laid out)."),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ExportError
+from kg.graph.model import GraphLike
 
 Exporter = Callable[..., Any]
 _REGISTRY: dict[str, Exporter] = {}
@@ -38,31 +39,31 @@ def get(name: str) -> Exporter:
     return _REGISTRY[name]
 
 
-def export(store: Any, name: str, destination: str | Path, **options: Any) -> Any:
+def export(store: GraphLike, name: str, destination: str | Path, **options: Any) -> Any:
     return get(name)(store, destination, **{**_DEFAULTS.get(name, {}), **options})
 
 
-def _json(store: Any, destination: str | Path, **options: Any) -> Any:
+def _json(store: GraphLike, destination: str | Path, **options: Any) -> Any:
     from kg.store.core import export_json
     return export_json(store, destination, **options)
 
 
-def _rdf(store: Any, destination: str | Path, **options: Any) -> Any:
+def _rdf(store: GraphLike, destination: str | Path, **options: Any) -> Any:
     from kg.export.rdf.export import export as export_rdf
     return export_rdf(store, destination, **options)
 
 
-def _neo4j_csv(store: Any, destination: str | Path, **options: Any) -> Any:
+def _neo4j_csv(store: GraphLike, destination: str | Path, **options: Any) -> Any:
     from kg.export.cypher.export import export_csv
     return export_csv(store, destination, **options)
 
 
-def _cypher(store: Any, destination: str | Path, **options: Any) -> Any:
+def _cypher(store: GraphLike, destination: str | Path, **options: Any) -> Any:
     from kg.export.cypher.export import export_script
     return export_script(store, destination, **options)
 
 
-def _graph_file(store: Any, destination: str | Path, **options: Any) -> Any:
+def _graph_file(store: GraphLike, destination: str | Path, **options: Any) -> Any:
     from kg.export.viz.files import export as export_file
     return export_file(store, destination, **options)
 

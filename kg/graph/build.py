@@ -1,4 +1,4 @@
-"""Build the knowledge graph (``docs/graph-model.md``) from extractions and their resolution.
+"""Build the knowledge graph of :mod:`kg.graph.model` from extractions and their resolution.
 
 The graph is a plain ``networkx.MultiDiGraph`` whose edge key is the relation type; every
 operation on it is a free function here (``stats``, ``find_entities``, ``describe``).
@@ -15,16 +15,12 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
-from kg.errors import ExportError
+from kg.errors import DuplicatePaperError, ExportError
+from kg.graph.model import EDGE_TYPES, ENTITY_TYPES, NODE_TYPES
 from kg.records import Evidence, Extraction, Mention
 from kg.resolve.normalize import normalize, singular_candidate
 from kg.resolve.resolver import Resolution
 
-NODE_TYPES: dict[str, str] = {"method": "Method", "dataset": "Dataset", "task": "Task",
-                              "metric": "Metric"}
-ALL_NODE_TYPES = ("Paper", "Method", "Dataset", "Task", "Metric", "Repository")
-EDGE_TYPES = ("PROPOSES", "USES", "INTRODUCES", "EVALUATES_ON", "ADDRESSES", "REPORTS",
-              "HAS_CODE", "EVALUATED_ON", "APPLIED_TO")
 LINK_EXTRACTOR = "links"
 """The ``extractors`` value of HAS_CODE edges (links carry no extractor name)."""
 TOP_N = 10
@@ -102,13 +98,14 @@ def build_graph(extractions: Iterable[Extraction], resolution: Resolution) -> nx
     repos: dict[str, dict[str, Any]] = {}
     for ext in papers:
         if f"paper:{ext.paper.id}" in graph:
-            raise ValueError(f"paper id {ext.paper.id!r} occurs twice; merge duplicate papers first")
+            raise DuplicatePaperError(f"paper id {ext.paper.id!r} occurs twice",
+                                      hint="merge duplicate papers first, as kg.store does")
         graph.add_node(f"paper:{ext.paper.id}", **_paper_attrs(ext))
         _add_mentions(ext, resolution, edges)
         _add_code_links(ext, edges, repos)
     for node in sorted(n for n in edges.papers if not n.startswith("repo:")):
         ent = resolution.entities[node]
-        graph.add_node(node, id=node, type=NODE_TYPES[ent.type], name=ent.name,
+        graph.add_node(node, id=node, type=ENTITY_TYPES[ent.type], name=ent.name,
                        aliases=list(ent.aliases), paper_count=len(edges.papers[node]),
                        ids=dict(ent.ids), long_forms=list(ent.long_forms))
     for node in sorted(repos):
@@ -176,7 +173,7 @@ def stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
         ranked = sorted(((d["name"], d.get("paper_count", 0), n) for n, d in graph.nodes(data=True)
                          if d.get("type") == ntype), key=lambda x: (-x[1], x[0], x[2]))
         top[ntype] = [[name, count] for name, count, _ in ranked[:TOP_N]]
-    return {"nodes": {t: nodes.get(t, 0) for t in ALL_NODE_TYPES},
+    return {"nodes": {t: nodes.get(t, 0) for t in NODE_TYPES},
             "edges": {t: edge_counts.get(t, 0) for t in EDGE_TYPES},
             "top": top, "merges": int(graph.graph.get("merges", 0))}
 

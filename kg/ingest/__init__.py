@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from kg.errors import InputError
 from kg.ingest import arxiv, csvfile, hf_api, jsonfile, listing
 from kg.ingest.base import RawRecord
@@ -106,26 +108,25 @@ class _Index:
     """Union-find over records keyed by normalized title and by arXiv id."""
 
     def __init__(self) -> None:
-        self.parent: list[int] = []
+        self.sets: nx.utils.UnionFind = nx.utils.UnionFind()
+        self.least: dict[int, int] = {}  # networkx's root -> the group's first record
         self.groups: list[_Group] = []
         self.by_key: dict[str, int] = {}
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+        return self.least[self.sets[i]]
 
     def group_of(self, keys: Sequence[str]) -> int:
         roots = sorted({self.find(self.by_key[k]) for k in keys if k in self.by_key})
         if not roots:
-            self.parent.append(len(self.parent))
+            root = len(self.groups)
             self.groups.append(_Group())
-            root = len(self.parent) - 1
+            self.least[self.sets[root]] = root
         else:
             root = roots[0]
             for other in roots[1:]:
-                self.parent[other] = root
+                self.sets.union(root, other)
+                self.least[self.sets[root]] = root
                 self._merge(self.groups[root], self.groups[other])
         for key in keys:
             self.by_key[key] = root

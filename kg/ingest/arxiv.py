@@ -26,29 +26,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg.ingest.base import RawRecord
+from kg.ingest.identity import ARXIV_ID, squash_space
 from kg.records import Problem
 
 FORMAT = "arxiv"
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 
-_WS = re.compile(r"\s+")
-# new style 2403.01234 / 0704.0001, old style hep-th/9901001, math.GT/0309136, cs/0112017
-_ID = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf)/|^)"
-    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/\d{7})"
-    r"(?P<version>v\d+)?(?:\.pdf)?/?$",
-    re.IGNORECASE,
-)
-
-
-def _norm(text: str | None) -> str:
-    return _WS.sub(" ", text).strip() if text else ""
+_ID = re.compile(rf"(?:arxiv\.org/(?:abs|pdf)/|^)(?P<id>{ARXIV_ID})(?P<version>v\d+)?(?:\.pdf)?/?$", re.IGNORECASE)
 
 
 def _text(elem: ET.Element, tag: str) -> str:
     child = elem.find(tag)
-    return _norm("".join(child.itertext())) if child is not None else ""
+    return squash_space("".join(child.itertext())) if child is not None else ""
 
 
 def parse_arxiv_id(raw: str) -> tuple[str, str] | None:

@@ -6,11 +6,9 @@ over the decoded text of one input; it never raises for a bad record, it yields 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.records import Problem
 
 
 @dataclass(frozen=True)
@@ -26,6 +24,3 @@ class RawRecord:
     abstract: str
     line: int
     fields: dict[str, Any] = field(default_factory=dict)
-
-
-Reader = Callable[[str, str], Iterator["RawRecord | Problem"]]

@@ -32,21 +32,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg.ingest.base import RawRecord
+from kg.ingest.identity import ARXIV_ID, squash_space
 from kg.ingest.safejson import Decoder, JSONProblem
 from kg.records import Problem
 
 FORMAT = "hf_api"
 HF_PAPERS_URL = "https://huggingface.co/papers/"
 
-_WS = re.compile(r"\s+")
-_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/\d{7})(?:v\d+)?$")
+_ARXIV_ID = re.compile(rf"^(?:{ARXIV_ID})(?:v\d+)?$")
 _PAPER_OBJ = re.compile(r'"paper"\s*:\s*\{')
 # keys consumed by the mapping above (never copied verbatim into ``fields``)
 _MAPPED = {"id", "title", "summary", "authors", "publishedAt", "githubRepo", "paper", "url"}
-
-
-def _norm(text: Any) -> str:
-    return _WS.sub(" ", text).strip() if isinstance(text, str) else ""
 
 
 def _is_scalar(value: Any) -> bool:
@@ -63,9 +59,9 @@ def _author_names(authors: Any) -> list[str]:
         return names
     for author in authors:
         if isinstance(author, dict):
-            name = _norm(author.get("name") or author.get("fullname") or "")
+            name = squash_space(author.get("name") or author.get("fullname") or "")
         else:
-            name = _norm(author)
+            name = squash_space(author)
         if name:
             names.append(name)
     return names
@@ -87,12 +83,12 @@ def _record(entry: dict[str, Any], index: int, name: str) -> RawRecord | Problem
     inner = entry.get("paper") if isinstance(entry.get("paper"), dict) else {}
     merged: dict[str, Any] = {**entry, **inner}  # the paper's own values win over listing values
 
-    title = _norm(inner.get("title")) or _norm(entry.get("title"))
+    title = squash_space(inner.get("title")) or squash_space(entry.get("title"))
     if not title:
         return Problem(file=name, line=index,
                        reason="record has no title; a Hugging Face paper object needs a non-empty "
                               "'title' (in 'paper' or at top level) - fix or drop this entry")
-    abstract = _norm(inner.get("summary")) or _norm(entry.get("summary"))
+    abstract = squash_space(inner.get("summary")) or squash_space(entry.get("summary"))
 
     fields: dict[str, Any] = {}
     for key, value in merged.items():

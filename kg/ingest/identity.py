@@ -6,10 +6,23 @@ import re
 import unicodedata
 from typing import Any
 
-_NEW_ID = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
-_OLD_ID = re.compile(r"\b([a-z][a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?\b")
-_ARXIV_URL = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/|alphaxiv\.org/abs/)"
-                        r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})", re.IGNORECASE)
+NEW_STYLE_ID = r"\d{4}\.\d{4,5}"
+"""An arXiv id of 2007 on, without version: ``2403.01234``, ``0704.0001``."""
+OLD_STYLE_ID = r"[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/\d{7}"
+"""An arXiv id before 2007, without version: ``hep-th/9901001``, ``math.GT/0309136``, ``cs/0112017``."""
+ARXIV_ID = f"{NEW_STYLE_ID}|{OLD_STYLE_ID}"
+"""Either style: the one pattern every reader matches arXiv ids with (``(?:v\d+)?`` is the version)."""
+
+_NEW_ID = re.compile(rf"(?<![\d.])({NEW_STYLE_ID})(v\d+)?(?![\d])")
+_OLD_ID = re.compile(rf"\b({OLD_STYLE_ID})(v\d+)?\b")
+_ARXIV_URL = re.compile(rf"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/|alphaxiv\.org/abs/)({ARXIV_ID})",
+                        re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def squash_space(text: Any) -> str:
+    """``text`` with each run of white space made one space, trimmed; ``""`` for a non-string."""
+    return _SPACE.sub(" ", text).strip() if isinstance(text, str) else ""
 
 
 def parse_arxiv_id(value: Any) -> str | None:

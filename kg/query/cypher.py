@@ -2,7 +2,7 @@
 
 Both take the query text and text parameters (``--param name=value``); the defaults
 declared in the query's header fill in what is not given and fix the types
-(:func:`kg.export.cypher.statements.bind_params`). Parameters are passed to the engine as
+(:func:`kg.query.files.bind`). Parameters are passed to the engine as
 parameters, never formatted into the query. Rows come back as dicts keyed by column.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kg.export.cypher.statements import bind_params
+from kg.query.files import CYPHER, bind, body
 from kg.errors import ExportError
 
 Rows = list[dict[str, Any]]
@@ -18,10 +18,10 @@ Rows = list[dict[str, Any]]
 
 def _strip_comments(text: str) -> str:
     # Ladybug reads `//` comments, but a query that is only comments would be an empty query.
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//")).strip()
-    if not body:
+    query = body(text, CYPHER).strip()
+    if not query:
         raise ExportError("the query file holds no query", hint="write a Cypher query below the header")
-    return body.rstrip(";").rstrip()
+    return query.rstrip(";").rstrip()
 
 
 def run_cypher(directory: str | Path, text: str, params: dict[str, Any] | None = None) -> tuple[list[str], Rows]:
@@ -31,7 +31,7 @@ def run_cypher(directory: str | Path, text: str, params: dict[str, Any] | None =
 
     from kg.query.cypher_cache import open_database
 
-    bound = bind_params(text, params)
+    bound = bind(text, params, CYPHER)
     query = _strip_comments(text)
     db = open_database(directory)
     try:
@@ -82,7 +82,7 @@ def run_neo4j(text: str, params: dict[str, Any] | None = None, *, uri: str, user
 
     from kg.export.cypher.push import connect, translate_error
 
-    bound = bind_params(text, params)
+    bound = bind(text, params, CYPHER)
     driver = connect(uri, user, password)
     try:
         records, _summary, keys = driver.execute_query(

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from kg.export.cypher.schema import LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Kind, node_rows, rel_rows
 from kg.errors import StoreError
+from kg.fsutil import install
 from kg.store.core import graph_sha256
 
 DB_NAME = "cypher.lbug"
@@ -115,11 +116,10 @@ def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
     os.unlink(tmp)  # Ladybug creates the file itself
     try:
         create_database(Path(tmp), graph)
-        os.replace(tmp, directory / DB_NAME)
+        install(tmp, directory / DB_NAME, stamp=(directory / STAMP_NAME, _stamp(graph_sha256(directory))))
     finally:
         for leftover in (Path(tmp), Path(tmp + ".wal")):
             leftover.unlink(missing_ok=True)
-    (directory / STAMP_NAME).write_text(_stamp(graph_sha256(directory)), "utf-8")
 
 
 def is_current(directory: Path) -> bool:

@@ -12,15 +12,10 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kg.errors import ExportError
-
-SPARQL_SUFFIXES = (".rq", ".sparql")
-CYPHER_SUFFIXES = (".cypher", ".cql")
-
+from kg.query.files import load
 
 @dataclass
 class QueryResult:
@@ -28,31 +23,12 @@ class QueryResult:
     rows: list[dict[str, Any]]
 
 
-def resolve_query_file(name: str, language: str | None = None) -> tuple[str, str]:
-    """``(language, text)`` for a query path, or a canned query name in ``queries/``."""
-    path = Path(name)
-    if path.is_file():
-        suffix = path.suffix.lower()
-        lang = "sparql" if suffix in SPARQL_SUFFIXES else "cypher" if suffix in CYPHER_SUFFIXES else language
-        if lang is None:
-            raise ExportError("cannot tell the query language", where=name,
-                              hint="name the file .rq (SPARQL) or .cypher (Cypher)")
-        return lang, path.read_text("utf-8")
-    for lang, package, suffix in (("sparql", "queries.sparql", ".rq"), ("cypher", "queries.cypher", ".cypher")):
-        if language not in (None, lang):
-            continue
-        candidate = resources.files(package).joinpath(path.name if path.suffix else path.name + suffix)
-        if candidate.is_file():
-            return lang, candidate.read_text("utf-8")
-    raise ExportError("no such query file", where=name,
-                      hint="give a .rq/.cypher file or a canned query name (see queries/)")
-
-
 def run(directory: str | Path, query: str, params: dict[str, str] | None = None, *,
         neo4j: dict[str, Any] | None = None) -> QueryResult:
     from kg.store.core import tidy
 
-    language, text = resolve_query_file(query)
+    query_file = load(query)
+    language, text = query_file.language.name, query_file.text
     params = params or {}
     tidy(directory)  # what a killed build left beside the store goes with the next command
     if language == "sparql":

@@ -11,7 +11,6 @@ Values come back as plain Python values: IRIs and strings as ``str``, numeric li
 """
 from __future__ import annotations
 
-import re
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import pyoxigraph as ox
 
 from kg.errors import ExportError
 from kg.query.sparql_cache import open_embedded
-from kg.query.files import LIMIT, Iri, parse_header
+from kg.query.files import LIMIT, SPARQL, Iri, bind, parse_header, used_params
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
@@ -70,17 +69,17 @@ def python_value(node: Any) -> Any:
 
 def bindings(text: str, params: dict[str, str], where: str | None = None) -> tuple[dict[ox.Variable, Any], int | None]:
     """The substitutions for ``params`` (header defaults applied) and the ``limit``, if any."""
-    values = parse_header(text).values(params, where)
+    values = bind(text, params, SPARQL, where)
     limit = values.pop(LIMIT, None)
     if limit is not None:
         if not isinstance(limit, int):
             try:
                 limit = int(limit)
             except ValueError:
-                raise ExportError(f"parameter 'limit' must be an integer, not '{limit}'", where=where) from None
+                raise ExportError(f"parameter 'limit' must be an integer, got {limit!r}", where=where) from None
         if limit < 0:
             raise ExportError("parameter 'limit' must be 0 or more", where=where)
-    used = set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", text))
+    used = used_params(text, SPARQL)
     for name in values:
         if name not in used:
             raise ExportError(f"parameter '{name}' is not a variable of the query", where=where,

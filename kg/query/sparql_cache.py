@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import StoreError
+from kg.fsutil import atomic_write, staged_dir
 from kg.export.rdf.export import triples_of
 from kg.export.rdf.writers import nt_lines
 from kg.store.core import graph_sha256
@@ -99,7 +98,7 @@ def write_embedded(target: Path, graph: nx.MultiDiGraph, graph_sha: str | None) 
     finally:
         del store
     meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "triples": count, "graph_sha256": graph_sha}
-    (target / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    atomic_write(target / META_FILE, json.dumps(meta, indent=1) + "\n")
     return count
 
 
@@ -150,19 +149,8 @@ def _rebuild(directory: Path, graph: nx.MultiDiGraph) -> None:
 
 
 def _rebuild_locked(directory: Path, graph: nx.MultiDiGraph) -> None:
-    target = directory / RDF_DIR
     try:
-        staged = Path(tempfile.mkdtemp(prefix=f".{RDF_DIR}.tmp-", dir=directory))
-    except OSError:
-        return
-    try:
-        write_embedded(staged, graph, graph_sha256(directory))
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{RDF_DIR}.old-", dir=directory))
-            os.rename(target, old / RDF_DIR)
-            shutil.rmtree(old, ignore_errors=True)
-        os.rename(staged, target)
+        with staged_dir(directory / RDF_DIR) as staged:
+            write_embedded(staged, graph, graph_sha256(directory))
     except OSError:
         pass
-    finally:
-        shutil.rmtree(staged, ignore_errors=True)

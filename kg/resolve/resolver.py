@@ -30,6 +30,7 @@ from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.errors import DuplicatePaperError
 from kg.records import ENTITY_TYPES, Extraction
 from kg.resolve.normalize import is_long_form, is_short_form, normalize, singular_candidate, slug
 from kg.resolve.senses import Occurrence, SenseChooser, UnionFind
@@ -85,11 +86,6 @@ class Resolution:
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     unresolved: tuple[MentionRef, ...] = ()
 
-    def entity(self, paper_id: str, index: int) -> ResolvedEntity | None:
-        """The entity mention ``index`` of paper ``paper_id`` resolved to (``None``: unnamed)."""
-        node = self.mentions.get((paper_id, index))
-        return None if node is None else self.entities[node]
-
     def lookup(self, name: str) -> list[ResolvedEntity]:
         """Entities whose name or alias normalizes like ``name``."""
         return [self.entities[n] for n in self.aliases.get(normalize(name), ())]
@@ -130,12 +126,13 @@ STRATEGIES = (("id", _id_keys), ("acronym", _acronym_keys), ("normalized", _norm
 
 def resolve(extractions: Iterable[Extraction]) -> Resolution:
     """Resolve every entity mention of ``extractions`` (one record per unique paper id) to a
-    canonical entity. Raises ``ValueError`` if a paper id occurs twice (merge duplicates
+    canonical entity. Raises ``DuplicatePaperError`` if a paper id occurs twice (merge duplicates
     first, as ``kg.store.core`` does)."""
     papers = sorted(extractions, key=lambda e: e.paper.id)
     for a, b in zip(papers, papers[1:]):
         if a.paper.id == b.paper.id:
-            raise ValueError(f"paper id {a.paper.id!r} occurs twice; merge duplicate papers first")
+            raise DuplicatePaperError(f"paper id {a.paper.id!r} occurs twice",
+                                      hint="merge duplicate papers first, as kg.store does")
     occs, unresolved = _occurrences(papers)
     keyer = Keyer({(o.type, normalize(s)) for o in occs for s in o.surfaces})
     uf = UnionFind(len(occs))

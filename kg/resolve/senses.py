@@ -21,6 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import networkx as nx
+
 from kg.resolve.normalize import normalize, slug
 
 
@@ -50,24 +52,23 @@ class Occurrence:
 
 
 class UnionFind:
-    """Disjoint sets over ``range(n)``; the root of a set is always its smallest member,
-    so the partition and its roots do not depend on the order of unions."""
+    """Disjoint sets over ``range(n)`` (``networkx.utils.UnionFind``) named by their smallest
+    member, so the partition and the names of its sets do not depend on the order of unions."""
 
     def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self._members: dict[int, list[int]] = {i: [i] for i in range(n)}
+        self._sets = nx.utils.UnionFind(range(n))
+        self._least = {i: i for i in range(n)}  # networkx's root -> the set's smallest member
+        self._members: dict[int, list[int]] = {i: [i] for i in range(n)}  # by smallest member
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+        return self._least[self._sets[i]]
 
     def union(self, a: int, b: int) -> int:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             ra, rb = min(ra, rb), max(ra, rb)
-            self.parent[rb] = ra
+            self._sets.union(ra, rb)
+            self._least[self._sets[ra]] = ra
             self._members[ra].extend(self._members.pop(rb))
         return ra
 
@@ -119,7 +120,6 @@ class SenseChooser:
         for i, occ in enumerate(occs):
             self.by_paper[occ.ref[0]].append(i)
         self._norm_texts: dict[str, str] = {}
-        self.ambiguous: set[tuple[str, str]] = set()
 
     def attach_bare(self, etype: str, short_key: str, holders: list[int]) -> list[tuple[int, str]]:
         """Join the mentions holding short form ``short_key`` (type ``etype``) to senses;
@@ -131,7 +131,6 @@ class SenseChooser:
             for j in holders[1:]:
                 self.uf.union(holders[0], j)
             return []
-        self.ambiguous.add((etype, short_key))
         senses = self._senses(etype, short_key, roots, definers, holders)
         listing = ", ".join(f"'{s.display}'" for s in senses)
         decisions = []

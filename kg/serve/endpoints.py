@@ -212,20 +212,13 @@ class CypherEndpoint:
 
 def canned(language: str) -> list[dict[str, Any]]:
     """The canned queries of ``queries/<language>/``: name, title, question, parameters."""
-    from importlib import resources
+    from kg.query.files import LANGUAGES, canned as canned_files
 
-    from kg.query.files import parse_header
-
-    package, suffix, comment = (("queries.sparql", ".rq", "#") if language == "sparql"
-                                else ("queries.cypher", ".cypher", "//"))
     out = []
-    for item in sorted(resources.files(package).iterdir(), key=lambda p: p.name):
-        if not item.name.endswith(suffix):
-            continue
-        text = item.read_text("utf-8")
-        header = parse_header(text, comment=comment)
-        out.append({"name": item.name[: -len(suffix)], "language": language, "title": header.title,
-                    "question": header.question, "text": text,
+    for query in canned_files(LANGUAGES[language]).values():
+        header = query.header
+        out.append({"name": query.name, "language": language, "title": header.title,
+                    "question": header.question, "text": query.text,
                     "params": {p.name: {"default": getattr(p.default, "value", p.default),
                                         "description": p.description} for p in header.params.values()}})
     return out
@@ -244,9 +237,9 @@ def run_canned(directory: Path, language: str, name: str, params: dict[str, str]
 
             return query_store(sparql.store, text, params, where=name)
         from kg.query.cypher import _strip_comments
-        from kg.export.cypher.statements import bind_params
+        from kg.query.files import CYPHER, bind
 
-        return cypher.run(_strip_comments(text), bind_params(text, params))
+        return cypher.run(_strip_comments(text), bind(text, params, CYPHER))
     except ExportError as exc:
         raise QueryRefused(400, exc.format()) from None
 

@@ -283,7 +283,7 @@ class GraphReader:
         g = self.graph
         if node_id not in g:
             return None
-        near = set(g.successors(node_id)) | set(g.predecessors(node_id))
+        near = set(nx.all_neighbors(g, node_id))
         near.discard(node_id)
         rank, when = self._rank, self._when
         entities = heapq.nsmallest(limit, (n for n in near if n not in when), key=lambda n: rank.get(n, (0, n)))

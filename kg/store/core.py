@@ -33,6 +33,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph.build import build_graph, stats
+from kg.graph.model import graph_of
 from kg.errors import ExportError, StoreError
 from kg.fsutil import atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
 from kg.store.lock import try_lock, write_lock
@@ -388,7 +389,7 @@ def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
 def export_json(store_or_graph: Store | nx.MultiDiGraph, path: str | Path) -> None:
     """Write the graph as node-link JSON (``edges="edges"``), every node with ``id``,
     ``type``, ``name`` and ``aliases``, atomically."""
-    graph = store_or_graph.graph if isinstance(store_or_graph, Store) else store_or_graph
+    graph = graph_of(store_or_graph)
     data = nx.node_link_data(graph, edges="edges")
     for node in data["nodes"]:
         node.setdefault("type", "")

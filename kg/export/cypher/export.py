@@ -21,9 +21,11 @@ import networkx as nx
 
 from kg.export.cypher.literal import cypher_literal
 from kg.export.cypher.schema import (HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Prop,
-                              Edge, chunked, edges_by_type, node_rows, rel_rows)
+                              Edge, edges_by_type, node_rows, rel_rows)
+from kg.iterutil import chunked
 from kg.export.cypher.statements import node_statement, read, rel_statement, schema_statements, split_statements
 from kg.errors import ExportError
+from kg.graph.model import GraphLike, graph_of
 from kg.fsutil import atomic_write, staged_dir
 from kg.output import atomic_open
 
@@ -36,8 +38,6 @@ _CSV_TYPES = {"string": "", "json": "", "int": ":int", "float": ":float", "strin
               "int[]": ":int[]"}
 
 
-def _graph(store_or_graph: Any) -> nx.MultiDiGraph:
-    return store_or_graph if isinstance(store_or_graph, nx.MultiDiGraph) else store_or_graph.graph
 
 
 def node_header(label: str) -> list[str]:
@@ -139,10 +139,10 @@ def _check_destination(target: Path) -> None:
                               hint="choose a new or empty directory; paperkg will not overwrite it")
 
 
-def export_csv(store: Any, destination: str | Path) -> dict[str, int]:
+def export_csv(store: GraphLike, destination: str | Path) -> dict[str, int]:
     """Write the ``neo4j-admin`` import files for the graph of ``store`` into the directory
     ``destination``; returns the data rows written per label and relationship type."""
-    graph, target = _graph(store), Path(destination)
+    graph, target = graph_of(store), Path(destination)
     _check_destination(target)
     grouped = edges_by_type(graph)
     delimiter = choose_delimiter(graph, grouped)
@@ -201,9 +201,9 @@ node and relationship by its key and rewrites only rows whose `kg_hash` changed.
 """
 
 
-def script_lines(store_or_graph: Any, batch_size: int = SCRIPT_BATCH_SIZE) -> Iterator[str]:
+def script_lines(store_or_graph: GraphLike, batch_size: int = SCRIPT_BATCH_SIZE) -> Iterator[str]:
     """The script, one command or statement at a time (each ends with a newline)."""
-    graph = _graph(store_or_graph)
+    graph = graph_of(store_or_graph)
     yield ("// paperkg graph as a cypher-shell script: constraints and indexes, then nodes and\n"
            "// relationships in idempotent UNWIND/MERGE batches (re-running it changes nothing).\n"
            "// Run: cypher-shell -a neo4j://localhost:7687 -u neo4j -p PASSWORD -f THIS_FILE\n")
@@ -220,7 +220,7 @@ def script_lines(store_or_graph: Any, batch_size: int = SCRIPT_BATCH_SIZE) -> It
                 yield statement + ";\n"
 
 
-def export_script(store: Any, destination: str | Path, batch_size: int = SCRIPT_BATCH_SIZE) -> None:
+def export_script(store: GraphLike, destination: str | Path, batch_size: int = SCRIPT_BATCH_SIZE) -> None:
     """Write the ``cypher-shell`` script for the graph of ``store`` to ``destination``
     (a file, written atomically)."""
     try:

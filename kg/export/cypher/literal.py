@@ -11,7 +11,7 @@ reads back as exactly the original string:
   ``:param`` command up to the end of its line);
 - every other character, including non-BMP ones, is written as itself (the script is UTF-8).
 
-Lone surrogates cannot be written to a UTF-8 script and raise ``ValueError``.
+Lone surrogates cannot be written to a UTF-8 script and raise ``ExportError``.
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ import math
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from kg.errors import ExportError
 
 _SIMPLE = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile("[\\\\'\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -33,7 +35,8 @@ def _escape(match: re.Match[str]) -> str:
 def cypher_string(text: str) -> str:
     """``text`` as a single-quoted Cypher string literal (see the module doc)."""
     if _SURROGATE.search(text):
-        raise ValueError("a string with a lone surrogate cannot be written as UTF-8 Cypher")
+        raise ExportError("a string with a lone surrogate cannot be written as UTF-8 Cypher",
+                          hint="fix the text encoding of the input")
     return "'" + _NEEDS_ESCAPE.sub(_escape, text) + "'"
 
 
@@ -54,7 +57,7 @@ def cypher_literal(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"{value!r} has no Cypher literal")
+            raise ExportError(f"{value!r} has no Cypher literal")
         return repr(value).replace("e+", "e")  # Cypher exponents take no '+': 1e16, 1e-05
     if isinstance(value, str):
         return cypher_string(value)

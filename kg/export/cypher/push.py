@@ -2,7 +2,7 @@
 
 Order: the constraints and indexes of ``queries/cypher/push/schema.cypher`` first, then the
 nodes of every label, then the relationships of every type, each as
-``UNWIND $rows AS row MERGE …`` over a streaming chunker (:func:`kg.export.cypher.schema.chunked`);
+``UNWIND $rows AS row MERGE …`` over a streaming chunker (:func:`kg.iterutil.chunked`);
 a background thread builds the next two batches while the server writes the current one.
 Every batch is one managed transaction (``session.execute_write``), so the driver retries
 it on transient errors (deadlocks, leader changes, lost connections); the transaction
@@ -27,7 +27,8 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-from kg.export.cypher.schema import LABELS, REL_TYPES, chunked, edges_by_type, node_rows, rel_rows
+from kg.export.cypher.schema import LABELS, REL_TYPES, edges_by_type, node_rows, rel_rows
+from kg.iterutil import chunked
 from kg.export.cypher.statements import node_statement, rel_statement, schema_statements
 from kg.errors import ExportError
 

@@ -20,16 +20,15 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any
 
 import networkx as nx
 
-from kg.graph.build import ALL_NODE_TYPES, EDGE_TYPES
+from kg.graph.model import EDGE_ENDPOINTS, EDGE_PROPERTIES, NODE_PROPERTIES, NODE_TYPES, PropertyKind
 from kg.errors import ExportError
 from kg.resolve.normalize import normalize
 
-Kind = Literal["string", "int", "float", "string[]", "int[]", "json"]
-T = TypeVar("T")
+Kind = PropertyKind
 
 
 @dataclass(frozen=True)
@@ -40,50 +39,45 @@ class Prop:
     kind: Kind
 
 
-def _props(spec: str) -> tuple[Prop, ...]:
-    out = []
-    for item in spec.split():
-        name, _, kind = item.partition(":")
-        out.append(Prop(name, kind or "string"))  # type: ignore[arg-type]
-    return tuple(out)
-
-
-_COMMON = "id type name aliases:string[]"
-_ENTITY = f"{_COMMON} name_keys:string[] paper_count:int long_forms:string[] ids:json"
-NODE_PROPS: dict[str, tuple[Prop, ...]] = {
-    "Paper": _props(f"{_COMMON} title abstract arxiv_id url authors:string[] published sources:json"),
-    "Method": _props(_ENTITY),
-    "Dataset": _props(_ENTITY),
-    "Task": _props(_ENTITY),
-    "Metric": _props(_ENTITY),
-    "Repository": _props(f"{_COMMON} name_keys:string[] url host paper_count:int paths:string[]"),
-}
-"""Properties per node label, ``id`` first (the key)."""
-
+_ENTITY_NAME_KEYS = Prop("name_keys", "string[]")
+"""Added after ``aliases`` on every node but papers: the match keys of ``find-entity``."""
 EVIDENCE_FIELDS = {"evidence_papers": "paper", "evidence_fields": "field", "evidence_starts": "start",
                    "evidence_ends": "end", "evidence_sentences": "sentence"}
 """Parallel list property -> key of the items of an edge's ``evidence`` list."""
-REL_PROPS: tuple[Prop, ...] = _props(
-    "type role confidence:float extractors:string[] support:int evidence_papers:string[] "
-    "evidence_fields:string[] evidence_starts:int[] evidence_ends:int[] evidence_sentences:string[]")
-"""Properties of every relationship (``role`` is null on HAS_CODE and Method edges)."""
+_EVIDENCE_KINDS: dict[str, Kind] = {"paper": "string[]", "field": "string[]", "start": "int[]", "end": "int[]",
+                                    "sentence": "string[]"}
 
-REL_ENDPOINTS: dict[str, tuple[str, str]] = {
-    "PROPOSES": ("Paper", "Method"), "USES": ("Paper", "Method"),
-    "INTRODUCES": ("Paper", "Dataset"), "EVALUATES_ON": ("Paper", "Dataset"),
-    "ADDRESSES": ("Paper", "Task"), "REPORTS": ("Paper", "Metric"),
-    "HAS_CODE": ("Paper", "Repository"),
-    "EVALUATED_ON": ("Method", "Dataset"), "APPLIED_TO": ("Method", "Task"),
-}
+
+def _node_props(node_type: str) -> tuple[Prop, ...]:
+    out = []
+    for name, kind in NODE_PROPERTIES[node_type]:
+        out.append(Prop(name, kind))
+        if name == "aliases" and node_type != "Paper":
+            out.append(_ENTITY_NAME_KEYS)
+    return tuple(out)
+
+
+def _rel_props() -> tuple[Prop, ...]:
+    out: list[Prop] = []
+    for name, kind in EDGE_PROPERTIES:
+        if name == "evidence":  # a list of maps: one parallel list property per key
+            out.extend(Prop(prop, _EVIDENCE_KINDS[key]) for prop, key in EVIDENCE_FIELDS.items())
+        else:
+            out.append(Prop(name, kind))
+    return tuple(out)
+
+
+NODE_PROPS: dict[str, tuple[Prop, ...]] = {node_type: _node_props(node_type) for node_type in NODE_TYPES}
+"""Properties per node label (:data:`kg.graph.model.NODE_PROPERTIES` plus ``name_keys``), ``id`` first."""
+REL_PROPS: tuple[Prop, ...] = _rel_props()
+"""Properties of every relationship (``role`` is null on HAS_CODE and Method edges)."""
+REL_ENDPOINTS: dict[str, tuple[str, str]] = EDGE_ENDPOINTS
 """The start and end label of each relationship type."""
 
 LABELS: tuple[str, ...] = tuple(NODE_PROPS)
 REL_TYPES: tuple[str, ...] = tuple(REL_ENDPOINTS)
 HASH = "kg_hash"
 """The content-hash property each written node and relationship carries."""
-
-assert set(LABELS) == set(ALL_NODE_TYPES) and set(REL_TYPES) == set(EDGE_TYPES), \
-    "kg.export.cypher.schema is out of date with docs/graph-model.md (kg.graph.build)"
 
 
 def property_keys() -> list[str]:
@@ -192,20 +186,6 @@ def name_keys(data: dict[str, Any]) -> list[str]:
 def _paper_node(paper: str) -> str:
     """Evidence names its paper by paper id (``arxiv:…``); the node id is ``paper:<paper id>``."""
     return paper if not paper or paper.startswith("paper:") else f"paper:{paper}"
-
-
-def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Consecutive lists of at most ``size`` items, streaming (one chunk in memory)."""
-    if size < 1:
-        raise ValueError("chunk size must be at least 1")
-    chunk: list[T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def counts(graph: nx.MultiDiGraph) -> dict[str, int]:

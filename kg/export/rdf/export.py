@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import ExportError, PaperKGError
+from kg.graph.model import GraphLike, graph_of
 from kg.output import atomic_open
 from kg.export.rdf.iris import Iris, check_iri
 from kg.export.rdf.namespace import PREFIXES
@@ -29,10 +30,9 @@ def base_iri_default(base_iri: str | None = None) -> str | None:
     return base_iri or os.environ.get(BASE_IRI_ENV) or None
 
 
-def triples_of(store_or_graph: Any, base_iri: str | None = None, evidence: str = "full") -> Iterator[Triple]:
+def triples_of(source: GraphLike, base_iri: str | None = None, evidence: str = "full") -> Iterator[Triple]:
     """The triples of a store (or a networkx graph) under ``base_iri`` at the ``evidence`` level."""
-    graph = store_or_graph if isinstance(store_or_graph, nx.MultiDiGraph) else store_or_graph.graph
-    return graph_triples(graph, Iris(base_iri_default(base_iri)), evidence=evidence)
+    return graph_triples(graph_of(source), Iris(base_iri_default(base_iri)), evidence=evidence)
 
 
 def prefixes_for(iris: Iris) -> dict[str, str]:
@@ -59,7 +59,7 @@ def write(graph: nx.MultiDiGraph, handle: Any, rdf_format: str, *, base_iri: str
     return write_pyoxigraph(triples, handle.buffer, rdf_format, prefixes_for(iris))
 
 
-def export(store: Any, destination: str | Path, *, rdf_format: str = "ttl", base_iri: str | None = None,
+def export(store: GraphLike, destination: str | Path, *, rdf_format: str = "ttl", base_iri: str | None = None,
            graph_iri: str | None = None, evidence: str = DEFAULT_EVIDENCE) -> int:
     """Export ``store`` (or a networkx graph) to ``destination`` (``-``: stdout) atomically;
     returns the number of triples written. N-Quads and TriG put every triple in

@@ -16,11 +16,12 @@ from urllib.parse import quote, unquote
 
 from kg.errors import ExportError
 from kg.export.rdf.namespace import DEFAULT_BASE_IRI
+from kg.graph.model import NODE_KINDS as NODE_KEY_PREFIXES
 
 SAFE = ":/@~"
 ASSERTION, EVIDENCE, EXTRACTOR = "assertion", "evidence", "extractor"
-NODE_KINDS = ("paper", "method", "dataset", "task", "metric", "repo")
-"""The key prefixes of docs/graph-model.md; each is also the IRI path segment."""
+NODE_KINDS = tuple(NODE_KEY_PREFIXES.values())
+"""The node key prefixes of :mod:`kg.graph.model`; each is also the IRI path segment."""
 _BASE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"{}|\\^`]*[/#]")
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from kg.errors import PaperKGError
+from kg.graph.model import GraphLike
 from kg.export.rdf.export import base_iri_default, triples_of
 from kg.export.rdf.iris import Iris, check_iri
 from kg.export.rdf.writers import nt_batches
@@ -149,7 +150,7 @@ def _batches(triples: Iterator[Any], batch_size: int) -> Iterator[tuple[bytes, i
         yield from nt_batches(triples, batch_size)
 
 
-def push_sparql(store: Any, endpoint: str, *, graph_iri: str | None = None, base_iri: str | None = None,
+def push_sparql(store: GraphLike, endpoint: str, *, graph_iri: str | None = None, base_iri: str | None = None,
                 user: str | None = None, password: str | None = None, batch_size: int = DEFAULT_BATCH,
                 timeout: float = 300.0, progress: Callable[[int], None] | None = None) -> PushReport:
     """Replace the named graph ``graph_iri`` (default ``<base>graph``) at the Graph Store

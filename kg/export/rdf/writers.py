@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from kg.export.rdf.triples import DECIMAL, INTEGER, TYPE, Term, Triple
+from kg.iterutil import chunked
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _ESCAPES.update({chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if chr(c) not in _ESCAPES})
@@ -20,11 +21,6 @@ _NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f]')
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.:-]*[A-Za-z0-9_:-])?")
 BUFFER = 4096
 """Lines joined per ``write`` call."""
-
-
-def escape(text: str) -> str:
-    """``text`` escaped for a double-quoted N-Triples/Turtle string."""
-    return text.translate(_TABLE) if _NEEDS_ESCAPE.search(text) else text
 
 
 def nt_term(term: Term) -> str:
@@ -44,26 +40,15 @@ def nt_lines(triples: Iterable[Triple], graph: str | None = None) -> Iterator[st
 
 def write_lines(lines: Iterable[str], handle: IO[str]) -> int:
     count = 0
-    buffer: list[str] = []
-    for line in lines:
-        buffer.append(line)
-        if len(buffer) >= BUFFER:
-            handle.write("".join(buffer))
-            count += len(buffer)
-            buffer.clear()
-    handle.write("".join(buffer))
-    return count + len(buffer)
+    for buffer in chunked(lines, BUFFER):
+        handle.write("".join(buffer))
+        count += len(buffer)
+    return count
 
 
 def nt_batches(triples: Iterable[Triple], size: int) -> Iterator[tuple[bytes, int]]:
     """N-Triples documents of at most ``size`` triples each, UTF-8 encoded, with their counts."""
-    batch: list[str] = []
-    for line in nt_lines(triples):
-        batch.append(line)
-        if len(batch) >= size:
-            yield "".join(batch).encode("utf-8"), len(batch)
-            batch = []
-    if batch:
+    for batch in chunked(nt_lines(triples), size):
         yield "".join(batch).encode("utf-8"), len(batch)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExportError
+from kg.graph.model import GraphLike, graph_of
 
 if TYPE_CHECKING:
     from kg.export.viz.view import ViewOptions
@@ -41,17 +42,16 @@ def infer_format(path: str | Path, fmt: str | None = None) -> str:
     return found
 
 
-def visualize(source: Any, path: str | Path, *, options: ViewOptions | None = None,
+def visualize(source: GraphLike, path: str | Path, *, options: ViewOptions | None = None,
               fmt: str | None = None, layout: str = "force", title: str | None = None) -> dict[str, int]:
     """Draw the graph of ``source`` (a ``Store`` or a graph) to ``path`` as ``fmt`` (html,
     png or svg; default from the extension), showing what ``options`` selects. Returns the
     number of nodes and edges drawn."""
-    import networkx as nx
 
     from kg.export.viz.layout import layout as place
     from kg.export.viz.view import ViewOptions, focus_nodes, select
 
-    graph = source if isinstance(source, nx.Graph) else source.graph
+    graph = graph_of(source)
     fmt = infer_format(path, fmt)
     options = options or ViewOptions()
     if fmt != "html" and options.top is None:
@@ -124,12 +124,12 @@ def _draw_overview(graph: Any, path: str | Path, fmt: str, options: ViewOptions,
                    title: str) -> dict[str, int]:
     """A PNG/SVG of the most-connected methods and datasets and the tasks they share, papers
     aggregated into the links (:mod:`kg.export.viz.overview`)."""
-    from kg.graph.build import ALL_NODE_TYPES
+    from kg.graph.model import NODE_TYPES
     from kg.export.viz.layout import layout as place
     from kg.export.viz.overview import MAIN_TYPES, describe_overview, overview
     from kg.export.viz.static import draw
 
-    chosen = set(options.types) != set(ALL_NODE_TYPES)  # --type given: draw those types
+    chosen = set(options.types) != set(NODE_TYPES)  # --type given: draw those types
     types = tuple(t for t in options.types if t != "Paper") if chosen else (*MAIN_TYPES, "Task")
     shown = overview(graph, options.top or graph.number_of_nodes(), types=types, tasks=None if "Task" in types else 0,
                      min_papers=options.min_papers)
@@ -157,6 +157,6 @@ def write_output(path: str | Path, data: str | bytes) -> None:
                           hint="check that the directory exists and is writable") from None
 
 
-def _default_title(source: Any) -> str:
+def _default_title(source: GraphLike) -> str:
     directory = getattr(source, "directory", None)
     return f"paperkg: {Path(directory).name}" if directory else "paperkg graph"

@@ -22,6 +22,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import ExportError
+from kg.graph.model import GraphLike, graph_of
 from kg.export.viz.view import TYPE_STYLE
 
 FILE_FORMATS = ("graphml", "gexf")
@@ -61,12 +62,12 @@ def flat_graph(graph: nx.MultiDiGraph, *, gephi_viz: bool = False) -> nx.MultiDi
     return out
 
 
-def export(store: Any, destination: str | Path | Any, *, file_format: str = "graphml") -> None:
+def export(store: GraphLike, destination: str | Path | Any, *, file_format: str = "graphml") -> None:
     """Write the graph of ``store`` (a ``Store`` or a graph) to ``destination`` (a path,
     or a binary file object) as ``file_format`` (``graphml`` or ``gexf``)."""
     if file_format not in FILE_FORMATS:
         raise ExportError(f"unknown file format '{file_format}'", hint=f"use one of: {', '.join(FILE_FORMATS)}")
-    graph = store if isinstance(store, nx.Graph) else store.graph
+    graph = graph_of(store)
     buffer = io.BytesIO()
     if file_format == "graphml":
         nx.write_graphml(flat_graph(graph), buffer, encoding="utf-8", prettyprint=True,

@@ -30,7 +30,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph.build import ALL_NODE_TYPES, describe
+from kg.graph.build import describe
+from kg.graph.model import NODE_TYPES
 from kg.errors import ExportError
 from kg.export.viz.layout import Positions
 from kg.export.viz.view import TYPE_STYLE, node_link, shorten
@@ -223,7 +224,7 @@ def page_data(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph, positions: Positio
         for group in ("datasets", "tasks", "methods", "code"):
             named.update(r["id"] for r in info.get(group, ()))
     links = {n: url for n in sorted(named) if n in graph and (url := node_link(graph.nodes[n]))}
-    counts = {t: 0 for t in ALL_NODE_TYPES}
+    counts = {t: 0 for t in NODE_TYPES}
     for _, ntype in shown.nodes(data="type"):
         counts[ntype] = counts.get(ntype, 0) + 1
     extra: dict[str, Any] = {}
@@ -239,7 +240,7 @@ def page_data(graph: nx.MultiDiGraph, shown: nx.MultiDiGraph, positions: Positio
         "meta": {"title": title, "subtitle": subtitle, "layout": layout, "focus": list(focus),
                  "nodes_total": graph.number_of_nodes(), "edges_total": graph.number_of_edges()},
         "types": [{"type": t, "color": TYPE_STYLE[t]["color"], "shape": TYPE_STYLE[t]["shape"],
-                   "count": counts.get(t, 0)} for t in ALL_NODE_TYPES],
+                   "count": counts.get(t, 0)} for t in NODE_TYPES],
         "nodes": [_node(shown, n, positions[n]) for n in sorted(shown)],
         "edges": [{"from": u, "to": v, "type": k} for u, v, k in sorted(shown.edges(keys=True))],
         "details": details,

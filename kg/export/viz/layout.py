@@ -19,7 +19,8 @@ import math
 import networkx as nx
 import numpy as np
 
-from kg.graph.build import ALL_NODE_TYPES
+from kg.errors import ExportError
+from kg.graph.model import NODE_TYPES
 
 LAYOUTS = ("force", "hierarchical", "circle")
 Positions = dict[str, tuple[float, float]]
@@ -30,7 +31,7 @@ _BLOCK = 512
 def layout(graph: nx.MultiDiGraph, name: str = "force", *, seed: int = 7) -> Positions:
     """Positions of every node of ``graph`` with the layout ``name`` (one of ``LAYOUTS``)."""
     if name not in LAYOUTS:
-        raise ValueError(f"unknown layout {name!r}; use one of {', '.join(LAYOUTS)}")
+        raise ExportError(f"unknown layout {name!r}", hint=f"use one of {', '.join(LAYOUTS)}")
     if graph.number_of_nodes() == 0:
         return {}
     if name == "hierarchical":
@@ -42,7 +43,7 @@ def layout(graph: nx.MultiDiGraph, name: str = "force", *, seed: int = 7) -> Pos
 
 def _order(graph: nx.MultiDiGraph) -> list[str]:
     """Nodes by type, then most papers first, then id: a deterministic order."""
-    rank = {t: i for i, t in enumerate(ALL_NODE_TYPES)}
+    rank = {t: i for i, t in enumerate(NODE_TYPES)}
     return sorted(graph, key=lambda n: (rank.get(graph.nodes[n].get("type"), 99),
                                         -graph.nodes[n].get("paper_count", 0), n))
 

@@ -18,9 +18,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from kg.graph.build import ALL_NODE_TYPES
+from kg.graph.model import NODE_TYPES
 from kg.export.viz.layout import Positions
-from kg.export.viz.view import TYPE_STYLE, shorten
+from kg.export.viz.view import TYPE_STYLE, neighbours, shorten
 
 FIGSIZE = (12.0, 9.0)
 """Inches; at ``DPI`` a PNG is 1800 x 1350 pixels."""
@@ -90,7 +90,7 @@ def draw(shown: nx.MultiDiGraph, positions: Positions, path: str | Path, *, fmt:
         ax.add_collection(LineCollection(segments, colors="#9aa5b1", linewidths=_widths(shown, pairs),
                                          alpha=0.55, zorder=1))
         handles = []
-        for ntype in ALL_NODE_TYPES:
+        for ntype in NODE_TYPES:
             members = [index[n] for n in nodes if shown.nodes[n].get("type") == ntype]
             if not members:
                 continue
@@ -110,7 +110,7 @@ def draw(shown: nx.MultiDiGraph, positions: Positions, path: str | Path, *, fmt:
             fig.text(0.01, 0.935, f"{subtitle}; size: number of papers", fontsize=10, color="#57606a")
         fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False, fontsize=10,
                    bbox_to_anchor=(0.5, 0.005))
-        near = {m for n in highlight if n in shown for m in (*shown.successors(n), *shown.predecessors(n))}
+        near = {m for n in highlight if n in shown for m in neighbours(shown, n)}
         renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
         _label(ax, renderer, shown, nodes, xy, dpi, set(highlight), near)
         buffer = io.BytesIO()

@@ -26,7 +26,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph.build import ALL_NODE_TYPES, find_entities
+from kg.graph.build import find_entities
+from kg.graph.model import NODE_TYPES
 from kg.errors import ExportError
 from kg.resolve.normalize import normalize
 
@@ -52,7 +53,7 @@ class ViewOptions:
     top: int | None = None
     """``None``: the output format's default (all for html); ``0``: all entities."""
     min_papers: int = 0
-    types: tuple[str, ...] = field(default=ALL_NODE_TYPES)
+    types: tuple[str, ...] = field(default=NODE_TYPES)
 
     def describe(self) -> str:
         """A short human description, e.g. ``around LoRA (2 hops), top 40 entities``."""
@@ -63,7 +64,7 @@ class ViewOptions:
             parts.append(f"top {self.top} entities")
         if self.min_papers > 1:
             parts.append(f"entities in >= {self.min_papers} papers")
-        if set(self.types) != set(ALL_NODE_TYPES):
+        if set(self.types) != set(NODE_TYPES):
             parts.append("types " + ", ".join(self.types))
         return ", ".join(parts) or "whole graph"
 
@@ -120,29 +121,25 @@ def focus_nodes(graph: nx.MultiDiGraph, name: str) -> list[str]:
 
 
 def _distances(graph: nx.MultiDiGraph, sources: Iterable[str], hops: int) -> dict[str, int]:
-    """Undirected breadth-first distances from ``sources``, up to ``hops``."""
-    dist = {s: 0 for s in sources}
-    frontier = list(dist)
-    for step in range(1, hops + 1):
-        nxt = []
-        for node in frontier:
-            for other in (*graph.successors(node), *graph.predecessors(node)):
-                if other not in dist:
-                    dist[other] = step
-                    nxt.append(other)
-        frontier = nxt
-    return dist
+    """Undirected distances (in hops) from the nearest of ``sources``, up to ``hops``."""
+    lengths = nx.multi_source_dijkstra_path_length(graph.to_undirected(as_view=True), set(sources), cutoff=hops)
+    return {node: int(length) for node, length in lengths.items()}
 
 
 def degree(graph: nx.MultiDiGraph, node: str) -> int:
     """Number of distinct neighbours, whatever the edge direction or type."""
-    return len(set(graph.successors(node)) | set(graph.predecessors(node)))
+    return len(neighbours(graph, node))
+
+
+def neighbours(graph: nx.MultiDiGraph, node: str) -> set[str]:
+    """The nodes linked to ``node`` by an edge in either direction."""
+    return set(nx.all_neighbors(graph, node))
 
 
 def _relevance(graph: nx.MultiDiGraph, node: str, dist: dict[str, int]) -> float:
     """The share of ``node``'s neighbours that are nearer the focus than it is: a node
     reached only through the focus (the repository of its paper) beats a hub's neighbour."""
-    near = set(graph.successors(node)) | set(graph.predecessors(node))
+    near = neighbours(graph, node)
     closer = sum(1 for n in near if dist.get(n, dist[node]) < dist[node])
     return round(closer / len(near), 3) if near else 0.0
 
@@ -150,14 +147,14 @@ def _relevance(graph: nx.MultiDiGraph, node: str, dist: dict[str, int]) -> float
 def select(graph: nx.MultiDiGraph, options: ViewOptions) -> nx.MultiDiGraph:
     """The subgraph (a copy) that ``options`` asks to show; raises ``ExportError`` when
     ``focus`` names nothing."""
-    unknown = set(options.types) - set(ALL_NODE_TYPES)
+    unknown = set(options.types) - set(NODE_TYPES)
     if unknown:
         raise ExportError(f"unknown node type(s): {', '.join(sorted(unknown))}",
-                          hint=f"use some of: {', '.join(ALL_NODE_TYPES)}")
+                          hint=f"use some of: {', '.join(NODE_TYPES)}")
     focus = focus_nodes(graph, options.focus) if options.focus else []
     dist = _distances(graph, focus, options.hops) if focus else dict.fromkeys(graph, 0)
     if not focus and not options.top and options.min_papers <= 1 \
-            and set(options.types) == set(ALL_NODE_TYPES):
+            and set(options.types) == set(NODE_TYPES):
         return graph.copy()
     entities = [n for n in dist if not is_paper(graph, n) and (n in focus or (
         graph.nodes[n].get("type") in options.types
@@ -174,7 +171,7 @@ def select(graph: nx.MultiDiGraph, options: ViewOptions) -> nx.MultiDiGraph:
         for node in dist:
             if not is_paper(graph, node) or node in kept:
                 continue
-            near = set(graph.successors(node)) | set(graph.predecessors(node))
+            near = neighbours(graph, node)
             links = len(near & kept)
             if links >= need or (links and near & set(focus)):
                 papers.append(node)
