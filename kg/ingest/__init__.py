@@ -11,9 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 
 from kg.errors import InputError
 from kg.ingest import arxiv, csvfile, hf_api, jsonfile, listing
@@ -22,6 +21,9 @@ from kg.ingest.decode import (STDIN, STDIN_NAME, InputFile, check_input, head_te
                               open_input)
 from kg.ingest.identity import arxiv_id_of, normalize_title, paper_id
 from kg.records import Paper, Problem, Source
+
+if TYPE_CHECKING:
+    from networkx.utils import UnionFind
 
 MAX_CHARS = 100_000  # title + abstract; real abstracts are a few thousand characters
 
@@ -108,7 +110,9 @@ class _Index:
     """Union-find over records keyed by normalized title and by arXiv id."""
 
     def __init__(self) -> None:
-        self.sets: nx.utils.UnionFind = nx.utils.UnionFind()
+        from networkx.utils import UnionFind  # here, not at import: `import kg.api` stays light
+
+        self.sets: UnionFind = UnionFind()
         self.least: dict[int, int] = {}  # networkx's root -> the group's first record
         self.groups: list[_Group] = []
         self.by_key: dict[str, int] = {}

@@ -11,7 +11,7 @@ NEW_STYLE_ID = r"\d{4}\.\d{4,5}"
 OLD_STYLE_ID = r"[a-z][a-z\-]*(?:\.[A-Za-z\-]{2,})?/\d{7}"
 """An arXiv id before 2007, without version: ``hep-th/9901001``, ``math.GT/0309136``, ``cs/0112017``."""
 ARXIV_ID = f"{NEW_STYLE_ID}|{OLD_STYLE_ID}"
-"""Either style: the one pattern every reader matches arXiv ids with (``(?:v\d+)?`` is the version)."""
+r"""Either style: the one pattern every reader matches arXiv ids with (``(?:v\d+)?`` is the version)."""
 
 _NEW_ID = re.compile(rf"(?<![\d.])({NEW_STYLE_ID})(v\d+)?(?![\d])")
 _OLD_ID = re.compile(rf"\b({OLD_STYLE_ID})(v\d+)?\b")
