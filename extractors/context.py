@@ -37,7 +37,7 @@ class Candidate:
     def from_dict(cls, d: dict[str, object]) -> "Candidate":
         return cls(str(d["type"]), str(d["name"]), int(d["start"]), int(d["end"]),  # type: ignore[call-overload]
                    str(d["role"]), float(d["confidence"]), str(d["extractor"]),  # type: ignore[arg-type]
-                   tuple(d.get("aliases", ())), tuple(tuple(x) for x in d.get("ids", ())))  # type: ignore[arg-type, misc]
+                   tuple(d.get("aliases", ())), tuple(tuple(x) for x in d.get("ids", ())))  # type: ignore[arg-type, misc, attr-defined]
 
 
 @dataclass(frozen=True)

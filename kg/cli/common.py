@@ -5,11 +5,14 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from kg.errors import PaperKGError
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_LISTED_PROBLEMS = 10
@@ -54,6 +57,7 @@ def progress_bar(state: State, label: str, length: int | None = None) -> Iterato
     if state.quiet or not sys.stderr.isatty():
         yield lambda n: None
         return
+    bar: ProgressBar[int]
     with click.progressbar(length=length, label=label, file=sys.stderr, show_pos=True) as bar:
         yield bar.update
 
