@@ -28,6 +28,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--remote-debugging-pipe", "--window-size=1400,900"]
 WIDTH, HEIGHT = 1400, 900
 
+
 class Browser:
     """A headless Chromium and one CDP session on a page (a minimal Playwright)."""
 
