@@ -92,7 +92,7 @@ def find_definitions(text: str, sentences: Iterable[tuple[int, int]] | None = No
             prev = re.search(r"(\S+)$", before)
             if prev and is_short_form(prev.group(1).strip("\"'“”")) and len(inner.split()) >= 2:
                 short = prev.group(1).strip("\"'“”")
-                long = best_long_form(short, inner)
+                long = best_long_form(short, inner) or ""
                 if long and long == inner.strip() and _valid_long(short, long):
                     sh_start = s_start + prev.start(1) + prev.group(1).index(short)
                     l_start = s_start + match.start(1) + match.group(1).index(long)

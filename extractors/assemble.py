@@ -3,6 +3,7 @@ real thing (name + aliases), one type and role, evidence spans and a confidence.
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 from extractors.context import Candidate, PaperText
 from extractors.names import norm_key
@@ -106,7 +107,8 @@ def _first(entity: dict[str, object]) -> tuple[int, int]:
 def _drop_nested(entities: list[dict[str, object]]) -> list[dict[str, object]]:
     """A non-proposed method/dataset whose every mention lies inside another entity's
     mention (``LLaVA`` inside ``LLaVA-KD`` evidence) is not a separate mention."""
-    spans = {id(e): {(ev["field"], ev["start"], ev["end"]) for ev in e["evidence"]} for e in entities}  # type: ignore[index, union-attr]
+    spans = {id(e): {(ev["field"], ev["start"], ev["end"]) for ev in cast("list[dict[str, Any]]", e["evidence"])}
+             for e in entities}
     out = []
     for e in entities:
         if e["type"] != "task" and e["role"] != "proposed":

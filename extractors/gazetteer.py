@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 from importlib import resources
 
 from spacy.matcher import PhraseMatcher
@@ -61,9 +62,9 @@ class Gazetteer:
         for etype, rows in records.items():
             for row in rows:
                 name = str(row["name"])
-                forms = [name, *[str(a) for a in row.get("aliases", []) or []]]  # type: ignore[union-attr]
+                forms = [name, *[str(a) for a in cast("list[object]", row.get("aliases", []) or [])]]
                 acronym = str(row.get("acronym", "") or "")
-                acronyms = [str(a) for a in row.get("acronyms", []) or []]  # type: ignore[union-attr]
+                acronyms = [str(a) for a in cast("list[object]", row.get("acronyms", []) or [])]
                 ambiguous = bool(row.get("ambiguous_acronym"))
                 if acronym and not ambiguous:
                     forms.append(acronym)
@@ -97,7 +98,8 @@ class Gazetteer:
         tokenizer = _tokenizer(vocab)
         for i, entry in enumerate(self.entries):
             key = str(i)
-            exact_docs, lower_docs = [], []
+            exact_docs: list[Doc] = []
+            lower_docs: list[Doc] = []
             for form in entry.forms:
                 doc = tokenizer(form)
                 (exact_docs if any(c.isupper() for c in form) else lower_docs).append(doc)

@@ -237,7 +237,7 @@ def _enumeration_before(pt: PaperText, ws: list[Word], i: int, known: Known) -> 
             break
         items.append((run[0].start, run[-1].end))
         j = k - 1
-    out = []
+    out: list[Candidate] = []
     if len(items) < 2:
         return out
     for start, end in items:

@@ -38,7 +38,7 @@ meets meet vs versus through via the a an made easy matters need all you your is
 of in to and or not""".split())
 
 
-def _name_type(name: str, context: list[Word], known: Known, aliases: tuple[str, ...] = ()) -> str:
+def _name_type(name: str, context: list[tuple[int, Word]], known: Known, aliases: tuple[str, ...] = ()) -> str:
     """``dataset`` if the name's long form ends in a dataset noun (``... Benchmark (FinMTEB)``),
     the nearest head noun around the name is a dataset noun or the name has a dataset
     suffix (``…Bench``), else ``method``."""
@@ -52,7 +52,7 @@ def _name_type(name: str, context: list[Word], known: Known, aliases: tuple[str,
         if head in METHOD_NOUNS:
             return "method"
     best: tuple[int, str] | None = None
-    for distance, word in context:  # type: ignore[misc]
+    for distance, word in context:
         lw = word.lower
         if lw in DATASET_NOUNS or lw in METHOD_NOUNS:
             kind = "dataset" if lw in DATASET_NOUNS else "method"
@@ -69,7 +69,7 @@ def _name_type(name: str, context: list[Word], known: Known, aliases: tuple[str,
 def _context(ws: list[Word], i: int, j: int, before: int = 6, after: int = 8) -> list[tuple[int, Word]]:
     out = [(i - k, ws[k]) for k in range(max(0, i - before), i)]
     out += [(k - j + 1, ws[k]) for k in range(j, min(len(ws), j + after))]
-    return out  # type: ignore[return-value]
+    return out
 
 
 def _usable_name(text: str, known: Known) -> bool:
@@ -184,9 +184,9 @@ def find_proposals(pt: PaperText, known: Known) -> list[Candidate]:
                                               0.85 if ours else 0.5))
         # "X, a novel ..." / "X is a novel ..."
         for i, w in enumerate(ws[:-2]):
-            nxt = ws[i + 1].lower
-            appos = w.trail.startswith(",") and nxt in ("a", "an") and ws[i + 2].lower in NOVELTY
-            copula = nxt == "is" and ws[i + 2].lower in ("a", "an") and i + 3 < len(ws) and ws[i + 3].lower in NOVELTY
+            next_word = ws[i + 1].lower
+            appos = w.trail.startswith(",") and next_word in ("a", "an") and ws[i + 2].lower in NOVELTY
+            copula = next_word == "is" and ws[i + 2].lower in ("a", "an") and i + 3 < len(ws) and ws[i + 3].lower in NOVELTY
             if (appos or copula) and is_coined(w.text) and _usable_name(w.text, known) and "method" not in known(w.text) \
                     and "dataset" not in known(w.text):
                 d = defs_by_short.get(w.start)
@@ -246,11 +246,11 @@ def _object_names(pt: PaperText, ws: list[Word], start: int, known: Known,
                 if ws[i].lower in GLUE_WORDS:
                     i += 1
                     continue
-                nxt = name_at(pt, ws, i, known, defs_by_long, defs_by_short, allow_capitalized=False)
-                if not nxt or {"method", "dataset"} & known(nxt[0]):
+                other = name_at(pt, ws, i, known, defs_by_long, defs_by_short, allow_capitalized=False)
+                if not other or {"method", "dataset"} & known(other[0]):
                     break
-                out.append(_candidate(pt, nxt, ws, i, known, "proposed", conf))
-                i = nxt[4]
+                out.append(_candidate(pt, other, ws, i, known, "proposed", conf))
+                i = other[4]
             break
         if found:  # a known name is the object: the paper uses it, it does not propose it
             break
@@ -261,7 +261,7 @@ def _object_names(pt: PaperText, ws: list[Word], start: int, known: Known,
 def _candidate(pt: PaperText, found: tuple[str, tuple[str, ...], int, int, int], ws: list[Word], i: int,
                known: Known, role: str, conf: float) -> Candidate:
     name, aliases, start, end, nxt = found
-    etype = _name_type(name, _context(ws, i, nxt), known, aliases)  # type: ignore[arg-type]
+    etype = _name_type(name, _context(ws, i, nxt), known, aliases)
     return Candidate(etype, name, start, end, role, conf, EXTRACTOR, aliases)
 
 

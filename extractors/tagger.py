@@ -310,7 +310,7 @@ def _data_on(pt: PaperText, start: int) -> bool:
     found = re.search(r"\b([\w-]+)\s+on\s+(?:(?:the|both|all|several|two|three|four|five)\s+)?"
                       r"((?:[A-Z0-9][\w.-]*(?:\s+[A-Z0-9][\w.-]*)?(?:\s+\[[\d,\s]+\])?\s*(?:,|and|or|&|/)\s*)*)$",
                       clause)
-    return bool(found) and found.group(1).lower() in DATA_ON_CUES
+    return found is not None and found.group(1).lower() in DATA_ON_CUES
 
 
 def _restated(text: str) -> str:

@@ -5,7 +5,7 @@
 #
 # 1. As root where apt works: Chromium (visualization tests) and Virtuoso (SPARQL push test).
 # 2. Where npm exists: Neo4j's Cypher parser/linter in tools/cypher-lint.
-# 3. The venv with the test extras, then pytest.
+# 3. The venv with the test extras, mypy over kg/ and extractors/, then pytest.
 # What cannot be installed here is said once; the tests that need it skip with the reason,
 # except under CI=true, where a failed install fails the run (and tests/conftest.py turns
 # skips into failures). pytest finding no tests (exit 5) is a failure too.
@@ -49,10 +49,18 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q -e ".[test]"
+# types first: `mypy kg extractors` must report no errors (configured in pyproject.toml);
+# the tests still run when it does not, and the run fails at the end
+types=0
+.venv/bin/python -m mypy kg extractors || types=$?
 status=0
 .venv/bin/python -m pytest -q "$@" || status=$?
 if [ "$status" -eq 5 ]; then
   echo "scripts/test.sh: pytest collected no tests" >&2
+  exit 1
+fi
+if [ "$types" -ne 0 ] && [ "$status" -eq 0 ]; then
+  echo "scripts/test.sh: mypy kg extractors reported errors (above)" >&2
   exit 1
 fi
 exit "$status"

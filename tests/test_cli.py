@@ -9,9 +9,9 @@ import re
 import warnings
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
+from support import command_paths
 
 import kg
 import kg.extract.pipeline
@@ -28,19 +28,11 @@ SEEDS = (REPO / ".." / "shared" / "seeds").resolve()
 _RUNNER_KWARGS = {"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters else {}
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    """The extraction pipeline, loaded once for the module (each CLI run would reload it)."""
-    from kg.extract.pipeline import build_nlp
-
-    return build_nlp()
-
-
 @pytest.fixture
-def cli(nlp, monkeypatch):
+def cli(trained_nlp, monkeypatch):
     """Run ``paperkg ARGS...`` from the repository root; return the click Result.
     Every run is checked to never show a traceback."""
-    monkeypatch.setattr(kg.extract.pipeline, "build_nlp", lambda *args, **kwargs: nlp)
+    monkeypatch.setattr(kg.extract.pipeline, "build_nlp", lambda *args, **kwargs: trained_nlp)
     monkeypatch.chdir(REPO)
     # ``main`` sets process-wide warning filters and captures warnings into logging: undo both.
     monkeypatch.setattr(warnings, "filters", list(warnings.filters))
@@ -86,16 +78,7 @@ def test_no_arguments_shows_usage(cli):
     assert "Usage: paperkg" in result.stdout + result.stderr
 
 
-def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    paths = []
-    for name, command in sorted(group.commands.items()):
-        paths.append((*prefix, name))
-        if isinstance(command, click.Group):
-            paths.extend(_command_paths(command, (*prefix, name)))
-    return paths
-
-
-@pytest.mark.parametrize("path", _command_paths(main), ids=" ".join)
+@pytest.mark.parametrize("path", command_paths(main), ids=" ".join)
 def test_every_command_help_has_an_example(cli, path):
     result = cli(*path, "--help")
     assert result.exit_code == 0
@@ -106,12 +89,12 @@ def test_every_command_help_has_an_example(cli, path):
 # =========================================================================== extract: output
 
 @pytest.fixture(scope="module")
-def examples_output(nlp, tmp_path_factory):
+def examples_output(trained_nlp, tmp_path_factory):
     """``paperkg extract examples/*.txt -o OUT`` run once for the module."""
     out = tmp_path_factory.mktemp("examples") / "papers.jsonl"
     mp = pytest.MonkeyPatch()
     try:
-        mp.setattr(kg.extract.pipeline, "build_nlp", lambda *args, **kwargs: nlp)
+        mp.setattr(kg.extract.pipeline, "build_nlp", lambda *args, **kwargs: trained_nlp)
         mp.chdir(REPO)
         result = CliRunner(**_RUNNER_KWARGS).invoke(main, ["extract", *EXAMPLES, "-o", str(out)],
                                                     catch_exceptions=False)
@@ -446,6 +429,7 @@ def test_successful_run_replaces_existing_output(cli, tmp_path):
 
 # =========================================================================== the seed corpus
 
+@pytest.mark.slow
 def test_seed_corpus_counts(cli, tmp_path):
     if not SEEDS.is_dir():
         pytest.skip(f"seed corpus not found at {SEEDS}; it is only present in the shared workspace")

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from support import EXAMPLE_PARAMS, SPARQL_DIR
 
 from kg.cli.main import main
 from kg.query.files import CYPHER, canned, parse_header
@@ -20,24 +21,8 @@ from kg.query.cypher import run_cypher
 from kg.export.cypher.schema import LABELS, REL_TYPES
 from kg.errors import ExportError
 from kg.store.core import open_store
-from test_cypher_servers import EXAMPLE_PARAMS, EXAMPLES, built_store
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted(str(p) for p in (ROOT.parent / "shared" / "seeds").glob("*.txt"))
-SPARQL_DIR = ROOT / "queries" / "sparql"
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = built_store(tmp_path_factory, "examples-a", EXAMPLES[:1])
-    return built_store(tmp_path_factory, "examples", EXAMPLES[1:], base=base)
-
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SEEDS:
-        pytest.skip("../shared/seeds/*.txt is absent: the seeds graph cannot be built")
-    return built_store(tmp_path_factory, "seeds", SEEDS)
 
 
 def test_build_writes_the_embedded_store_in_sync_with_the_graph(examples: Path) -> None:

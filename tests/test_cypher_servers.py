@@ -22,50 +22,20 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import networkx as nx
 import pytest
+from support import EXAMPLE_PARAMS, TRICKY_TITLE, tricky_graph
+from support import row_hashes as _row_hashes
 
-from kg.api import build_store
 from kg.export.cypher import export, push, statements
 from kg.export.cypher.literal import cypher_string
 from kg.query.cypher import run_cypher
 from kg.query.files import CYPHER, bind, canned
-from kg.export.cypher.schema import HASH, LABELS, REL_TYPES, counts, node_rows, property_keys, rel_rows
+from kg.export.cypher.schema import LABELS, REL_TYPES, counts, node_rows, property_keys, rel_rows
 from kg.store.core import open_store
-from test_cypher_unit import TRICKY_TITLE, tricky_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_DIR = ROOT / "tools" / "cypher-lint"
-EXAMPLES = sorted(str(p) for p in (ROOT / "examples").glob("*.txt"))
 ROW_KEYS = ["start", "end"]  # keys of the $rows maps: the linter cannot tell map keys from property keys
-EXAMPLE_PARAMS = {"methods-for-task": {"task": "node classification"}, "papers-with-code-on-dataset": {"dataset": "imagenet"},
-                  "method-papers-and-code": {"method": "gpt-4"}, "find-entity": {"name": "coco"},
-                  "relation-evidence": {"name": "ImageNet"}, "methods-on-same-dataset": {"method": "ProtoMix"},
-                  "datasets-used-together": {"dataset": "cora"}, "top-datasets": {"limit": "3"}}
-"""Parameters that give every canned query rows on examples/ (besides its defaults)."""
-
-
-def built_store(factory: pytest.TempPathFactory, name: str, inputs: list[str], base: Path | None = None) -> Path:
-    """A store built once per test session (shared by the test modules through basetemp)."""
-    target = factory.getbasetemp() / "cypher-stores" / name
-    if not (target / "manifest.json").exists():
-        if base is not None:
-            shutil.copytree(base, target)
-        build_store(inputs, target)
-    return target
-
-
-@pytest.fixture(scope="module")
-def examples_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_store(tmp_path_factory, "examples-a", EXAMPLES[:1])
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory, examples_a: Path) -> Path:
-    """The whole examples corpus, built incrementally on top of ``examples_a``."""
-    return built_store(tmp_path_factory, "examples", EXAMPLES[1:], base=examples_a)
-
-
 # --- 1. Neo4j's parser and semantic analysis ----------------------------------------------------
 
 def lint(queries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -190,12 +160,6 @@ class FalkorDriver:
 def server_counts(driver: FalkorDriver) -> dict[str, int]:
     out = {label: driver.graph.query(f"MATCH (n:{label}) RETURN count(n)").result_set[0][0] for label in LABELS}
     out.update({rel: driver.graph.query(f"MATCH ()-[r:{rel}]->() RETURN count(r)").result_set[0][0] for rel in REL_TYPES})
-    return out
-
-
-def _row_hashes(graph: nx.MultiDiGraph) -> dict[tuple[str, ...], str]:
-    out = {(label, r["id"]): r[HASH] for label in LABELS for r in node_rows(graph, label)}
-    out.update({(rel, r["start"], r["end"]): r[HASH] for rel in REL_TYPES for r in rel_rows(graph, rel)})
     return out
 
 

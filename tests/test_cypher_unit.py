@@ -13,14 +13,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import ladybug
-import networkx as nx
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from neo4j import exceptions as ne
+from support import TRICKY_TITLE, tricky_extractions, tricky_graph
 
-from kg.graph.build import build_graph
 from kg.cli.main import main
 from kg.export.cypher import export, push, statements
 from kg.export.cypher.literal import cypher_literal, cypher_string
@@ -29,49 +28,11 @@ from kg.export.cypher.schema import (EVIDENCE_FIELDS, HASH, LABELS, NODE_PROPS, 
 from kg.iterutil import chunked
 from kg.errors import ExportError
 from kg.query.files import CYPHER, bind, canned, parse_header, used_params
-from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
-from kg.resolve.resolver import resolve
 from kg.store.core import build
 
 CANNED = ["datasets-used-together", "find-entity", "method-papers-and-code", "methods-for-task",
           "methods-on-same-dataset", "papers-with-code-on-dataset", "relation-evidence", "tasks-by-papers",
           "top-datasets", "top-methods"]
-TRICKY_TITLE = 'It\'s "TRICKY": a\\b — ünïcödé 😀'
-
-
-def _ev(sentence: str) -> tuple[Evidence, ...]:
-    return (Evidence(sentence, 0, 3),)
-
-
-def tricky_extractions() -> list[Extraction]:
-    """Two papers covering every label and relationship type, with quotes, backslashes,
-    a newline and non-BMP characters in the values."""
-    p1 = Paper("arxiv:2401.00001", TRICKY_TITLE, "We propose TrickNet.\nIt uses BERT on GLUE; see \\ and 'q'.",
-               (Source("a.jsonl", 1, "jsonl"),),
-               {"authors": ["Ann O'Neil", 'Bob "B" Smith'], "published": "2024-01-02",
-                "url": "https://arxiv.org/abs/2401.00001", "arxiv_id": "2401.00001"})
-    p2 = Paper("title:00000000000000ab", "Second paper", "BERT on GLUE and SQuAD.", (Source("b.jsonl", 3, "jsonl"),))
-    m = Mention
-    return [
-        Extraction(p1, (m("method", "TrickNet", ("Trick Net",), "proposed", 0.9, _ev('We propose "TrickNet".'), "x"),
-                        m("method", "BERT", (), "used", 0.6, _ev("uses BERT"), "g"),
-                        m("dataset", "GLUE", (), "used", 0.7, _ev("on GLUE"), "g"),
-                        m("dataset", "TrickSet", (), "proposed", 0.8, _ev("We introduce TrickSet"), "x"),
-                        m("task", "question answering", ("QA",), "used", 0.5, _ev("for QA"), "g"),
-                        m("metric", "accuracy", (), "used", 0.5, _ev("accuracy"), "g")),
-                   (Link("https://github.com/Org/Trick-Net", "code", evidence=_ev("code at \\github")),)),
-        Extraction(p2, (m("method", "BERT", (), "used", 0.6, _ev("BERT"), "g"),
-                        m("dataset", "GLUE", (), "used", 0.7, _ev("GLUE"), "g"),
-                        m("dataset", "SQuAD", (), "used", 0.7, _ev("SQuAD"), "g"),
-                        m("task", "question answering", (), "used", 0.5, _ev("qa"), "g"))),
-    ]
-
-
-def tricky_graph() -> nx.MultiDiGraph:
-    records = tricky_extractions()
-    return build_graph(records, resolve(records))
-
-
 # --- rows and statement files -------------------------------------------------------------
 
 def _is_property_value(value: Any) -> bool:

@@ -17,6 +17,7 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
+from support import named
 
 import extractors.components  # noqa: F401  (registers the factories)
 from extractors.acronyms import Definition, best_long_form, find_definitions
@@ -30,50 +31,6 @@ Entity = dict[str, Any]
 
 
 # --- fixtures and helpers ------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    pipeline = spacy.blank("en")
-    for name in COMPONENTS:
-        pipeline.add_pipe(name)
-    return pipeline
-
-
-def check_entities(title: str, abstract: str, entities: list[Entity]) -> None:
-    """The contracts every entity list must meet, whatever the text."""
-    for e in entities:
-        assert e["type"] in ("method", "dataset", "task", "metric"), e
-        assert e["role"] in ("proposed", "used", "mentioned"), e
-        assert 0.0 <= e["confidence"] <= 1.0, e
-        assert e["evidence"], e
-        forms = [k for k in (norm_key(x) for x in (e["name"], *e["aliases"])) if k]
-        for ev in e["evidence"]:
-            assert ev["field"] in ("title", "abstract"), ev
-            text = title if ev["field"] == "title" else abstract
-            assert 0 <= ev["start"] < ev["end"] <= len(text), (e["name"], ev)
-            mention = text[ev["start"]:ev["end"]]
-            # the span mentions this entity: its name or an alias (task names are normalized), possibly
-            # inside a longer phrase (see test_task_evidence_is_the_task_phrase for the exact contract)
-            seen = norm_key(normalize_task(mention) if e["type"] == "task" else mention)
-            assert any(f in seen for f in forms), (e["name"], e["aliases"], mention)
-            assert mention in ev["sentence"], (mention, ev["sentence"])
-
-
-@pytest.fixture(scope="module")
-def run(nlp: Language) -> Callable[[str, str], list[Entity]]:
-    """Process one paper; check the generic contracts; return its entities."""
-    def _run(title: str, abstract: str) -> list[Entity]:
-        doc = nlp(paper_text(title, abstract))
-        entities = doc._.paperkg_entities
-        assert isinstance(entities, list)
-        check_entities(title, abstract, entities)
-        return entities
-    return _run
-
-
-def named(entities: list[Entity], name: str) -> Entity | None:
-    return next((e for e in entities if e["name"] == name), None)
-
 
 def proposed(entities: list[Entity]) -> list[Entity]:
     return [e for e in entities if e["role"] == "proposed"]

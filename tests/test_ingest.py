@@ -243,6 +243,7 @@ def _pages(draw):
     return text.split("\n"), pairs, title_lines
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_pages())
 def test_listing_finds_every_generated_pair_in_order(page):

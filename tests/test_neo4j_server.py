@@ -16,8 +16,10 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
+from launcher import Neo4jServer
+from support import EXAMPLE_PARAMS, SPARQL_DIR, neo4j_launcher, start
+from support import row_hashes as _row_hashes
 
-from conftest import Neo4jServer, neo4j_launcher, start
 from kg.cli.main import main
 from kg.export.cypher import push, statements
 from kg.query.files import CYPHER, canned
@@ -25,8 +27,6 @@ from kg.export.cypher.schema import LABELS, REL_TYPES, node_rows, rel_rows
 from kg.errors import ExportError
 from kg.query.runner import run
 from kg.store.core import open_store
-from test_cypher_queries import SPARQL_DIR, seeds  # noqa: F401 (fixture)
-from test_cypher_servers import EXAMPLE_PARAMS, _row_hashes, examples, examples_a  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parents[1]

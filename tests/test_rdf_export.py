@@ -3,7 +3,6 @@ evidence pattern, federation terms, base IRIs, atomic streamed output, SHACL con
 and ``paperkg validate``. Runs on ``examples/`` always and on ``../shared/seeds`` when present."""
 from __future__ import annotations
 
-import inspect
 import os
 from pathlib import Path
 
@@ -11,10 +10,10 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from click.testing import CliRunner
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF, XSD
+from support import RUNNER
 
 import kg.export
 import kg.export.rdf.export
@@ -25,28 +24,7 @@ from kg.export.rdf.iris import Iris
 from kg.export.rdf.namespace import LPWCP, PKG, SCHEMA
 from kg.export.rdf.validate import validate_graph
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted(str(p) for p in (REPO / "examples").glob("*.txt"))
-SEEDS = sorted(str(p) for p in (REPO / ".." / "shared" / "seeds").resolve().glob("*.txt"))
 RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
-RUNNER = CliRunner(**({"mix_stderr": False} if "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
-                      else {}))
-
-
-def built_store(tmp_path_factory: pytest.TempPathFactory, name: str, inputs: list[str]) -> Path:
-    """``paperkg build INPUTS`` into a directory shared by every RDF test module of the session."""
-    from kg.api import build_store
-
-    directory = tmp_path_factory.getbasetemp() / f"rdf-store-{name}"
-    if not (directory / "manifest.json").exists():
-        report = build_store(inputs, directory)
-        assert not report.errors
-    return directory
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_store(tmp_path_factory, "examples", EXAMPLES)
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +158,7 @@ def test_streamed_formats_build_no_rdflib_graph(examples: Path, tmp_path: Path, 
 
 # --------------------------------------------------------------------------- SHACL
 
+@pytest.mark.slow
 def test_examples_conform(examples: Path) -> None:
     report = validate_graph(kg.store.core.open_store(examples).graph)
     assert report.conforms, [v.format() for v in report.violations]
@@ -197,6 +176,7 @@ def broken_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return graph
 
 
+@pytest.mark.slow
 def test_violations_are_reported_readably(examples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = kg.store.core.open_store(examples)
     store.graph = broken_graph(store.graph)
@@ -216,13 +196,6 @@ def test_violations_are_reported_readably(examples: Path, monkeypatch: pytest.Mo
 
 
 # --------------------------------------------------------------------------- seeds
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SEEDS:
-        pytest.skip("../shared/seeds is absent")
-    return built_store(tmp_path_factory, "seeds", SEEDS)
-
 
 def test_seeds_turtle_and_n_triples_agree_and_conform(seeds: Path, tmp_path: Path) -> None:
     store = kg.store.core.open_store(seeds)

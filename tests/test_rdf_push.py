@@ -19,7 +19,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from test_rdf_export import EXAMPLES, RUNNER, built_store
+from support import RUNNER
 
 import kg.store.core
 from kg.cli.main import main
@@ -33,11 +33,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_store(tmp_path_factory, "examples", EXAMPLES)
 
 
 @pytest.fixture(scope="module")

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 from collections import defaultdict
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_rdf_export import EXAMPLES, RUNNER, SEEDS, built_store
+from support import CANNED_SPARQL as CANNED
+from support import RUNNER
+from support import canned_sparql as canned
 
 import kg.fsutil
 import kg.query.sparql_cache
@@ -21,17 +22,6 @@ from kg.errors import ExportError
 from kg.export.rdf.export import export
 from kg.query.sparql import run_sparql
 from kg.query.files import Iri, parse_header
-
-CANNED = sorted(p.name[:-3] for p in resources.files("queries.sparql").iterdir() if p.name.endswith(".rq"))
-
-
-def canned(name: str) -> str:
-    return resources.files("queries.sparql").joinpath(f"{name}.rq").read_text("utf-8")
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_store(tmp_path_factory, "examples", EXAMPLES)
 
 
 def rows(directory: Path, query: str, **params: str) -> list[dict[str, Any]]:
@@ -267,13 +257,6 @@ def test_not_a_store(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- seeds
-
-@pytest.fixture(scope="module")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not SEEDS:
-        pytest.skip("../shared/seeds is absent")
-    return built_store(tmp_path_factory, "seeds", SEEDS)
-
 
 @pytest.mark.parametrize("name", CANNED)
 def test_every_canned_query_returns_rows_on_the_seeds(seeds: Path, name: str) -> None:

@@ -188,6 +188,7 @@ def _run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=120, **kwargs)
 
 
+@pytest.mark.slow
 def test_process_substitution_and_fifo(tmp_path):
     """#5: ``paperkg extract <(cat file)`` and a named pipe are read once and spooled."""
     result = _run(["bash", "-c", 'exec "$@" <(cat tests/data/bad/mac_cr.txt)', "bash", *PAPERKG,

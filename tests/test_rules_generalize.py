@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from support import named
 
 from extractors.gazetteer import TypeIndex, default_gazetteer
 from extractors.mentions import dataset_variant
 from extractors.names import is_paradigm, same_long_form
 from extractors.tasks import task_like
-from test_extractors import named, nlp, run  # noqa: F401  (fixtures: the blank pipeline and its runner)
 
 Entity = dict[str, Any]
 Run = Callable[[str, str], list[Entity]]

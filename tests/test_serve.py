@@ -7,101 +7,26 @@ import csv
 import io
 import json
 import socket
-import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from click.testing import CliRunner
 from replay import Replay, file_reply, hf_day, serve as replay_server
+from support import ABSTRACT_A, MTLORA_SENTENCE, running
 
 from kg.cli.main import main
-from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
 from kg.serve.app import create_app
 from kg.cli.serve import is_loopback
 from kg.serve.endpoints import accepted, choose, SELECT_TYPES
-from kg.store.core import build
-
-MTLORA_SENTENCE = "We propose MTLoRA, which extends LoRA with task-specific low-rank modules."
-ABSTRACT_A = f"{MTLORA_SENTENCE} MTLoRA is evaluated on NYUv2 for depth estimation."
-
-
-def span(text: str, word: str, occurrence: int = 0) -> tuple[int, int]:
-    at = -1
-    for _ in range(occurrence + 1):
-        at = text.index(word, at + 1)
-    return at, at + len(word)
-
-
-def mention(kind: str, name: str, role: str, text: str, word: str, occurrence: int = 0,
-            sentence: str | None = None, aliases: tuple[str, ...] = ()) -> Mention:
-    start, end = span(text, word, occurrence)
-    return Mention(type=kind, name=name, role=role, confidence=0.9, aliases=aliases,  # type: ignore[arg-type]
-                   evidence=(Evidence(sentence or text, start, end),), extractor="test")
-
-
-def records() -> list[Extraction]:
-    a_first = ABSTRACT_A.split(". ")[0] + "."
-    second = ABSTRACT_A[len(a_first) + 1:]
-    # "LoRA" first occurs inside "MTLoRA": the stored offsets point at the standalone word
-    lora_at = ABSTRACT_A.index(" LoRA ") + 1
-    a = Extraction(
-        Paper("arxiv:2403.11001", "MTLoRA: Multi-Task Low-Rank Adaptation", ABSTRACT_A,
-              (Source("in.jsonl", 1, "jsonl"),), {"arxiv_id": "2403.11001", "published": "2024-03-18"}),
-        (mention("method", "MTLoRA", "proposed", ABSTRACT_A, "MTLoRA", sentence=a_first),
-         Mention(type="method", name="LoRA", role="used", confidence=0.9, aliases=("Low-Rank Adaptation",),
-                 evidence=(Evidence(a_first, lora_at, lora_at + 4),), extractor="test"),
-         mention("dataset", "NYUv2", "used", ABSTRACT_A, "NYUv2", sentence=second),
-         mention("task", "depth estimation", "used", ABSTRACT_A, "depth estimation", sentence=second)),
-        (Link("https://github.com/lindqvist-lab/MTLoRA", "code"),))
-    abstract_b = "LoRA adapters are merged into the weights. We evaluate on GSM8K."
-    b = Extraction(
-        Paper("arxiv:2403.12003", "When Does LoRA Fail?", abstract_b, (Source("in.jsonl", 2, "jsonl"),),
-              {"arxiv_id": "2403.12003", "published": "2024-03-19"}),
-        (mention("method", "LoRA", "used", abstract_b, "LoRA", sentence="LoRA adapters are merged into the weights."),
-         mention("dataset", "GSM8K", "used", abstract_b, "GSM8K", sentence="We evaluate on GSM8K.")))
-    return [a, b]
-
 
 @pytest.fixture(scope="module")
-def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("serve") / "graph"
-    build(records(), directory)
-    return directory
-
-
-@pytest.fixture(scope="module")
-def server(store_dir: Path) -> Iterator[str]:
-    with running(create_app(store_dir, sparql_timeout=5)) as url:
+def server(serve_store: Path) -> Iterator[str]:
+    with running(create_app(serve_store, sparql_timeout=5)) as url:
         yield url
-
-
-class running:
-    """Run an app with uvicorn on a free 127.0.0.1 port in a thread; stops on exit."""
-
-    def __init__(self, app: Any) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.02)
-        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
 
 
 def test_search_finds_names_aliases_and_titles(server: str) -> None:
@@ -228,9 +153,9 @@ def test_sparql_is_read_only_and_reports_bad_queries(server: str) -> None:
     assert count.json()["results"]["bindings"][0]["n"]["value"] == "0"
 
 
-def test_sparql_timeout_answers_503(store_dir: Path) -> None:
+def test_sparql_timeout_answers_503(serve_store: Path) -> None:
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?b ?f . ?g ?h ?i }"  # ~2M rows: about 0.7 s
-    with running(create_app(store_dir, sparql_timeout=0.2)) as url:
+    with running(create_app(serve_store, sparql_timeout=0.2)) as url:
         started = time.monotonic()
         r = httpx.get(f"{url}/sparql", params={"query": slow}, timeout=30)
         assert r.status_code == 503 and "did not finish within 0.2 s" in r.text
@@ -257,16 +182,16 @@ def test_accept_negotiation() -> None:
     assert choose(["image/png"], SELECT_TYPES, "application/sparql-results+json") is None
 
 
-def test_loopback_and_port_errors(store_dir: Path) -> None:
+def test_loopback_and_port_errors(serve_store: Path) -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = CliRunner().invoke(main, ["serve", str(store_dir), "--port", str(port)])
+        result = CliRunner().invoke(main, ["serve", str(serve_store), "--port", str(port)])
     assert result.exit_code == 1 and f"Error: cannot listen on 127.0.0.1:{port}" in result.output
-    result = CliRunner().invoke(main, ["serve", str(store_dir / "nope")])
+    result = CliRunner().invoke(main, ["serve", str(serve_store / "nope")])
     assert result.exit_code == 1 and "no graph store" in result.output
 
 

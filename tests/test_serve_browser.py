@@ -13,9 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import test_viz_browser
-from test_serve import running, store_dir  # noqa: F401 - the shared store fixture
-from test_viz_browser import CHROMIUM, Browser
+from chromium import CHROMIUM, FLAGS, Browser
+from support import running
 
 from kg.serve.app import create_app
 
@@ -27,13 +26,12 @@ SHOTS = os.environ.get("PAPERKG_SCREENSHOTS")
 
 
 @pytest.fixture(scope="module")
-def site(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Browser, str]]:  # noqa: F811
+def site(serve_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Browser, str]]:
     # the viz tests send loopback to a dead proxy too (file:// pages need no network); here
     # the pages come from the loopback server, so only other hosts go to the dead proxy
-    flags = [f for f in test_viz_browser.FLAGS if not f.startswith("--proxy-bypass-list")]
-    with pytest.MonkeyPatch.context() as patch, running(create_app(store_dir)) as url:
-        patch.setattr(test_viz_browser, "FLAGS", flags)
-        browser = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    flags = [f for f in FLAGS if not f.startswith("--proxy-bypass-list")]
+    with running(create_app(serve_store)) as url:
+        browser = Browser(tmp_path_factory.mktemp("chromium-profile"), flags)
         try:
             yield browser, url
         finally:

@@ -109,6 +109,7 @@ def _corpus(path: Path, prefix: str, n: int) -> set[str]:
     return set(titles)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("existing", "wait"), [(False, None), (True, None), (True, "60")],
                          ids=["fresh-store", "existing-store", "existing-store-wait"])
 def test_two_builds_into_one_store_at_once(tmp_path, existing, wait):
@@ -141,6 +142,7 @@ def test_two_builds_into_one_store_at_once(tmp_path, existing, wait):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".g")) == [".g.lock"]
 
 
+@pytest.mark.slow
 def test_readers_never_see_a_half_swapped_store(tmp_path):
     """A reader opening the store over and over while another process rebuilds it always
     gets one whole store (5 or 9 papers), never an error."""

@@ -56,6 +56,7 @@ def test_shipped_model_is_small() -> None:
     assert size <= 25 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_extract_finds_names_only_the_tagger_knows(tmp_path: Path) -> None:
     src = tmp_path / "p.jsonl"
     src.write_text(json.dumps({"title": "A study of retrieval", "abstract": " ".join(SENTENCES)}) + "\n")
@@ -200,6 +201,7 @@ def test_min_confidence_filters() -> None:
     assert confident(ex, 0.0) is ex
 
 
+@pytest.mark.slow
 def test_cli_min_confidence(tmp_path: Path) -> None:
     src = tmp_path / "p.jsonl"
     src.write_text(json.dumps({"title": "ZorbNet: fast", "abstract": " ".join(SENTENCES)}) + "\n")
@@ -220,6 +222,7 @@ def test_cli_min_confidence(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "Traceback" not in res.output
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "corpora").is_dir() and os.environ.get("CI") != "true",
                     reason="../shared/corpora is not beside the project")
 def test_retrain_smoke(tmp_path: Path) -> None:

@@ -4,14 +4,13 @@ first screen), the node budget of the HTML page, and evidence marked by stored o
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from chromium import Browser
 
 import kg.export.viz
 from kg.graph.build import build_graph
@@ -156,23 +155,6 @@ def test_html_keeps_a_node_budget_and_carries_the_overview(tmp_path: Path) -> No
 
 
 # ---- in a browser --------------------------------------------------------------------
-
-try:
-    from test_viz_browser import CHROMIUM, Browser
-except ImportError:  # pragma: no cover
-    CHROMIUM, Browser = None, None  # type: ignore[assignment,misc]
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    if CHROMIUM is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("headless Chromium is missing in CI")
-        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium)")
-    instance = Browser(tmp_path_factory.mktemp("chromium-profile"))
-    yield instance
-    instance.close()
-
 
 @pytest.mark.browser
 def test_page_opens_on_the_overview_and_marks_the_stored_span(browser: Browser, graph: nx.MultiDiGraph,

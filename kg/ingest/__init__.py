@@ -187,7 +187,7 @@ def read_papers(names: Iterable[str], *, fmt: str | None = None,
         for inp in inputs:
             if inp.name == STDIN:
                 continue
-            if source_names and inp.sha256 in source_names:
+            if source_names and inp.sha256 and inp.sha256 in source_names:
                 inp.label = source_names[inp.sha256]
             if on_input and inp.label and inp.sha256:
                 on_input(inp.label, inp.sha256)

@@ -80,7 +80,8 @@ def _entries(doc: Any) -> list[Any] | None:
 
 
 def _record(entry: dict[str, Any], index: int, name: str) -> RawRecord | Problem:
-    inner = entry.get("paper") if isinstance(entry.get("paper"), dict) else {}
+    paper = entry.get("paper")
+    inner: dict[str, Any] = paper if isinstance(paper, dict) else {}
     merged: dict[str, Any] = {**entry, **inner}  # the paper's own values win over listing values
 
     title = squash_space(inner.get("title")) or squash_space(entry.get("title"))

@@ -175,7 +175,7 @@ def _occurrences(papers: list[Extraction]) -> tuple[list[Occurrence], tuple[Ment
     return occs, tuple(unresolved)
 
 
-def _ambiguous_candidates(occs: list[Occurrence], keyer: Keyer) -> set[Hashable]:
+def _ambiguous_candidates(occs: list[Occurrence], keyer: Keyer) -> set[tuple[str, str, str]]:
     """Name keys that may name several things: short forms defined with long forms that
     share nothing, and names carrying different ids of one namespace. They may still turn
     out to be one thing (e.g. long forms linked by a shared id): ``SenseChooser`` checks."""
@@ -194,7 +194,7 @@ def _ambiguous_candidates(occs: list[Occurrence], keyer: Keyer) -> set[Hashable]
     for key, papers in coined.items():
         if len(papers) < 2:  # one paper coining a name others define differently is not two coinages
             defined[key] = [s for s in defined[key] if not any(x.startswith("coined in ") for x in s)]
-    blocked: set[Hashable] = set()
+    blocked: set[tuple[str, str, str]] = set()
     for (etype, short), sets in defined.items():
         sets = _fold_variants(sets)
         groups = UnionFind.over_sets(sets)
@@ -204,9 +204,9 @@ def _ambiguous_candidates(occs: list[Occurrence], keyer: Keyer) -> set[Hashable]
     for occ in occs:
         for surface in occ.surfaces if occ.ids else ():
             curated[(occ.type, keyer.key(occ.type, surface))].update(occ.ids)
-    for (etype, key), ids in curated.items():
+    for (etype, name_key), ids in curated.items():
         if len({ns for ns, _ in ids}) < len(ids):  # one name, two ids in one namespace
-            blocked.add((etype, "name", key))
+            blocked.add((etype, "name", name_key))
     return blocked
 
 

@@ -181,7 +181,7 @@ class CypherEndpoint:
     def _database(self) -> Any:
         return self._db.get()
 
-    def run(self, text: str, parameters: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+    def run(self, text: object, parameters: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
         import ladybug
 
         if not isinstance(text, str) or not text.strip():

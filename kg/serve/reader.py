@@ -116,7 +116,7 @@ class GraphReader:
                 titles.append((normalize(str(data.get("title") or data.get("name") or "")), node, None))
                 self._when[node] = (str(data.get("published") or ""), node)
                 continue
-            keys = [(str(data.get("name") or ""), None)]
+            keys: list[tuple[str, str | None]] = [(str(data.get("name") or ""), None)]
             keys += [(str(a), str(a)) for a in (*data.get("aliases", ()), *data.get("long_forms", ()))]
             if ntype == "Repository":
                 keys.append((str(data.get("url") or ""), None))
@@ -205,7 +205,7 @@ class GraphReader:
                 out[key] = data[key]
         if data.get("ids"):
             out["ids"] = dict(data["ids"])
-        relations = {}
+        relations: dict[str, dict[str, Any]] = {}
         for key, rows in self._papers_of.get(node_id, {}).items():
             relations[key] = {"total": len(rows), "rows": []}
             for p in rows[offset: offset + limit]:
@@ -291,7 +291,7 @@ class GraphReader:
                                  key=self._newest.__getitem__)
         chosen = [node_id, *entities, *papers]
         members = set(chosen)
-        edges = []
+        edges: list[dict[str, str]] = []
         for u in chosen:
             succ = g.succ[u]
             for v in chosen:

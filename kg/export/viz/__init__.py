@@ -8,12 +8,12 @@ that registering the exporters costs nothing.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExportError
 from kg.graph.model import GraphLike, graph_of
+from kg.export.viz.output import write_output
 
 if TYPE_CHECKING:
     from kg.export.viz.view import ViewOptions
@@ -140,21 +140,6 @@ def _draw_overview(graph: Any, path: str | Path, fmt: str, options: ViewOptions,
     draw(shown, place(shown, layout), path, fmt=fmt, title=title,
          subtitle=f"{describe_overview(shown)} ({papers:,} papers)")
     return {"nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
-
-
-def write_output(path: str | Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` atomically (complete or not at all), readable as any new
-    file would be (the temporary file is created private); ``ExportError`` on failure."""
-    from kg.fsutil import atomic_write
-
-    try:
-        atomic_write(path, data)
-        mask = os.umask(0o022)
-        os.umask(mask)
-        os.chmod(path, 0o666 & ~mask)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}",
-                          hint="check that the directory exists and is writable") from None
 
 
 def _default_title(source: GraphLike) -> str:

@@ -77,6 +77,6 @@ def export(store: GraphLike, destination: str | Path | Any, *, file_format: str 
     if hasattr(destination, "write"):
         destination.write(buffer.getvalue())
         return
-    from kg.export.viz import write_output
+    from kg.export.viz.output import write_output
 
     write_output(destination, buffer.getvalue())

@@ -145,7 +145,7 @@ def _evidence(graph: nx.MultiDiGraph, a: str, b: str, relation: str | None) -> l
     if given), each with the span to highlight placed by its stored offsets."""
     from kg.graph.evidence import mark
 
-    found = []
+    found: list[dict[str, Any]] = []
     for u, v in ((a, b), (b, a)):
         for key, data in (graph.get_edge_data(u, v) or {}).items():
             if relation is None or key == relation:

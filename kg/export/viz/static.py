@@ -70,7 +70,7 @@ def draw(shown: nx.MultiDiGraph, positions: Positions, path: str | Path, *, fmt:
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    from kg.export.viz import write_output
+    from kg.export.viz.output import write_output
 
     nodes = sorted(shown, key=lambda n: (-marker_area(shown.nodes[n]), n))
     xy = np.array([positions[n] for n in nodes], dtype=float).reshape(-1, 2)

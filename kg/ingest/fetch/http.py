@@ -91,6 +91,7 @@ class Client:
         p = self.politeness
         host = httpx.URL(url).host
         shown = str(httpx.URL(url, params=params))
+        problem: str | None = None
         for attempt in range(p.retries + 1):
             self._pace(host)
             wait = p.backoff * (2 ** attempt)
