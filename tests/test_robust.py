@@ -348,14 +348,14 @@ def test_store_reads_survive_a_file_swap_race(tmp_path, monkeypatch):
     calling the store corrupt."""
     from tests.test_store import CORPUS
 
-    kg.store.core.build(CORPUS[:3], tmp_path / "g", derived=False)
+    kg.store.core.build(CORPUS[:3], tmp_path / "g")
     real = kg.store.core._read_verified
     swapped = []
 
     def racing(directory, manifest, name):
         if name == "graph.json" and not swapped:
             swapped.append(1)
-            kg.store.core.build(CORPUS[:5], tmp_path / "g", derived=False)
+            kg.store.core.build(CORPUS[:5], tmp_path / "g")
         return real(directory, manifest, name)
 
     monkeypatch.setattr(kg.store.core, "_read_verified", racing)

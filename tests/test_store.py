@@ -48,7 +48,7 @@ def test_layout_and_manifest(tmp_path: Path) -> None:
     report = build(CORPUS[::-1], tmp_path / "kg")
     assert sorted(os.listdir(tmp_path)) == [".kg.lock", "kg"]  # the lock file; no temporary or backup left
     listed = set(os.listdir(tmp_path / "kg"))
-    assert set(FILES) <= listed  # plus the embedded query stores derived from the graph
+    assert listed == set(FILES)  # no query cache: those are made on first query
     assert not {name for name in listed if name.startswith(".")}
     manifest = json.loads((tmp_path / "kg" / "manifest.json").read_text())
     assert manifest["format"] == "paperkg-store" and manifest["format_version"] == 1
@@ -92,14 +92,14 @@ def test_changed_content_replaces_and_rebuild_starts_over(tmp_path: Path) -> Non
 @given(st.lists(st.integers(0, 3), min_size=len(CORPUS), max_size=len(CORPUS)), st.randoms(use_true_random=False))
 def test_incremental_equals_batch(parts: list[int], rng: object) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        build(CORPUS, Path(tmp) / "batch", derived=False)  # graph files only: fast
+        build(CORPUS, Path(tmp) / "batch")  # graph files only: fast
         batches: list[list[Extraction]] = [[] for _ in range(4)]
         for ext, part in zip(CORPUS, parts):
             batches[part].append(ext)
         rng.shuffle(batches)  # type: ignore[attr-defined]
         batches.append(CORPUS[:3])  # re-adding papers already stored is a no-op
         for batch in batches:
-            build(batch, Path(tmp) / "step", derived=False)
+            build(batch, Path(tmp) / "step")
         assert snapshot(Path(tmp) / "step") == snapshot(Path(tmp) / "batch")
 
 
@@ -200,3 +200,22 @@ def test_export_json(tmp_path: Path) -> None:
     assert all({"id", "type", "name", "aliases"} <= set(node) for node in data["nodes"])
     export_json(store.graph, tmp_path / "again.json")
     assert (tmp_path / "again.json").read_bytes() == (tmp_path / "out.json").read_bytes()
+
+
+def test_build_needs_neither_pyoxigraph_nor_ladybug(tmp_path: Path) -> None:
+    """The embedded query stores are caches made on first query: a build imports neither."""
+    import subprocess
+    import sys
+
+    records = tmp_path / "records.jsonl"
+    records.write_text("".join(json.dumps(e.to_dict()) + "\n" for e in CORPUS))
+    code = ("import json, sys; sys.modules['pyoxigraph'] = None; sys.modules['ladybug'] = None\n"
+            "from kg.records import Extraction\n"
+            "from kg.store.core import build\n"
+            "lines = open(sys.argv[1]).read().splitlines()\n"
+            "print(build([Extraction.from_dict(json.loads(x)) for x in lines], sys.argv[2]).papers)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(records), str(tmp_path / "kg")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(len(CORPUS))
+    assert not (tmp_path / "kg" / "cache").exists()

@@ -262,9 +262,9 @@ def _existing(directory: Path, rebuild: bool) -> dict[str, Extraction]:
     return {e.paper.id: e for e in _read_extractions(directory)}
 
 
-def graph_sha256(directory: str | Path) -> str | None:
-    """The checksum of ``graph.json`` recorded in the store's manifest (None if unreadable):
-    derived stores stamp themselves with it to know whether they are stale."""
+def graph_key(directory: str | Path) -> str | None:
+    """What identifies the stored graph (the checksum of ``graph.json`` recorded in the
+    manifest; None if unreadable): caches stamp themselves with it to know whether they are stale."""
     try:
         manifest = json.loads((Path(directory) / "manifest.json").read_text("utf-8"))
         return str(manifest["files"]["graph.json"])
@@ -284,7 +284,7 @@ def _intact(directory: Path) -> bool:
 
 
 def build(extractions: Iterable[Extraction], directory: str | Path, *,
-          rebuild: bool = False, derived: bool = True, wait: float = 0.0,
+          rebuild: bool = False, wait: float = 0.0,
           inputs: dict[str, str] | None = None) -> BuildReport:
     """Add ``extractions`` to the store in ``directory`` (created if needed; ``rebuild``
     discards what is stored) and rebuild its graph; the directory is replaced atomically.
@@ -292,13 +292,13 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
     Only the stored extractions are read (and verified): ``graph.json`` and
     ``merges.jsonl`` are derived from them and rewritten, so a damaged derived file is
     repaired by any build. Raises ``StoreError`` when ``directory`` holds something else
-    or its extractions are damaged. ``derived=False`` skips the embedded query stores
-    (they are then built on first query). The store's lock is held throughout: another
+    or its extractions are damaged. The embedded query stores are not made here: they are
+    caches made on first query (:mod:`kg.store.cache`). The store's lock is held throughout: another
     writer is waited for up to ``wait`` seconds, then ``StoreLockedError`` names it.
     ``inputs`` (source name -> sha256 of its content, as read) is kept in the manifest, so
     a later build names a file with the same content as this one did."""
     with write_lock(directory, wait=wait):
-        return _build(extractions, Path(directory), rebuild=rebuild, derived=derived,
+        return _build(extractions, Path(directory), rebuild=rebuild,
                       inputs={} if inputs is None else inputs)  # filled while the extractions are read
 
 
@@ -312,7 +312,7 @@ def stored_inputs(directory: str | Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
 
 
-def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool, derived: bool,
+def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
            inputs: dict[str, str]) -> BuildReport:
     start = time.perf_counter()
     before = _existing(directory, rebuild)
@@ -331,7 +331,7 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
                 else "sources_added"] += 1
     if before and not rebuild and outcome["added"] == outcome["updated"] == outcome["sources_added"] == 0 \
             and _intact(directory):
-        # nothing new: leave the store (and its derived query stores) exactly as it is
+        # nothing new: leave the store (and its query caches) exactly as it is
         manifest = _read_manifest(directory)
         counts = manifest.get("counts", {})
         return BuildReport(directory=str(directory), papers=len(records), **outcome,
@@ -361,8 +361,6 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
             for name, text in files.items():
                 atomic_write(staged / name, text)
             atomic_write(staged / "manifest.json", _dumps(manifest, indent=1) + "\n")
-            if derived:
-                build_derived(staged, graph)
     except OSError as exc:
         raise StoreError(f"cannot write the store: {exc.strerror or exc}", where=str(directory),
                          hint="check the path and free space; the previous store is unchanged") from None
@@ -370,19 +368,6 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
                        nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
                        merges=len(resolution.merges), rebuilt=rebuild,
                        seconds=round(time.perf_counter() - start, 3))
-
-
-# Embedded query stores derived from the graph, built inside the staged directory so they
-# are swapped in together with it (and so always in sync with the graph they were made from).
-DERIVED_BUILDERS = ("kg.query.sparql_cache:build_derived", "kg.query.cypher_cache:build_derived")
-
-
-def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
-    import importlib  # temporary: issue 11 turns these into lazy caches outside the store
-
-    for target in DERIVED_BUILDERS:
-        module, func = target.split(":")
-        getattr(importlib.import_module(module), func)(directory, graph)
 
 
 def export_json(store_or_graph: Store | nx.MultiDiGraph, path: str | Path) -> None:
