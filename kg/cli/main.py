@@ -217,7 +217,7 @@ def show(directory: str, name: str, as_json: bool, evidence: int) -> None:
     from kg.errors import ExportError
     from kg.store.core import open_store
 
-    graph = open_store(directory).graph
+    graph = open_store(directory).neighbourhood(name)  # found through the store's name index
     found = find_entities(graph, name)
     if not found:
         raise ExportError(f"no entity named '{name}' in {directory}",
