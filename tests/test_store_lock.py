@@ -98,8 +98,8 @@ def test_build_waits_for_the_holder_with_wait(tmp_path, holder):
 
 
 def _papers(directory: Path) -> set[str]:
-    lines = (directory / "extractions.jsonl").read_text().splitlines()
-    return {json.loads(line)["paper"]["title"] for line in lines}
+    with kg.store.core.open_store(directory) as store:
+        return {e.paper.title for e in store.extractions()}
 
 
 def _corpus(path: Path, prefix: str, n: int) -> set[str]:

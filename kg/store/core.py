@@ -100,17 +100,26 @@ class BuildReport:
 
 
 class Store:
-    """An opened store directory. ``stats()`` and ``neighbourhood()`` answer from the
-    database's counters and indices; ``graph`` loads the whole graph (on first use, and
-    refused with a ``StoreError`` above ``MAX_GRAPH_ELEMENTS``)."""
+    """An opened store directory: a snapshot, its database open from ``open_store`` on (a
+    build swapping the directory later does not change what this object reads).
+    ``stats()`` and ``neighbourhood()`` answer from the database's counters and indices;
+    ``graph`` loads the whole graph (on first use, and refused with a ``StoreError`` above
+    ``MAX_GRAPH_ELEMENTS``)."""
 
-    def __init__(self, directory: Path, manifest: dict[str, Any]) -> None:
+    def __init__(self, directory: Path, manifest: dict[str, Any], reader: db.Reader) -> None:
         self.directory = directory
         self.manifest = manifest
+        self.db = reader
         self._graph: nx.MultiDiGraph | None = None
 
-    def _reader(self) -> db.Reader:
-        return open_reader(self.directory, self.manifest)
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -123,52 +132,32 @@ class Store:
                                  "this command may load into memory", where=str(self.directory),
                                  hint="use `paperkg stats`, `show`, `query` or `export --format nt`, which "
                                       "stream; or raise the limit with PAPERKG_MAX_GRAPH=N")
-            reader = self._reader()
-            try:
-                self._graph = reader.graph()
-            finally:
-                reader.close()
+            self._graph = self.db.graph()
         return self._graph
 
     @property
     def merges(self) -> tuple[Merge, ...]:
-        reader = self._reader()
-        try:
-            return tuple(Merge.from_dict(m) for m in reader.merges())
-        finally:
-            reader.close()
+        return tuple(Merge.from_dict(m) for m in self.db.merges())
 
     def stats(self) -> dict[str, Any]:
         """``paperkg stats``: counters kept when the graph was built (no graph is loaded)."""
-        reader = self._reader()
-        try:
-            return {"papers": self.manifest["counts"]["papers"], **reader.meta("stats", {})}
-        finally:
-            reader.close()
+        return {"papers": self.manifest["counts"]["papers"], **self.db.meta("stats", {})}
 
     def neighbourhood(self, name: str) -> nx.MultiDiGraph:
         """The part of the graph ``paperkg show NAME`` reads: the nodes ``name`` matches
         (as :func:`kg.graph.build.find_entities` matches them) and their neighbours, found
         through the name index."""
-        reader = self._reader()
-        try:
-            found = [name] if reader.has_node(name) else reader.nodes_named(name_keys(name))
-            return reader.neighbourhood(found)
-        finally:
-            reader.close()
+        found = [name] if self.db.has_node(name) else self.db.nodes_named(name_keys(name))
+        return self.db.neighbourhood(found)
 
     def extractions(self) -> Iterator[Extraction]:
         """The stored extraction records, by paper id, streamed from the database."""
-        reader = self._reader()
-        try:
-            for pid, _, record in reader.papers():
-                try:
-                    yield Extraction.from_dict(json.loads(record))
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise StoreError(f"bad extraction record for paper {pid!r}: {exc}",
-                                     where=str(self.directory / db.DB_NAME), hint=_REBUILD_HINT) from None
-        finally:
-            reader.close()
+        for pid, _, record in self.db.papers():
+            try:
+                yield Extraction.from_dict(json.loads(record))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise StoreError(f"bad extraction record for paper {pid!r}: {exc}",
+                                 where=str(self.directory / db.DB_NAME), hint=_REBUILD_HINT) from None
 
 
 def open_reader(directory: Path, manifest: dict[str, Any]) -> db.Reader:
@@ -310,8 +299,7 @@ def _open_once(directory: Path) -> Store:
                                  hint="try again when the build has finished, or make DIR writable")
             migrate(directory)
         manifest = _read_manifest(directory)
-    open_reader(directory, manifest).close()
-    return Store(directory, manifest)
+    return Store(directory, manifest, open_reader(directory, manifest))
 
 
 def migrate(directory: str | Path) -> bool:
@@ -358,7 +346,8 @@ def _existing(directory: Path, rebuild: bool) -> dict[str, Extraction]:
     manifest = _read_manifest(directory)
     if manifest["format_version"] < FORMAT_VERSION:
         return {e.paper.id: e for e in _read_extractions(directory, manifest)}
-    return {e.paper.id: e for e in Store(directory, manifest).extractions()}
+    with Store(directory, manifest, open_reader(directory, manifest)) as store:
+        return {e.paper.id: e for e in store.extractions()}
 
 
 def graph_key(directory: str | Path) -> str | None:

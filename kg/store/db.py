@@ -58,7 +58,7 @@ def dumps(data: Any) -> str:
 def connect(path: Path, *, read_only: bool = True) -> sqlite3.Connection:
     """A connection to the database file ``path`` (read-only unless asked otherwise)."""
     uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
-    conn = sqlite3.connect(uri, uri=True)
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=not read_only)  # reads may come from any thread
     if not read_only:
         # the file is written in a staging directory and swapped in whole (fsynced first),
         # so neither a journal nor per-transaction syncs buy anything here
