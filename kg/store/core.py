@@ -150,6 +150,11 @@ class Store:
         found = [name] if self.db.has_node(name) else self.db.nodes_named(name_keys(name))
         return self.db.neighbourhood(found)
 
+    def extraction(self, paper_id: str) -> Extraction | None:
+        """The stored record of one paper (by the primary-key index), or None."""
+        row = self.db.paper(paper_id)
+        return None if row is None else Extraction.from_dict(json.loads(row))
+
     def extractions(self) -> Iterator[Extraction]:
         """The stored extraction records, by paper id, streamed from the database."""
         for pid, _, record in self.db.papers():

@@ -168,6 +168,11 @@ class Reader:
         """``(id, hash, record JSON)`` by paper id, streamed."""
         yield from self.conn.execute("SELECT id, hash, record FROM papers ORDER BY id")
 
+    def paper(self, paper_id: str) -> str | None:
+        """The record JSON of one paper, or None."""
+        row = self.conn.execute("SELECT record FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        return None if row is None else str(row[0])
+
     def merges(self) -> Iterator[dict[str, Any]]:
         for (record,) in self.conn.execute("SELECT record FROM merges ORDER BY seq"):
             yield json.loads(record)
