@@ -14,14 +14,13 @@ cache without its stamp or a stamp without its cache.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kg.fsutil import atomic_write, fsync_dir
+from kg.fsutil import atomic_write, fsync_dir, remove_leftovers, replace_dir
 
 CACHE_DIR = "cache"
 STAMP = "stamp.json"
@@ -68,6 +67,7 @@ def ensure_cache(directory: str | Path, name: str, key: dict[str, Any],
             return target
         try:
             target.parent.mkdir(exist_ok=True)
+            remove_leftovers(target)  # what a killed query left
             staged = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=target.parent))
         except OSError:
             return None
@@ -75,12 +75,7 @@ def ensure_cache(directory: str | Path, name: str, key: dict[str, Any],
             make(staged)
             atomic_write(staged / STAMP, json.dumps(_stamp(directory, key), sort_keys=True) + "\n")
             fsync_dir(staged)
-            if target.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=target.parent))
-                os.rename(target, old / name)
-                shutil.rmtree(old, ignore_errors=True)
-            os.rename(staged, target)
-            fsync_dir(target.parent)
+            replace_dir(staged, target)
         except OSError:
             return None
         finally:

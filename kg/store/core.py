@@ -157,12 +157,18 @@ class Store:
 
     def extractions(self) -> Iterator[Extraction]:
         """The stored extraction records, by paper id, streamed from the database."""
-        for pid, _, record in self.db.papers():
-            try:
-                yield Extraction.from_dict(json.loads(record))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise StoreError(f"bad extraction record for paper {pid!r}: {exc}",
-                                 where=str(self.directory / db.DB_NAME), hint=_REBUILD_HINT) from None
+        for _, record in _records(self.db):
+            yield record
+
+
+def _records(reader: db.Reader) -> Iterator[tuple[str, Extraction]]:
+    """(content hash, record) of every stored paper, by paper id."""
+    for pid, digest, record in reader.papers():
+        try:
+            yield digest, Extraction.from_dict(json.loads(record))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"bad extraction record for paper {pid!r}: {exc}",
+                             where=str(reader.path), hint=_REBUILD_HINT) from None
 
 
 def open_reader(directory: Path, manifest: dict[str, Any]) -> db.Reader:
@@ -339,20 +345,29 @@ def _combine(old: Extraction | None, new: Extraction) -> Extraction:
     return replace(new, paper=replace(new.paper, sources=sources))
 
 
-def _existing(directory: Path, rebuild: bool) -> dict[str, Extraction]:
+def _existing(directory: Path, rebuild: bool) -> tuple[dict[str, Extraction], dict[str, str]]:
+    """The stored records by paper id, and their stored content hashes."""
     recover_dir(directory)  # the caller holds the lock: a missing store with a backup is a dead build's
     if not directory.exists() or (directory.is_dir() and not any(directory.iterdir())):
-        return {}
+        return {}, {}
     if directory.is_dir() and not (directory / "manifest.json").exists():
         raise StoreError(f"{directory} exists and is not a paperkg graph store (no manifest.json)",
                          hint="choose a new or empty directory; paperkg will not overwrite it")
     if rebuild:
-        return {}
+        return {}, {}
     manifest = _read_manifest(directory)
     if manifest["format_version"] < FORMAT_VERSION:
-        return {e.paper.id: e for e in _read_extractions(directory, manifest)}
-    with Store(directory, manifest, open_reader(directory, manifest)) as store:
-        return {e.paper.id: e for e in store.extractions()}
+        records = {e.paper.id: e for e in _read_extractions(directory, manifest)}
+        return records, {pid: content_hash(e) for pid, e in records.items()}
+    records, hashes = {}, {}
+    reader = open_reader(directory, manifest)
+    try:
+        for digest, record in _records(reader):
+            records[record.paper.id] = record
+            hashes[record.paper.id] = digest
+    finally:
+        reader.close()
+    return records, hashes
 
 
 def graph_key(directory: str | Path) -> str | None:
@@ -410,18 +425,19 @@ def stored_inputs(directory: str | Path) -> dict[str, str]:
 def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
            inputs: dict[str, str]) -> BuildReport:
     start = time.perf_counter()
-    before = _existing(directory, rebuild)
+    before, before_hashes = _existing(directory, rebuild)
     stored = dict(before)
     for ext in extractions:
         ext = canonical(ext)
         stored[ext.paper.id] = _combine(stored.get(ext.paper.id), ext)
     records = [stored[pid] for pid in sorted(stored)]
-    hashes = {e.paper.id: content_hash(e) for e in records}
     incoming = [pid for pid in sorted(stored) if stored[pid] is not before.get(pid)]
+    hashes = dict(before_hashes)
+    hashes.update((pid, content_hash(stored[pid])) for pid in incoming)
     outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
     for pid in incoming:
         old = before.get(pid)
-        outcome["added" if old is None else "updated" if content_hash(old) != hashes[pid]
+        outcome["added" if old is None else "updated" if before_hashes[pid] != hashes[pid]
                 else "unchanged" if old.paper.sources == stored[pid].paper.sources
                 else "sources_added"] += 1
     if before and not rebuild and outcome["added"] == outcome["updated"] == outcome["sources_added"] == 0 \
