@@ -340,9 +340,7 @@ def test_seeds_graph_answers_what_a_method_is_evaluated_on(browser: Browser, tmp
     import kg.store.core
     from kg.api import build_store
 
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.store.core, "DERIVED_BUILDERS", ())
-        build_store(sorted(str(p) for p in SEEDS.glob("*.txt")), tmp_path / "seeds")
+    build_store(sorted(str(p) for p in SEEDS.glob("*.txt")), tmp_path / "seeds")
     graph = kg.store.core.open_store(tmp_path / "seeds").graph
     method = next(n for n, d in sorted(graph.nodes(data=True), key=lambda x: (-x[1].get("paper_count", 0), x[0]))
                   if d["type"] == "Method" and describe(graph, n)["datasets"] and describe(graph, n)["code"])

@@ -135,6 +135,11 @@ class Store:
             self._graph = self.db.graph()
         return self._graph
 
+    @graph.setter
+    def graph(self, graph: nx.MultiDiGraph) -> None:
+        """Replace the graph this object answers with (in memory only; the store is unchanged)."""
+        self._graph = graph
+
     @property
     def merges(self) -> tuple[Merge, ...]:
         return tuple(Merge.from_dict(m) for m in self.db.merges())
