@@ -122,3 +122,20 @@ def test_doctor_checks_the_database(tmp_path: Path) -> None:
     checks = {c.name: c for c in check_store(tmp_path / "kg").checks}
     assert not checks["file graph.sqlite"].ok
     assert not checks["papers"].ok and '"arxiv:0002"' in checks["papers"].detail
+
+
+def test_export_json_streams_from_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(CORPUS, tmp_path / "kg")
+    graph = open_store(tmp_path / "kg").graph
+    data = nx.node_link_data(graph, edges="edges")
+    for node in data["nodes"]:
+        node.setdefault("type", "")
+        node.setdefault("name", str(node["id"]))
+        node.setdefault("aliases", [])
+    expected = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    monkeypatch.setenv("PAPERKG_MAX_GRAPH", "1")  # the whole graph may not be loaded
+    export_json(open_store(tmp_path / "kg"), tmp_path / "g.json")
+    assert (tmp_path / "g.json").read_text("utf-8") == expected
+    export_json(nx.MultiDiGraph(), tmp_path / "empty.json")
+    assert json.loads((tmp_path / "empty.json").read_text()) == {
+        "directed": True, "multigraph": True, "graph": {}, "nodes": [], "edges": []}

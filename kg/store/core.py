@@ -30,13 +30,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
 
 from kg.graph.build import build_graph, entity_name_keys, name_keys, stats
 from kg.errors import ExportError, StoreError
-from kg.fsutil import atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
+from kg.fsutil import atomic_file, atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
 from kg.store import db
 from kg.store.lock import try_lock, write_lock
 from kg.records import Extraction
@@ -508,14 +508,44 @@ def _write(directory: Path, records: list[Extraction], graph: nx.MultiDiGraph, m
 
 def export_json(store_or_graph: Store | nx.MultiDiGraph, path: str | Path) -> None:
     """Write the graph as node-link JSON (``edges="edges"``), every node with ``id``,
-    ``type``, ``name`` and ``aliases``, atomically."""
-    graph = store_or_graph.graph if isinstance(store_or_graph, Store) else store_or_graph
-    data = nx.node_link_data(graph, edges="edges")
-    for node in data["nodes"]:
-        node.setdefault("type", "")
-        node.setdefault("name", str(node["id"]))
-        node.setdefault("aliases", [])
+    ``type``, ``name`` and ``aliases``, atomically. From a ``Store`` the rows are streamed
+    from its database (the graph is never loaded); the bytes are the same either way."""
     try:
-        atomic_write(path, _dumps(data, indent=2) + "\n")
+        with atomic_file(path) as out:
+            if isinstance(store_or_graph, Store) and store_or_graph._graph is None:
+                _write_node_link(out, store_or_graph.db.meta("graph", {}), store_or_graph.db.node_rows(),
+                                 store_or_graph.db.edge_rows())
+            else:
+                graph = store_or_graph.graph if isinstance(store_or_graph, Store) else store_or_graph
+                _write_node_link(out, graph.graph, graph.nodes(data=True), graph.edges(keys=True, data=True))
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror}", hint="check the path") from None
+
+
+def _write_node_link(out: IO[str], attrs: dict[str, Any], nodes: Iterable[tuple[str, dict[str, Any]]],
+                     edges: Iterable[tuple[str, str, str, dict[str, Any]]]) -> None:
+    """``json.dumps(nx.node_link_data(graph, edges="edges"), indent=2, sort_keys=True)``
+    written one node and one edge at a time."""
+
+    def items(rows: Iterable[dict[str, Any]]) -> None:
+        empty = True
+        for row in rows:
+            text = _dumps(row, indent=2).replace("\n", "\n    ")
+            out.write(("[\n    " if empty else ",\n    ") + text)
+            empty = False
+        out.write("[]" if empty else "\n  ]")
+
+    def node_items() -> Iterator[dict[str, Any]]:
+        for node, data in nodes:
+            item = {**data, "id": node}
+            item.setdefault("type", "")
+            item.setdefault("name", str(node))
+            item.setdefault("aliases", [])
+            yield item
+
+    out.write('{\n  "directed": true,\n  "edges": ')
+    items({**data, "source": u, "target": v, "key": k} for u, v, k, data in edges)
+    out.write(',\n  "graph": ' + _dumps(attrs, indent=2).replace("\n", "\n  "))
+    out.write(',\n  "multigraph": true,\n  "nodes": ')
+    items(node_items())
+    out.write("\n}\n")

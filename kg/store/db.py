@@ -180,10 +180,19 @@ class Reader:
     def graph(self) -> nx.MultiDiGraph:
         """The whole graph, in its original order (the caller checks it fits)."""
         graph = nx.MultiDiGraph(**self.meta("graph", {}))
-        for node, data in self.conn.execute("SELECT id, data FROM nodes ORDER BY seq"):
-            graph.add_node(node, **json.loads(data), id=node)
-        self._edges(graph, self.conn.execute("SELECT source, target, key, data FROM edges ORDER BY seq"))
+        graph.add_nodes_from(self.node_rows())
+        graph.add_edges_from(self.edge_rows())
         return graph
+
+    def node_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, attributes)`` of every node in graph order, streamed."""
+        for node, data in self.conn.execute("SELECT id, data FROM nodes ORDER BY seq"):
+            yield node, {**json.loads(data), "id": node}
+
+    def edge_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """``(source, target, key, attributes)`` of every edge in graph order, streamed."""
+        for u, v, k, data in self.conn.execute("SELECT source, target, key, data FROM edges ORDER BY seq"):
+            yield u, v, k, json.loads(data)
 
     def _edges(self, graph: nx.MultiDiGraph, rows: Iterable[tuple[str, str, str, str]]) -> None:
         for u, v, k, data in rows:
