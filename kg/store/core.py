@@ -454,14 +454,16 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
                            nodes=counts.get("nodes", 0), edges=counts.get("edges", 0),
                            merges=counts.get("merges", 0), rebuilt=False,
                            seconds=round(time.perf_counter() - start, 3))
+    del before, stored  # ``records`` holds them
     resolution = resolve(records)
     graph = build_graph(records, resolution)
+    merges, entities = [m.to_dict() for m in resolution.merges], len(resolution.entities)
+    del resolution  # what the graph needs of it is in the graph now
     known = {} if rebuild else stored_inputs(directory)
-    _write(directory, records, graph, [m.to_dict() for m in resolution.merges], {**known, **inputs},
-           entities=len(resolution.entities), hashes=hashes)
+    _write(directory, records, graph, merges, {**known, **inputs}, entities=entities, hashes=hashes)
     return BuildReport(directory=str(directory), papers=len(records), **outcome,
                        nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
-                       merges=len(resolution.merges), rebuilt=rebuild,
+                       merges=len(merges), rebuilt=rebuild,
                        seconds=round(time.perf_counter() - start, 3))
 
 
