@@ -42,9 +42,11 @@ STEPS = {
 }
 
 
-def run(code: str, args: list[str]) -> tuple[float, float, bool]:
+def run(code: str, args: list[str], cwd: str) -> tuple[float, float, bool]:
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL)
+    # ``-c`` puts the working directory first on sys.path: run where no ``kg`` package is,
+    # so PYTHONPATH decides which code is measured
+    process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL, cwd=cwd)
     _, status, usage = os.wait4(process.pid, 0)
     return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status) == 0
 
@@ -63,7 +65,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="paperkg-bench-store-") as tmp:
         store = str(Path(tmp) / "store")
         for name, code in STEPS.items():
-            seconds, peak, ok = run(code, [str(args.records), store, str(base)])
+            seconds, peak, ok = run(code, [str(args.records.resolve()), store, str(base)], tmp)
             print(f"{name:<14} {seconds:9.1f} s {peak:8.0f} MiB{'' if ok else '  FAILED'}", flush=True)
 
 
