@@ -139,7 +139,7 @@ def main() -> None:
         rows.append(("export N-Triples", f"{triples} triples, {os.path.getsize(out / 'g.nt') / 1e6:.0f} MB", seconds))
         _, seconds = _timed(lambda: export(graph, out / "g.ttl", rdf_format="ttl"))
         rows.append(("export Turtle", f"{os.path.getsize(out / 'g.ttl') / 1e6:.0f} MB", seconds))
-        loaded, seconds = _timed(lambda: write_embedded(out / "rdf", graph, None))
+        loaded, seconds = _timed(lambda: write_embedded(out / "rdf", graph))
         rows.append(("embedded store load (bulk_load)", f"{loaded} triples", seconds))
         rows += _time_queries(ox.Store.read_only(str(out / "rdf" / "store")), args.repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

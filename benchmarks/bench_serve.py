@@ -93,7 +93,7 @@ def ensure_store(directory: Path, papers: int) -> None:
     started = time.perf_counter()
     records = synthetic(papers)
     made = time.perf_counter()
-    report = build(records, directory, derived=False)
+    report = build(records, directory)
     print(f"synthetic records: {made - started:.1f} s; store build: {time.perf_counter() - made:.1f} s "
           f"({report.papers} papers, {report.nodes} nodes, {report.edges} edges)", file=sys.stderr)
 

@@ -195,7 +195,7 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
     from kg.store import core as store
 
     rep = report
-    stored = {} if rebuild else _stored_texts(directory)
+    stored = (lambda paper_id: None) if rebuild else _stored_lookup(directory)
     known = {} if rebuild else store.stored_inputs(directory)
     by_content = {sha: name for name, sha in sorted(known.items(), reverse=True)}  # first name wins
     seen_inputs: dict[str, str] = {}
@@ -206,7 +206,7 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
         for paper in read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
                                  max_chars=max_chars, source_names=by_content, on_input=seen_inputs.__setitem__):
             read[0] += 1
-            old = stored.get(paper.id)
+            old = stored(paper.id)
             if old is not None and (old.paper.title, old.paper.abstract) == (paper.title, paper.abstract):
                 reused.append(Extraction(paper=paper, entities=old.entities, links=old.links))
                 if progress:
@@ -239,12 +239,14 @@ def no_papers(inputs: Sequence[str], report: RunReport) -> NoPapersError:
                          hint="check that the inputs hold titles and abstracts, or force the format with --input-format")
 
 
-def _stored_texts(directory: Path) -> dict[str, Extraction]:
+def _stored_lookup(directory: Path) -> Callable[[str], Extraction | None]:
+    """Paper id -> its stored record, looked up in the store's index one at a time (the
+    stored papers are never all in memory here)."""
     from kg.store import core as store
 
     if not (directory / "manifest.json").exists():
-        return {}
-    return {e.paper.id: e for e in store.open_store(directory).extractions()}
+        return lambda paper_id: None
+    return store.open_store(directory).extraction
 
 
 # --------------------------------------------------------------------------- read the store
@@ -290,7 +292,7 @@ def show_entity(directory: str | Path, name: str) -> ShowResult:
     from kg.graph.build import describe, find_entities
     from kg.store.core import open_store
 
-    graph = open_store(directory).graph
+    graph = open_store(directory).neighbourhood(name)  # found through the store's name index
     found = find_entities(graph, name)
     if not found:
         raise ExportError(f"no entity named '{name}' in {directory}",

@@ -155,20 +155,3 @@ def staged_dir(path: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         if staged.exists():
             shutil.rmtree(staged, ignore_errors=True)
-
-
-def install(staged: str | os.PathLike[str], path: str | os.PathLike[str], *,
-            stamp: tuple[str | os.PathLike[str], str] | None = None) -> None:
-    """Move ``staged`` (a file, or a directory as ``replace_dir`` does) to ``path``, replacing
-    what is there. With ``stamp=(stamp_path, text)`` the stamp is removed first and written
-    atomically once ``path`` holds the new content."""
-    target = Path(path)
-    if stamp is not None:
-        Path(stamp[0]).unlink(missing_ok=True)
-    if Path(staged).is_dir():
-        replace_dir(staged, target)
-    else:
-        os.replace(staged, target)
-        fsync_dir(target.parent)
-    if stamp is not None:
-        atomic_write(stamp[0], stamp[1])

@@ -1,4 +1,4 @@
-"""The embedded Cypher store and the canned queries: built by `paperkg build`, rebuilt when
+"""The embedded Cypher store and the canned queries: a cache made on first query, made again when
 missing or stale, every canned query answers on the seeds graph, gives the same answers as
 its SPARQL twin on examples/, and the neo4j-csv export of the seeds graph holds what
 `paperkg stats` counts."""
@@ -20,32 +20,41 @@ from kg.query import cypher_cache as embedded
 from kg.query.cypher import run_cypher
 from kg.export.cypher.schema import LABELS, REL_TYPES
 from kg.errors import ExportError
-from kg.store.core import open_store
+from kg.store.core import build, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_build_writes_the_embedded_store_in_sync_with_the_graph(examples: Path) -> None:
-    assert (examples / embedded.DB_NAME).is_file() and embedded.is_current(examples)
+def test_the_embedded_store_is_a_cache_in_sync_with_the_graph(examples: Path) -> None:
     graph = open_store(examples).graph
     _, rows = run_cypher(examples, "MATCH (n:Paper) RETURN count(n) AS n")
     assert rows == [{"n": sum(1 for _, d in graph.nodes(data=True) if d["type"] == "Paper")}]
+    assert (examples / "cache" / "cypher" / embedded.DB_NAME).is_file() and embedded.is_current(examples)
     _, rows = run_cypher(examples, "MATCH (:Paper)-[r:USES]->(:Method) RETURN count(r) AS n")
     assert rows == [{"n": sum(1 for *_, k in graph.edges(keys=True) if k == "USES")}]
 
 
-def test_missing_or_stale_embedded_store_is_rebuilt(examples: Path, tmp_path: Path) -> None:
+def test_missing_or_stale_embedded_store_is_made_again(examples: Path, tmp_path: Path) -> None:
     store = tmp_path / "kg"
     shutil.copytree(examples, store)
-    (store / embedded.DB_NAME).unlink()
+    shutil.rmtree(store / "cache", ignore_errors=True)
     assert not embedded.is_current(store)
     assert run_cypher(store, "MATCH (d:Dataset) RETURN count(d) AS n")[1][0]["n"] > 0
     assert embedded.is_current(store)
-    stamp = json.loads((store / embedded.STAMP_NAME).read_text())
-    (store / embedded.STAMP_NAME).write_text(json.dumps({**stamp, "graph_sha256": "old"}))
+    stamp_path = store / "cache" / "cypher" / "stamp.json"
+    stamp_path.write_text(json.dumps({**json.loads(stamp_path.read_text()), "graph": "old"}))
     assert not embedded.is_current(store)
     run_cypher(store, "MATCH (d:Dataset) RETURN count(d) AS n")
     assert embedded.is_current(store)
+
+
+def test_build_replaces_the_caches(examples: Path, tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    shutil.copytree(examples, store)
+    run_cypher(store, "MATCH (d:Dataset) RETURN count(d) AS n")
+    records = list(open_store(store).extractions())
+    build(records[:-1], store, rebuild=True)
+    assert not (store / "cache").exists() and not embedded.is_current(store)
 
 
 def test_query_errors_are_actionable(examples: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from support import canned_sparql as canned
 
 import kg.fsutil
 import kg.query.sparql_cache
+import kg.store.cache
 import kg.store.core
 from kg.cli.main import main
 from kg.errors import ExportError
@@ -212,43 +213,57 @@ def test_query_command_json(examples: Path) -> None:
 
 # --------------------------------------------------------------------------- the embedded store
 
-def test_build_writes_the_embedded_store(examples: Path, tmp_path: Path) -> None:
-    meta = json.loads((examples / "rdf" / "meta.json").read_text())
-    assert meta["graph_sha256"] == json.loads((examples / "manifest.json").read_text())["files"]["graph.json"]
-    assert meta["triples"] == export(kg.store.core.open_store(examples), tmp_path / "g.nt", rdf_format="nt",
-                                     evidence="full")  # the embedded store holds full evidence
+def test_the_embedded_store_is_a_cache_made_on_first_query(examples: Path, tmp_path: Path) -> None:
+    store = tmp_path / "kg"
+    kg.store.core.build(kg.store.core.open_store(examples).extractions(), store)
+    assert not (store / "cache").exists()  # build makes no query cache
+    assert rows(store, "top-datasets", limit="1")[0]["dataset_id"] == "dataset:imagenet"
+    stamp = json.loads((store / "cache" / "sparql" / "stamp.json").read_text())
+    assert stamp["graph"] == kg.store.core.graph_key(store) is not None
+    assert sorted(p.name for p in (store / "cache").iterdir()) == ["sparql"]  # no staging left
+    count = export(kg.store.core.open_store(store), tmp_path / "g.nt", rdf_format="nt", evidence="full")
+    assert len(kg.query.sparql_cache.open_embedded(store)) == count  # the cache holds full evidence
 
 
 @pytest.fixture
 def copy(examples: Path, tmp_path: Path) -> Path:
     target = tmp_path / "kg"
     shutil.copytree(examples, target)
+    rows(target, "top-datasets", limit="1")  # make the cache
     return target
 
 
-def test_missing_store_is_rebuilt(copy: Path) -> None:
-    shutil.rmtree(copy / "rdf")
+def test_missing_cache_is_made_again(copy: Path) -> None:
+    shutil.rmtree(copy / "cache" / "sparql")
     assert rows(copy, "top-datasets", limit="1")[0]["dataset_id"] == "dataset:imagenet"
-    assert (copy / "rdf" / "meta.json").is_file()
-    assert sorted(p.name for p in copy.iterdir() if p.name.startswith(".")) == []
+    assert (copy / "cache" / "sparql" / "stamp.json").is_file()
+    assert sorted(p.name for p in (copy / "cache").iterdir() if p.name.startswith(".")) == []
 
 
-def test_stale_store_is_rebuilt(copy: Path) -> None:
-    meta = copy / "rdf" / "meta.json"
-    meta.write_text(json.dumps({**json.loads(meta.read_text()), "graph_sha256": "0" * 64}))
+def test_stale_cache_is_made_again(copy: Path) -> None:
+    stamp = copy / "cache" / "sparql" / "stamp.json"
+    stamp.write_text(json.dumps({**json.loads(stamp.read_text()), "graph": "0" * 64}))
+    assert not kg.store.cache.is_current(copy, "sparql", kg.query.sparql_cache.CACHE_KEY)
     assert rows(copy, "top-datasets", limit="1")
-    assert json.loads(meta.read_text())["graph_sha256"] != "0" * 64
+    assert json.loads(stamp.read_text())["graph"] == kg.store.core.graph_key(copy)
+
+
+def test_a_cache_without_its_stamp_is_not_used(copy: Path) -> None:
+    (copy / "cache" / "sparql" / "stamp.json").unlink()
+    assert not kg.store.cache.is_current(copy, "sparql", kg.query.sparql_cache.CACHE_KEY)
+    assert rows(copy, "top-datasets", limit="1")[0]["papers"] == 3
+    assert kg.store.cache.is_current(copy, "sparql", kg.query.sparql_cache.CACHE_KEY)
 
 
 def test_unwritable_directory_queries_in_memory(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shutil.rmtree(copy / "rdf")
+    shutil.rmtree(copy / "cache")
 
     def refuse(*args: object, **kwargs: object) -> str:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(kg.fsutil.tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(kg.store.cache.tempfile, "mkdtemp", refuse)
     assert rows(copy, "top-datasets", limit="1")[0]["papers"] == 3
-    assert not (copy / "rdf").exists()
+    assert not (copy / "cache" / "sparql").exists()
 
 
 def test_not_a_store(tmp_path: Path) -> None:

@@ -266,14 +266,14 @@ def test_same_file_under_another_spelling_is_the_same_source(cli, tmp_path):
     absolute path of this machine reaches the exported RDF."""
     store = tmp_path / "g"
     assert cli("build", "--model", "blank", "tests/data/bad/good.jsonl", "-o", str(store)).exit_code == 0
-    before = {name: (store / name).read_bytes() for name in ("manifest.json", "graph.json", "extractions.jsonl")}
+    before = {name: (store / name).read_bytes() for name in ("manifest.json", "graph.sqlite")}
     for spelling in (str(BAD / "good.jsonl"), "./tests/data/../data/bad/good.jsonl"):
         result = cli("build", "--model", "blank", spelling, "-o", str(store), "--json")
         assert result.exit_code == 0
         report = json.loads(result.stdout)
         assert (report["unchanged"], report["sources_added"], report["added"]) == (1, 0, 0)
     assert {name: (store / name).read_bytes() for name in before} == before
-    (record,) = [json.loads(line) for line in (store / "extractions.jsonl").read_text().splitlines()]
+    (record,) = [e.to_dict() for e in kg.store.core.open_store(store).extractions()]
     assert record["paper"]["sources"] == [{"file": "tests/data/bad/good.jsonl", "format": "jsonl", "line": 1}]
     ttl = tmp_path / "g.ttl"
     assert cli("export", str(store), "--format", "ttl", "-o", str(ttl)).exit_code == 0
@@ -288,13 +288,13 @@ def test_same_content_from_another_working_directory_keeps_its_name(cli, tmp_pat
     assert cli("build", "--model", "blank", "tests/data/bad/good.jsonl", "-o", str(store)).exit_code == 0
     manifest = json.loads((store / "manifest.json").read_text())
     assert list(manifest["inputs"]) == ["tests/data/bad/good.jsonl"]
-    before = (store / "extractions.jsonl").read_bytes()
+    before = (store / "graph.sqlite").read_bytes()
     monkeypatch.chdir(tmp_path)
     runner = CliRunner(**_RUNNER_KWARGS)
     result = runner.invoke(main, ["build", "--model", "blank", str(BAD / "good.jsonl"), "-o", "g", "--json"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["unchanged"] == 1
-    assert (store / "extractions.jsonl").read_bytes() == before
+    assert (store / "graph.sqlite").read_bytes() == before
 
 
 def test_symlinked_input_is_named_by_its_real_path(cli, tmp_path, monkeypatch):
@@ -335,12 +335,12 @@ def test_doctor(cli, tmp_path):
     assert result.exit_code == 0, result.stdout
     assert "ok   leftovers: removed 1 left by dead builds: .g.tmp-dead\n" in result.stdout
     assert result.stdout.endswith(f"{store}: healthy\n")
-    with open(store / "graph.json", "a") as handle:
-        handle.write(" ")
+    with open(store / "graph.sqlite", "ab") as handle:
+        handle.write(b" ")
     result = cli("doctor", str(store), "--json")
     assert result.exit_code == 1
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
-    assert not checks["file graph.json"]["ok"] and checks["file extractions.jsonl"]["ok"]
+    assert not checks["file graph.sqlite"]["ok"]
     assert checks["papers"]["ok"] and checks["lock"]["detail"] == "free"
 
 
@@ -349,15 +349,15 @@ def test_store_reads_survive_a_file_swap_race(tmp_path, monkeypatch):
     calling the store corrupt."""
     from tests.test_store import CORPUS
 
-    kg.store.core.build(CORPUS[:3], tmp_path / "g", derived=False)
-    real = kg.store.core._read_verified
+    kg.store.core.build(CORPUS[:3], tmp_path / "g")
+    real = kg.store.core.open_reader
     swapped = []
 
-    def racing(directory, manifest, name):
-        if name == "graph.json" and not swapped:
+    def racing(directory, manifest):
+        if not swapped:  # the manifest is read, the database not yet
             swapped.append(1)
-            kg.store.core.build(CORPUS[:5], tmp_path / "g", derived=False)
-        return real(directory, manifest, name)
+            kg.store.core.build(CORPUS[:5], tmp_path / "g")
+        return real(directory, manifest)
 
-    monkeypatch.setattr(kg.store.core, "_read_verified", racing)
+    monkeypatch.setattr(kg.store.core, "open_reader", racing)
     assert kg.store.core.open_store(tmp_path / "g").stats()["papers"] == 5

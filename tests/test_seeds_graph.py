@@ -74,7 +74,7 @@ def test_split_build_equals_batch_build(seeds_store: Path, seed_files: list[str]
     run("-q", "build", *seed_files[:2], "-o", str(split))
     run("-q", "build", *seed_files[2:], "-o", str(split))
     assert json.loads(run("stats", str(split), "--json")) == json.loads(run("stats", str(seeds_store), "--json"))
-    assert (split / "graph.json").read_bytes() == (seeds_store / "graph.json").read_bytes()
+    assert (split / "graph.sqlite").read_bytes() == (seeds_store / "graph.sqlite").read_bytes()
 
 
 def test_rebuilding_the_same_input_changes_nothing(seeds_store: Path, seed_files: list[str]) -> None:

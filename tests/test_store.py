@@ -16,7 +16,7 @@ from kg.errors import StoreError
 from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
 from kg.store.core import build, export_json, open_store
 
-FILES = ("manifest.json", "extractions.jsonl", "graph.json", "merges.jsonl")
+FILES = ("manifest.json", "graph.sqlite")
 NAMES = [("SAM", "Sharpness-Aware Minimization"), ("SAM", "Segment Anything Model"), ("SAM", ""),
          ("LoRA", "Low-Rank Adaptation"), ("low-rank adaptation", ""), ("ResNet-50", ""), ("ResNet 50", ""),
          ("Transformers", ""), ("Transformer", ""), ("GPT-4", ""), ("GPT-4o", "")]
@@ -48,15 +48,13 @@ def test_layout_and_manifest(tmp_path: Path) -> None:
     report = build(CORPUS[::-1], tmp_path / "kg")
     assert sorted(os.listdir(tmp_path)) == [".kg.lock", "kg"]  # the lock file; no temporary or backup left
     listed = set(os.listdir(tmp_path / "kg"))
-    assert set(FILES) <= listed  # plus the embedded query stores derived from the graph
+    assert listed == set(FILES)  # no query cache: those are made on first query
     assert not {name for name in listed if name.startswith(".")}
     manifest = json.loads((tmp_path / "kg" / "manifest.json").read_text())
-    assert manifest["format"] == "paperkg-store" and manifest["format_version"] == 1
+    assert manifest["format"] == "paperkg-store" and manifest["format_version"] == 2
     assert manifest["counts"]["papers"] == len(CORPUS) == report.papers == report.added
-    assert sorted(manifest["papers"]) == [e.paper.id for e in CORPUS]
-    lines = (tmp_path / "kg" / "extractions.jsonl").read_text().splitlines()
-    assert [json.loads(line)["paper"]["id"] for line in lines] == [e.paper.id for e in CORPUS]
     store = open_store(tmp_path / "kg")
+    assert [e.paper.id for e in store.extractions()] == [e.paper.id for e in CORPUS]
     assert store.stats()["nodes"]["Paper"] == len(CORPUS) and store.stats()["papers"] == len(CORPUS)
     assert store.merges and len(store.merges) == manifest["counts"]["merges"]
     assert all(store.graph.nodes[n]["id"] == n for n in store.graph)
@@ -92,14 +90,14 @@ def test_changed_content_replaces_and_rebuild_starts_over(tmp_path: Path) -> Non
 @given(st.lists(st.integers(0, 3), min_size=len(CORPUS), max_size=len(CORPUS)), st.randoms(use_true_random=False))
 def test_incremental_equals_batch(parts: list[int], rng: object) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        build(CORPUS, Path(tmp) / "batch", derived=False)  # graph files only: fast
+        build(CORPUS, Path(tmp) / "batch")  # graph files only: fast
         batches: list[list[Extraction]] = [[] for _ in range(4)]
         for ext, part in zip(CORPUS, parts):
             batches[part].append(ext)
         rng.shuffle(batches)  # type: ignore[attr-defined]
         batches.append(CORPUS[:3])  # re-adding papers already stored is a no-op
         for batch in batches:
-            build(batch, Path(tmp) / "step", derived=False)
+            build(batch, Path(tmp) / "step")
         assert snapshot(Path(tmp) / "step") == snapshot(Path(tmp) / "batch")
 
 
@@ -109,7 +107,7 @@ def test_crash_while_writing_leaves_previous_store(tmp_path: Path, monkeypatch: 
     real_write = kg.store.core.atomic_write
 
     def crashing_write(path: Path, data: str | bytes) -> None:
-        if Path(path).name == "graph.json":
+        if Path(path).name == "manifest.json":
             raise RuntimeError("simulated crash")
         real_write(path, data)
 
@@ -159,8 +157,8 @@ def test_missing_and_foreign_directories(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name, content, message", [
     ("manifest.json", "{not json", "manifest is unreadable"),
     ("manifest.json", '{"format": "other"}', "not a paperkg store manifest"),
-    ("extractions.jsonl", "", "extractions.jsonl does not match the manifest"),
-    ("extractions.jsonl", '{"paper": 1}\n', "extractions.jsonl does not match the manifest"),
+    ("graph.sqlite", "", "cannot read graph.sqlite"),
+    ("graph.sqlite", "not a database\n" * 100, "cannot read graph.sqlite"),
 ])
 def test_corrupt_store(tmp_path: Path, name: str, content: str, message: str) -> None:
     build(CORPUS[:3], tmp_path / "kg")
@@ -173,20 +171,22 @@ def test_corrupt_store(tmp_path: Path, name: str, content: str, message: str) ->
     assert build(CORPUS[3:4], tmp_path / "kg", rebuild=True).papers == 1
 
 
-def test_damaged_graph_is_refused_on_open_and_repaired_by_build(tmp_path: Path) -> None:
+def test_database_not_matching_the_manifest_is_refused(tmp_path: Path) -> None:
     build(CORPUS[:3], tmp_path / "kg")
     before = snapshot(tmp_path / "kg")
-    (tmp_path / "kg" / "graph.json").write_text('{"nodes": []}')
-    with pytest.raises(StoreError, match="graph.json does not match the manifest.*--rebuild"):
+    path = tmp_path / "kg" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    path.write_text(json.dumps({**manifest, "graph_key": "0" * 64}))
+    with pytest.raises(StoreError, match="graph.sqlite does not match the manifest.*--rebuild"):
         open_store(tmp_path / "kg")
-    build([], tmp_path / "kg")  # graph.json is derived from the stored extractions
+    assert build(CORPUS[:3], tmp_path / "kg", rebuild=True).papers == 3
     assert snapshot(tmp_path / "kg") == before
 
 
 def test_newer_format_is_refused(tmp_path: Path) -> None:
     build(CORPUS[:1], tmp_path / "kg")
     path = tmp_path / "kg" / "manifest.json"
-    path.write_text(path.read_text().replace('"format_version": 1', '"format_version": 99'))
+    path.write_text(path.read_text().replace('"format_version": 2', '"format_version": 99'))
     with pytest.raises(StoreError, match="format 99 is not supported.*upgrade paperkg"):
         open_store(tmp_path / "kg")
 
@@ -200,3 +200,22 @@ def test_export_json(tmp_path: Path) -> None:
     assert all({"id", "type", "name", "aliases"} <= set(node) for node in data["nodes"])
     export_json(store.graph, tmp_path / "again.json")
     assert (tmp_path / "again.json").read_bytes() == (tmp_path / "out.json").read_bytes()
+
+
+def test_build_needs_neither_pyoxigraph_nor_ladybug(tmp_path: Path) -> None:
+    """The embedded query stores are caches made on first query: a build imports neither."""
+    import subprocess
+    import sys
+
+    records = tmp_path / "records.jsonl"
+    records.write_text("".join(json.dumps(e.to_dict()) + "\n" for e in CORPUS))
+    code = ("import json, sys; sys.modules['pyoxigraph'] = None; sys.modules['ladybug'] = None\n"
+            "from kg.records import Extraction\n"
+            "from kg.store.core import build\n"
+            "lines = open(sys.argv[1]).read().splitlines()\n"
+            "print(build([Extraction.from_dict(json.loads(x)) for x in lines], sys.argv[2]).papers)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(records), str(tmp_path / "kg")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(len(CORPUS))
+    assert not (tmp_path / "kg" / "cache").exists()

@@ -93,13 +93,13 @@ def test_build_waits_for_the_holder_with_wait(tmp_path, holder):
     import threading
 
     threading.Thread(target=release, daemon=True).start()
-    report = kg.store.core.build(CORPUS[:2], tmp_path / "g", derived=False, wait=30)
+    report = kg.store.core.build(CORPUS[:2], tmp_path / "g", wait=30)
     assert report.papers == 2
 
 
 def _papers(directory: Path) -> set[str]:
-    lines = (directory / "extractions.jsonl").read_text().splitlines()
-    return {json.loads(line)["paper"]["title"] for line in lines}
+    with kg.store.core.open_store(directory) as store:
+        return {e.paper.title for e in store.extractions()}
 
 
 def _corpus(path: Path, prefix: str, n: int) -> set[str]:
@@ -149,11 +149,11 @@ def test_readers_never_see_a_half_swapped_store(tmp_path):
     from tests.test_store import CORPUS
 
     store = tmp_path / "g"
-    kg.store.core.build(CORPUS[:5], store, derived=False)
+    kg.store.core.build(CORPUS[:5], store)
     writer = subprocess.Popen([sys.executable, "-c", (
         "import sys, time\nfrom kg.store.core import build\nfrom tests.test_store import CORPUS\n"
         "end = time.monotonic() + float(sys.argv[2])\ni = 0\n"
-        "while time.monotonic() < end:\n    build(CORPUS[:9] if i % 2 else CORPUS[:5], sys.argv[1], derived=False, wait=30)\n"
+        "while time.monotonic() < end:\n    build(CORPUS[:9] if i % 2 else CORPUS[:5], sys.argv[1], wait=30)\n"
         "    i += 1\nprint(i)\n"), str(store), "4"], cwd=REPO, stdout=subprocess.PIPE, text=True)
     seen = set()
     try:

@@ -66,9 +66,7 @@ def graph() -> nx.MultiDiGraph:
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("viz") / "graph"
-    with pytest.MonkeyPatch.context() as patch:  # only the graph, not other stages' stores
-        patch.setattr(kg.store.core, "DERIVED_BUILDERS", ())
-        kg.store.core.build(corpus(), directory)
+    kg.store.core.build(corpus(), directory)
     return directory
 
 

@@ -178,7 +178,8 @@ def stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
             "top": top, "merges": int(graph.graph.get("merges", 0))}
 
 
-def _name_keys(text: str) -> set[str]:
+def name_keys(text: str) -> set[str]:
+    """The normalized keys under which ``text`` is looked up (and an entity named so is found)."""
     keys = {normalize(text)}
     stem = singular_candidate(text)
     if stem is not None:
@@ -186,21 +187,24 @@ def _name_keys(text: str) -> set[str]:
     return keys - {""}
 
 
+def entity_name_keys(node: str, data: dict[str, Any]) -> set[str]:
+    """Every key an entity or repository node is found under (its name, aliases, long
+    forms; a repository's url and path); none for a paper."""
+    if data.get("type") == "Paper":
+        return set()
+    names = [data.get("name", ""), *data.get("aliases", ()), *data.get("long_forms", ())]
+    if data.get("type") == "Repository":
+        names += [data.get("url", ""), node.removeprefix("repo:")]
+    return {key for n in names if n for key in name_keys(n)}
+
+
 def find_entities(graph: nx.MultiDiGraph, name: str) -> list[str]:
     """Node ids of the entities and repositories whose name, alias or long form matches
     ``name`` after normalization (a node id matches itself); most papers first."""
     if name in graph:
         return [name]
-    wanted = _name_keys(name)
-    found = []
-    for node, data in graph.nodes(data=True):
-        if data.get("type") == "Paper":
-            continue
-        names = [data.get("name", ""), *data.get("aliases", ()), *data.get("long_forms", ())]
-        if data.get("type") == "Repository":
-            names += [data.get("url", ""), node.removeprefix("repo:")]
-        if any(wanted & _name_keys(n) for n in names if n):
-            found.append(node)
+    wanted = name_keys(name)
+    found = [node for node, data in graph.nodes(data=True) if wanted & entity_name_keys(node, data)]
     return sorted(found, key=lambda n: (-graph.nodes[n].get("paper_count", 0), n))
 
 

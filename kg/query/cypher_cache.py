@@ -1,23 +1,20 @@
-"""The embedded Cypher store: a Ladybug database beside the graph, ``DIR/cypher.lbug``.
+"""The embedded Cypher store of a graph: a Ladybug database, a cache in ``DIR/cache/cypher/``.
 
-``build_derived`` (called by ``paperkg build`` inside the staged store directory) creates
-the schema first — one node table per label with ``PRIMARY KEY(id)``, one relationship
+Made on first use (:func:`ensure_database`, through :func:`kg.store.cache.ensure_cache`):
+:func:`create_database` creates the schema first — one node table per label with ``PRIMARY KEY(id)``, one relationship
 table per type, both generated from the whitelist in :mod:`kg.export.cypher.schema` — and then
 bulk-loads every table with ``COPY <table> FROM $table`` from an Arrow table (not row by row:
 Ladybug's ``UNWIND … MERGE`` is ~50x slower). Lists are ``STRING[]``/``INT64[]``; ``sources``
 and ``ids`` are JSON strings, as in Neo4j.
 
-``cypher.lbug.json`` records the sha256 of the ``graph.json`` it was made from (the value in
-``manifest.json``) and of the schema DDL; :func:`open_database` rebuilds the database when
-it is missing, stale or unreadable, then opens it read-only.
+The cache's stamp records the store it was made from and the sha256 of the schema DDL;
+:func:`open_database` makes the database again when it is missing, stale or unreadable,
+then opens it read-only.
 """
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +22,12 @@ import networkx as nx
 import pyarrow as pa
 
 from kg.export.cypher.schema import LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Kind, node_rows, rel_rows
-from kg.errors import StoreError
-from kg.fsutil import install
-from kg.store.core import graph_sha256
+from kg.store.cache import STAMP, cache_path, ensure_cache
+from kg.store.cache import is_current as cache_is_current
+from kg.store.core import open_store
 
+CACHE_NAME = "cypher"
 DB_NAME = "cypher.lbug"
-STAMP_NAME = "cypher.lbug.json"
 _LADYBUG_TYPES: dict[Kind, str] = {"string": "STRING", "json": "STRING", "int": "INT64", "float": "DOUBLE",
                                    "string[]": "STRING[]", "int[]": "INT64[]"}
 _ARROW_TYPES: dict[Kind, pa.DataType] = {"string": pa.string(), "json": pa.string(), "int": pa.int64(),
@@ -77,8 +74,9 @@ def arrow_tables(graph: nx.MultiDiGraph) -> dict[str, pa.Table]:
     return tables
 
 
-def create_database(path: Path, graph: nx.MultiDiGraph) -> None:
-    """Create the Ladybug database file ``path`` (which must not exist) for ``graph``."""
+def create_database(path: Path | str, graph: nx.MultiDiGraph, *, keep_open: bool = False) -> Any:
+    """Create the Ladybug database ``path`` (which must not exist; ``":memory:"`` for one in
+    memory) for ``graph``; returns it open when ``keep_open``."""
     import ladybug
 
     db = ladybug.Database(str(path))
@@ -94,69 +92,54 @@ def create_database(path: Path, graph: nx.MultiDiGraph) -> None:
             conn.execute("COMMIT")
         finally:
             conn.close()
-    finally:
+    except BaseException:
         db.close()
-
+        raise
+    if keep_open:
+        return db
+    db.close()
+    return None
 
 
 def _schema_sha256() -> str:
     return hashlib.sha256("\n".join(schema_ddl()).encode("utf-8")).hexdigest()
 
 
-def _stamp(graph_sha: str | None) -> str:
-    return json.dumps({"schema_sha256": _schema_sha256(), "graph_sha256": graph_sha}, sort_keys=True) + "\n"
+def cache_key() -> dict[str, str]:
+    """What the cache depends on besides the store: the schema DDL."""
+    return {"format": "paperkg-ladybug", "schema_sha256": _schema_sha256()}
 
 
-def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
-    """``paperkg build`` hook: write ``cypher.lbug`` (and its stamp) into ``directory``,
-    replacing an older one."""
-    directory = Path(directory)
-    fd, tmp = tempfile.mkstemp(prefix=f".{DB_NAME}.tmp-", dir=directory)
-    os.close(fd)
-    os.unlink(tmp)  # Ladybug creates the file itself
-    try:
-        create_database(Path(tmp), graph)
-        install(tmp, directory / DB_NAME, stamp=(directory / STAMP_NAME, _stamp(graph_sha256(directory))))
-    finally:
-        for leftover in (Path(tmp), Path(tmp + ".wal")):
-            leftover.unlink(missing_ok=True)
+def is_current(directory: str | Path) -> bool:
+    """Whether the Cypher cache of the store in ``directory`` exists and is up to date."""
+    return cache_is_current(directory, CACHE_NAME, cache_key())
 
 
-def is_current(directory: Path) -> bool:
-    """Whether ``DIR/cypher.lbug`` exists and was built from the current ``graph.json``."""
-    try:
-        stamp = json.loads((directory / STAMP_NAME).read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return ((directory / DB_NAME).is_file() and stamp.get("schema_sha256") == _schema_sha256()
-            and stamp.get("graph_sha256") == graph_sha256(directory))
-
-
-def ensure_database(directory: str | Path) -> Path:
-    """The path of an up-to-date ``cypher.lbug`` for the store in ``directory``, (re)built
-    from the store's graph when missing or stale."""
+def ensure_database(directory: str | Path) -> Path | None:
+    """The path of an up-to-date Ladybug database for the store in ``directory``, made
+    (in ``DIR/cache/cypher/``) from the store's graph when missing or stale; None when it
+    cannot be written there (a read-only store, or a build replacing it)."""
     directory = Path(directory)
     if is_current(directory):
-        return directory / DB_NAME
-    from kg.store.core import open_store
-
+        return cache_path(directory, CACHE_NAME) / DB_NAME
     graph = open_store(directory).graph  # raises StoreError for a missing/corrupt store
-    try:
-        build_derived(directory, graph)
-    except OSError as exc:
-        raise StoreError(f"cannot write the embedded Cypher store: {exc.strerror}", where=str(directory),
-                         hint="make the store directory writable, or rebuild it with `paperkg build`") from None
-    return directory / DB_NAME
+    path = ensure_cache(directory, CACHE_NAME, cache_key(), lambda staged: create_database(staged / DB_NAME, graph))
+    return None if path is None else path / DB_NAME
 
 
 def open_database(directory: str | Path) -> Any:
-    """A read-only ``ladybug.Database`` for the store in ``directory`` (rebuilt if needed)."""
+    """A read-only ``ladybug.Database`` for the store in ``directory`` (made if needed; in
+    memory when the cache cannot be written)."""
     import ladybug
 
     path = ensure_database(directory)
+    if path is None:
+        return create_database(":memory:", open_store(directory).graph, keep_open=True)
     try:
         return ladybug.Database(str(path), read_only=True)
     except RuntimeError:
-        Path(directory, STAMP_NAME).unlink(missing_ok=True)  # unreadable (say, another Ladybug version)
+        (path.parent / STAMP).unlink(missing_ok=True)  # unreadable (say, another Ladybug version)
         path = ensure_database(directory)
+        if path is None:
+            return create_database(":memory:", open_store(directory).graph, keep_open=True)
         return ladybug.Database(str(path), read_only=True)

@@ -1,16 +1,13 @@
-"""The embedded SPARQL store beside a graph: a pyoxigraph (RocksDB) store in ``DIR/rdf/``.
+"""The embedded SPARQL store of a graph: a pyoxigraph (RocksDB) store, a cache in ``DIR/cache/sparql/``.
 
-``paperkg build`` calls :func:`build_derived` inside the staged store directory, so the RDF
-store is swapped in together with the graph it was made from. ``DIR/rdf/meta.json`` records
-the sha256 of the ``graph.json`` it was built from; :func:`open_embedded` rebuilds the store
-when it is missing or stale (a store built before this existed, a paperkg upgrade).
-The triples are bulk-loaded from an N-Triples stream generated on the fly (no temporary file).
+:func:`open_embedded` makes it on first use through :func:`kg.store.cache.ensure_cache`
+(stamped with the store it was made from; made again when the store changed or paperkg's
+RDF mapping did). The triples are bulk-loaded from an N-Triples stream generated on the fly
+(no temporary file).
 """
 from __future__ import annotations
 
 import io
-import json
-import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,17 +16,15 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.fsutil import atomic_write, staged_dir
 from kg.export.rdf.export import triples_of
 from kg.export.rdf.writers import nt_lines
-from kg.store.core import graph_sha256
+from kg.store.cache import ensure_cache, is_current
+from kg.store.core import open_store
 
-RDF_DIR = "rdf"
+CACHE_NAME = "sparql"
 STORE_DIR = "store"
-META_FILE = "meta.json"
-FORMAT = "paperkg-rdf"
-FORMAT_VERSION = 1
-"""Bump when the RDF mapping changes: older embedded stores are then rebuilt on first query."""
+CACHE_KEY = {"format": "paperkg-rdf", "format_version": 2}
+"""Bump the version when the RDF mapping changes: older caches are then made again on first query."""
 CHUNK = 1 << 20
 
 
@@ -83,11 +78,9 @@ def load(store: ox.Store, graph: nx.MultiDiGraph, base_iri: str | None = None, e
 
 
 
-def write_embedded(target: Path, graph: nx.MultiDiGraph, graph_sha: str | None) -> int:
-    """Create the RDF store directory ``target`` (replacing it) for ``graph``."""
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
+def write_embedded(target: Path, graph: nx.MultiDiGraph) -> int:
+    """Create the RDF store in the (new or empty) directory ``target`` for ``graph``."""
+    target.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(target / STORE_DIR))
     try:
         count = load(store, graph)
@@ -97,60 +90,24 @@ def write_embedded(target: Path, graph: nx.MultiDiGraph, graph_sha: str | None) 
         store.optimize()
     finally:
         del store
-    meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "triples": count, "graph_sha256": graph_sha}
-    atomic_write(target / META_FILE, json.dumps(meta, indent=1) + "\n")
     return count
 
 
-def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
-    """The ``kg.store.core.DERIVED_BUILDERS`` hook: write ``directory/rdf/`` for ``graph``."""
-    write_embedded(Path(directory) / RDF_DIR, graph, graph_sha256(Path(directory)))
-
-
-def _current(directory: Path) -> bool:
-    try:
-        meta = json.loads((directory / RDF_DIR / META_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return (isinstance(meta, dict) and meta.get("format") == FORMAT
-            and meta.get("format_version") == FORMAT_VERSION
-            and meta.get("graph_sha256") == graph_sha256(directory)
-            and (directory / RDF_DIR / STORE_DIR).is_dir())
-
-
 def open_embedded(directory: str | Path) -> ox.Store:
-    """The RDF store of the graph store ``directory``, opened read-only; rebuilt first when
-    missing or stale (in memory when ``directory`` is not writable)."""
+    """The RDF store of the graph store ``directory``, opened read-only; made first (in
+    ``DIR/cache/sparql/``) when missing or stale, in memory when it cannot be written."""
     directory = Path(directory)
-    if not _current(directory):
-        from kg.store.core import open_store
-
+    graph: nx.MultiDiGraph | None = None
+    if not is_current(directory, CACHE_NAME, CACHE_KEY):
         graph = open_store(directory).graph  # a StoreError saying what to do if DIR is no store
-        _rebuild(directory, graph)
-        if not _current(directory):
-            store = ox.Store()
-            load(store, graph)
-            return store
+    path = ensure_cache(directory, CACHE_NAME, CACHE_KEY,
+                        lambda staged: write_embedded(staged, graph if graph is not None else open_store(directory).graph))
+    if path is None:
+        store = ox.Store()
+        load(store, graph if graph is not None else open_store(directory).graph)
+        return store
     try:
-        return ox.Store.read_only(str(directory / RDF_DIR / STORE_DIR))
+        return ox.Store.read_only(str(path / STORE_DIR))
     except OSError as exc:
-        raise StoreError(f"cannot open the RDF store: {exc}", where=str(directory / RDF_DIR),
-                         hint="delete DIR/rdf (it is rebuilt on the next query) or rebuild the store") from None
-
-
-def _rebuild(directory: Path, graph: nx.MultiDiGraph) -> None:
-    """Replace ``directory/rdf`` by a fresh store; gives up silently when ``directory`` is not
-    writable or another process swapped in its own rebuild first."""
-    from kg.store.lock import try_lock
-
-    with try_lock(directory, "query cache") as free:
-        if free:  # else a build is replacing the store: the caller queries an in-memory copy
-            _rebuild_locked(directory, graph)
-
-
-def _rebuild_locked(directory: Path, graph: nx.MultiDiGraph) -> None:
-    try:
-        with staged_dir(directory / RDF_DIR) as staged:
-            write_embedded(staged, graph, graph_sha256(directory))
-    except OSError:
-        pass
+        raise StoreError(f"cannot open the RDF store: {exc}", where=str(path),
+                         hint="delete DIR/cache (it is made again on the next query) or rebuild the store") from None

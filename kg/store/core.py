@@ -1,48 +1,55 @@
 """The durable graph store: a directory rebuilt atomically, grown incrementally.
 
-Layout of a store directory::
+Layout of a store directory (format 2)::
 
-    manifest.json      format + version, paperkg version, counts, sha256 of every file,
-                       and a content hash per paper (``content_hash``)
-    extractions.jsonl  the stored per-paper ``Extraction.to_dict()`` records, by paper id
-    graph.json         networkx node-link JSON (``edges="edges"``) of the whole graph
-    merges.jsonl       the resolver's audited ``Merge`` records
+    manifest.json   format + version, paperkg version, counts, the ``graph_key`` of the
+                    stored graph, sha256 of every file, the ``inputs`` table
+    graph.sqlite    the papers (each ``Extraction.to_dict()`` record with its content hash),
+                    the graph's nodes and edges, the entities' name keys, the resolver's
+                    audited merges, counters (``kg.store.db``)
+    cache/          query caches made on first use (``kg.store.cache``); never read here
+
+``graph.json`` is no longer part of the store: ``paperkg export DIR --format json`` writes
+it. A format 1 store (``extractions.jsonl``, ``graph.json``, ``merges.jsonl``) is migrated
+in place the first time it is opened or built into (:func:`migrate`).
 
 ``build`` merges new extractions into the stored ones by paper id (same content hash:
 unchanged, sources unioned; different content: the newer record replaces the stored one,
 sources unioned), then re-resolves and rebuilds the graph from *all* stored extractions,
-so building A then B gives exactly the graph of A + B, and re-adding a paper leaves
-``graph.json`` byte-identical. Only new papers need the (expensive) NLP upstream;
-resolution + graph build is linear in the corpus. Measured on 5,000 synthetic papers
-(11 mentions and one code link each -> 11.4k nodes, 84.7k edges; 2 cores, Python 3.11):
-``resolve`` 1.2-1.5 s, ``build_graph`` 2.6-2.8 s, a whole ``build`` (incl. reading the
-store, hashing, serialization, the atomic swap) about 7 s, an incremental ``build`` of one
-new paper into that store also about 7 s (it re-resolves everything), ``open_store`` 2 s.
+so building A then B gives exactly the graph of A + B, and re-adding a paper leaves the
+store unchanged. Only new papers need the (expensive) NLP upstream.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
 
-from kg.graph.build import build_graph, stats
+from kg.graph.build import build_graph, entity_name_keys, name_keys, stats
 from kg.graph.model import graph_of
 from kg.errors import ExportError, StoreError
-from kg.fsutil import atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
+from kg.fsutil import atomic_file, atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
+from kg.store import db
 from kg.store.lock import try_lock, write_lock
 from kg.records import Extraction
 from kg.resolve.resolver import Merge, resolve
 
 FORMAT = "paperkg-store"
-FORMAT_VERSION = 1
-FILES = ("extractions.jsonl", "graph.json", "merges.jsonl")
+FORMAT_VERSION = 2
+LEGACY_FILES = ("extractions.jsonl", "graph.json", "merges.jsonl")
+"""The files of a format 1 store (migrated on first open or build)."""
+MAX_GRAPH_ELEMENTS = 20_000_000
+"""Nodes + edges above which ``Store.graph`` refuses to load the whole graph into memory
+(about 25 GB as networkx objects); set ``PAPERKG_MAX_GRAPH`` to change it."""
 _REBUILD_HINT = "rebuild it from the original inputs with `paperkg build INPUT... -o DIR --rebuild`"
 
 
@@ -94,25 +101,95 @@ class BuildReport:
 
 
 class Store:
-    """An opened store directory: ``graph``, ``merges``, ``manifest`` and ``stats()``."""
+    """An opened store directory: a snapshot, its database open from ``open_store`` on (a
+    build swapping the directory later does not change what this object reads).
+    ``stats()`` and ``neighbourhood()`` answer from the database's counters and indices;
+    ``graph`` loads the whole graph (on first use, and refused with a ``StoreError`` above
+    ``MAX_GRAPH_ELEMENTS``)."""
 
-    def __init__(self, directory: Path, manifest: dict[str, Any], graph: nx.MultiDiGraph,
-                 merges: tuple[Merge, ...], extractions_text: str | None = None) -> None:
+    def __init__(self, directory: Path, manifest: dict[str, Any], reader: db.Reader) -> None:
         self.directory = directory
         self.manifest = manifest
-        self.graph = graph
-        self.merges = merges
-        self._extractions_text = extractions_text
+        self.db = reader
+        self._graph: nx.MultiDiGraph | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            counts = self.manifest["counts"]
+            size = int(counts.get("nodes", 0)) + int(counts.get("edges", 0))
+            limit = int(os.environ.get("PAPERKG_MAX_GRAPH", MAX_GRAPH_ELEMENTS))
+            if size > limit:
+                raise StoreError(f"the graph has {size:,} nodes and edges, more than the {limit:,} "
+                                 "this command may load into memory", where=str(self.directory),
+                                 hint="use `paperkg stats`, `show`, `query` or `export --format nt`, which "
+                                      "stream; or raise the limit with PAPERKG_MAX_GRAPH=N")
+            self._graph = self.db.graph()
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: nx.MultiDiGraph) -> None:
+        """Replace the graph this object answers with (in memory only; the store is unchanged)."""
+        self._graph = graph
+
+    @property
+    def merges(self) -> tuple[Merge, ...]:
+        return tuple(Merge.from_dict(m) for m in self.db.merges())
 
     def stats(self) -> dict[str, Any]:
-        return {"papers": self.manifest["counts"]["papers"], **stats(self.graph)}
+        """``paperkg stats``: counters kept when the graph was built (no graph is loaded)."""
+        return {"papers": self.manifest["counts"]["papers"], **self.db.meta("stats", {})}
+
+    def neighbourhood(self, name: str) -> nx.MultiDiGraph:
+        """The part of the graph ``paperkg show NAME`` reads: the nodes ``name`` matches
+        (as :func:`kg.graph.build.find_entities` matches them) and their neighbours, found
+        through the name index."""
+        found = [name] if self.db.has_node(name) else self.db.nodes_named(name_keys(name))
+        return self.db.neighbourhood(found)
+
+    def extraction(self, paper_id: str) -> Extraction | None:
+        """The stored record of one paper (by the primary-key index), or None."""
+        row = self.db.paper(paper_id)
+        return None if row is None else Extraction.from_dict(json.loads(row))
 
     def extractions(self) -> Iterator[Extraction]:
-        """The stored extraction records, by paper id (as they were when the store was opened)."""
-        if self._extractions_text is None:
-            yield from _read_extractions(self.directory)
-        else:
-            yield from _parse_extractions(self.directory, self._extractions_text)
+        """The stored extraction records, by paper id, streamed from the database."""
+        for _, record in _records(self.db):
+            yield record
+
+
+def _records(reader: db.Reader) -> Iterator[tuple[str, Extraction]]:
+    """(content hash, record) of every stored paper, by paper id."""
+    for pid, digest, record in reader.papers():
+        try:
+            yield digest, Extraction.from_dict(json.loads(record))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"bad extraction record for paper {pid!r}: {exc}",
+                             where=str(reader.path), hint=_REBUILD_HINT) from None
+
+
+def open_reader(directory: Path, manifest: dict[str, Any]) -> db.Reader:
+    """A reader of the store's database, checked against the manifest."""
+    path = directory / db.DB_NAME
+    try:
+        reader = db.Reader(path)
+        key = reader.meta("graph_key")
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read {db.DB_NAME}: {exc}", where=str(path), hint=_REBUILD_HINT) from None
+    if key != manifest.get("graph_key"):
+        reader.close()
+        raise StoreError(f"{db.DB_NAME} does not match the manifest (corrupt or edited by hand)",
+                         where=str(path), hint=_REBUILD_HINT)
+    return reader
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:
@@ -136,7 +213,7 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
         raise StoreError(f"store format {version!r} is not supported (this paperkg reads "
                          f"format {FORMAT_VERSION})", where=str(path),
                          hint=f"upgrade paperkg, or {_REBUILD_HINT}")
-    for key in ("files", "papers", "counts"):
+    for key in ("files", "counts") + (("papers",) if version == 1 else ()):
         if not isinstance(manifest.get(key), dict):
             raise StoreError(f"manifest has no {key!r} table", where=str(path), hint=_REBUILD_HINT)
     return manifest
@@ -231,16 +308,39 @@ def open_store(directory: str | Path) -> Store:
 
 def _open_once(directory: Path) -> Store:
     manifest = _read_manifest(directory)
-    extractions_text = _read_verified(directory, manifest, "extractions.jsonl")
+    if manifest["format_version"] < FORMAT_VERSION:
+        with try_lock(directory, "migration") as free:
+            if not free:
+                raise StoreError(f"the store is in format {manifest['format_version']} and cannot be "
+                                 "migrated now (a build holds it, or it is read-only)", where=str(directory),
+                                 hint="try again when the build has finished, or make DIR writable")
+            migrate(directory)
+        manifest = _read_manifest(directory)
+    return Store(directory, manifest, open_reader(directory, manifest))
+
+
+def migrate(directory: str | Path) -> bool:
+    """Convert a format 1 store (``extractions.jsonl``, ``graph.json``, ``merges.jsonl``)
+    in ``directory`` to the current format, atomically and without re-resolving: the same
+    papers, graph and merges. The caller holds the store's lock. Returns whether anything
+    was converted."""
+    directory = Path(directory)
+    manifest = _read_manifest(directory)
+    if manifest["format_version"] >= FORMAT_VERSION:
+        return False
+    records = _read_extractions(directory, manifest)
     graph_text = _read_verified(directory, manifest, "graph.json")
     merges_text = _read_verified(directory, manifest, "merges.jsonl")
     try:
         graph = load_graph(graph_text)
-        merges = tuple(Merge.from_dict(json.loads(line)) for line in merges_text.splitlines())
+        merges = [json.loads(line) for line in merges_text.splitlines()]
     except (ValueError, KeyError, TypeError, nx.NetworkXError) as exc:
         raise StoreError(f"store files cannot be parsed: {exc}", where=str(directory),
                          hint=_REBUILD_HINT) from None
-    return Store(directory, manifest, graph, merges, extractions_text)
+    del graph_text
+    _write(directory, records, graph, merges, manifest.get("inputs") or {},
+           entities=int(manifest["counts"].get("entities", 0)))
+    return True
 
 
 def _combine(old: Extraction | None, new: Extraction) -> Extraction:
@@ -251,41 +351,56 @@ def _combine(old: Extraction | None, new: Extraction) -> Extraction:
     return replace(new, paper=replace(new.paper, sources=sources))
 
 
-def _existing(directory: Path, rebuild: bool) -> dict[str, Extraction]:
+def _existing(directory: Path, rebuild: bool) -> tuple[dict[str, Extraction], dict[str, str]]:
+    """The stored records by paper id, and their stored content hashes."""
     recover_dir(directory)  # the caller holds the lock: a missing store with a backup is a dead build's
     if not directory.exists() or (directory.is_dir() and not any(directory.iterdir())):
-        return {}
+        return {}, {}
     if directory.is_dir() and not (directory / "manifest.json").exists():
         raise StoreError(f"{directory} exists and is not a paperkg graph store (no manifest.json)",
                          hint="choose a new or empty directory; paperkg will not overwrite it")
     if rebuild:
-        return {}
-    return {e.paper.id: e for e in _read_extractions(directory)}
+        return {}, {}
+    manifest = _read_manifest(directory)
+    if manifest["format_version"] < FORMAT_VERSION:
+        records = {e.paper.id: e for e in _read_extractions(directory, manifest)}
+        return records, {pid: content_hash(e) for pid, e in records.items()}
+    records, hashes = {}, {}
+    reader = open_reader(directory, manifest)
+    try:
+        for digest, record in _records(reader):
+            records[record.paper.id] = record
+            hashes[record.paper.id] = digest
+    finally:
+        reader.close()
+    return records, hashes
 
 
-def graph_sha256(directory: str | Path) -> str | None:
-    """The checksum of ``graph.json`` recorded in the store's manifest (None if unreadable):
-    derived stores stamp themselves with it to know whether they are stale."""
+def graph_key(directory: str | Path) -> str | None:
+    """What identifies the stored graph (None if unreadable): caches stamp themselves with
+    it to know whether they are stale."""
     try:
         manifest = json.loads((Path(directory) / "manifest.json").read_text("utf-8"))
-        return str(manifest["files"]["graph.json"])
-    except (OSError, ValueError, KeyError, TypeError):
+        key = manifest["graph_key"] if manifest.get("format_version", 1) >= 2 else manifest["files"]["graph.json"]
+        return str(key)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def _intact(directory: Path) -> bool:
-    """Every derived file of the store matches its manifest checksum."""
+    """The store is in the current format and its database matches the manifest."""
     try:
         manifest = _read_manifest(directory)
-        for name in ("graph.json", "merges.jsonl"):
-            _read_verified(directory, manifest, name)
+        if manifest["format_version"] < FORMAT_VERSION:
+            return False
+        open_reader(directory, manifest).close()
     except StoreError:
         return False
     return True
 
 
 def build(extractions: Iterable[Extraction], directory: str | Path, *,
-          rebuild: bool = False, derived: bool = True, wait: float = 0.0,
+          rebuild: bool = False, wait: float = 0.0,
           inputs: dict[str, str] | None = None) -> BuildReport:
     """Add ``extractions`` to the store in ``directory`` (created if needed; ``rebuild``
     discards what is stored) and rebuild its graph; the directory is replaced atomically.
@@ -293,13 +408,13 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
     Only the stored extractions are read (and verified): ``graph.json`` and
     ``merges.jsonl`` are derived from them and rewritten, so a damaged derived file is
     repaired by any build. Raises ``StoreError`` when ``directory`` holds something else
-    or its extractions are damaged. ``derived=False`` skips the embedded query stores
-    (they are then built on first query). The store's lock is held throughout: another
+    or its extractions are damaged. The embedded query stores are not made here: they are
+    caches made on first query (:mod:`kg.store.cache`). The store's lock is held throughout: another
     writer is waited for up to ``wait`` seconds, then ``StoreLockedError`` names it.
     ``inputs`` (source name -> sha256 of its content, as read) is kept in the manifest, so
     a later build names a file with the same content as this one did."""
     with write_lock(directory, wait=wait):
-        return _build(extractions, Path(directory), rebuild=rebuild, derived=derived,
+        return _build(extractions, Path(directory), rebuild=rebuild,
                       inputs={} if inputs is None else inputs)  # filled while the extractions are read
 
 
@@ -313,89 +428,127 @@ def stored_inputs(directory: str | Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
 
 
-def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool, derived: bool,
+def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
            inputs: dict[str, str]) -> BuildReport:
     start = time.perf_counter()
-    before = _existing(directory, rebuild)
+    before, before_hashes = _existing(directory, rebuild)
     stored = dict(before)
     for ext in extractions:
         ext = canonical(ext)
         stored[ext.paper.id] = _combine(stored.get(ext.paper.id), ext)
     records = [stored[pid] for pid in sorted(stored)]
-    hashes = {e.paper.id: content_hash(e) for e in records}
     incoming = [pid for pid in sorted(stored) if stored[pid] is not before.get(pid)]
+    hashes = dict(before_hashes)
+    hashes.update((pid, content_hash(stored[pid])) for pid in incoming)
     outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
     for pid in incoming:
         old = before.get(pid)
-        outcome["added" if old is None else "updated" if content_hash(old) != hashes[pid]
+        outcome["added" if old is None else "updated" if before_hashes[pid] != hashes[pid]
                 else "unchanged" if old.paper.sources == stored[pid].paper.sources
                 else "sources_added"] += 1
     if before and not rebuild and outcome["added"] == outcome["updated"] == outcome["sources_added"] == 0 \
             and _intact(directory):
-        # nothing new: leave the store (and its derived query stores) exactly as it is
+        # nothing new: leave the store (and its query caches) exactly as it is
         manifest = _read_manifest(directory)
         counts = manifest.get("counts", {})
         return BuildReport(directory=str(directory), papers=len(records), **outcome,
                            nodes=counts.get("nodes", 0), edges=counts.get("edges", 0),
                            merges=counts.get("merges", 0), rebuilt=False,
                            seconds=round(time.perf_counter() - start, 3))
+    del before, stored  # ``records`` holds them
     resolution = resolve(records)
     graph = build_graph(records, resolution)
-    files = {
-        "extractions.jsonl": "".join(_dumps(e.to_dict()) + "\n" for e in records),
-        "graph.json": _dumps(nx.node_link_data(graph, edges="edges"), separators=(",", ":")),
-        "merges.jsonl": "".join(_dumps(m.to_dict()) + "\n" for m in resolution.merges),
-    }
-    manifest = {
-        "format": FORMAT, "format_version": FORMAT_VERSION, "paperkg_version": paperkg_version(),
-        "counts": {"papers": len(records), "nodes": graph.number_of_nodes(),
-                   "edges": graph.number_of_edges(), "entities": len(resolution.entities),
-                   "merges": len(resolution.merges)},
-        "files": {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in files.items()},
-        "papers": hashes,
-    }
+    merges, entities = [m.to_dict() for m in resolution.merges], len(resolution.entities)
+    del resolution  # what the graph needs of it is in the graph now
     known = {} if rebuild else stored_inputs(directory)
-    if known or inputs:
-        manifest["inputs"] = dict(sorted({**known, **inputs}.items()))
-    try:
-        with staged_dir(directory) as staged:
-            for name, text in files.items():
-                atomic_write(staged / name, text)
-            atomic_write(staged / "manifest.json", _dumps(manifest, indent=1) + "\n")
-            if derived:
-                build_derived(staged, graph)
-    except OSError as exc:
-        raise StoreError(f"cannot write the store: {exc.strerror or exc}", where=str(directory),
-                         hint="check the path and free space; the previous store is unchanged") from None
+    _write(directory, records, graph, merges, {**known, **inputs}, entities=entities, hashes=hashes)
     return BuildReport(directory=str(directory), papers=len(records), **outcome,
                        nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
-                       merges=len(resolution.merges), rebuilt=rebuild,
+                       merges=len(merges), rebuilt=rebuild,
                        seconds=round(time.perf_counter() - start, 3))
 
 
-# Embedded query stores derived from the graph, built inside the staged directory so they
-# are swapped in together with it (and so always in sync with the graph they were made from).
-DERIVED_BUILDERS = ("kg.query.sparql_cache:build_derived", "kg.query.cypher_cache:build_derived")
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
-def build_derived(directory: Path, graph: nx.MultiDiGraph) -> None:
-    import importlib  # temporary: issue 11 turns these into lazy caches outside the store
-
-    for target in DERIVED_BUILDERS:
-        module, func = target.split(":")
-        getattr(importlib.import_module(module), func)(directory, graph)
+def _write(directory: Path, records: list[Extraction], graph: nx.MultiDiGraph, merges: list[dict[str, Any]],
+           inputs: dict[str, str], *, entities: int, hashes: dict[str, str] | None = None) -> None:
+    """Replace the store in ``directory`` by one holding ``records``, ``graph`` and ``merges``
+    (written to a staging directory, then swapped in)."""
+    try:
+        with staged_dir(directory) as staged:
+            writer = db.Writer(staged / db.DB_NAME)
+            try:
+                writer.papers((e.paper.id, hashes[e.paper.id] if hashes else content_hash(e), _dumps(e.to_dict()))
+                              for e in records)
+                writer.graph(graph, entity_name_keys)
+                writer.merges(merges)
+                writer.meta("stats", stats(graph))
+            except BaseException:
+                writer.abort()
+                raise
+            writer.close()
+            manifest: dict[str, Any] = {
+                "format": FORMAT, "format_version": FORMAT_VERSION, "paperkg_version": paperkg_version(),
+                "counts": {"papers": len(records), "nodes": graph.number_of_nodes(),
+                           "edges": graph.number_of_edges(), "entities": entities, "merges": len(merges)},
+                "graph_key": writer.graph_key,
+                "files": {db.DB_NAME: _file_sha256(staged / db.DB_NAME)},
+            }
+            if inputs:
+                manifest["inputs"] = dict(sorted(inputs.items()))
+            atomic_write(staged / "manifest.json", _dumps(manifest, indent=1) + "\n")
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StoreError(f"cannot write the store: {reason}", where=str(directory),
+                         hint="check the path and free space; the previous store is unchanged") from None
 
 
 def export_json(store_or_graph: Store | nx.MultiDiGraph, path: str | Path) -> None:
     """Write the graph as node-link JSON (``edges="edges"``), every node with ``id``,
-    ``type``, ``name`` and ``aliases``, atomically."""
-    graph = graph_of(store_or_graph)
-    data = nx.node_link_data(graph, edges="edges")
-    for node in data["nodes"]:
-        node.setdefault("type", "")
-        node.setdefault("name", str(node["id"]))
-        node.setdefault("aliases", [])
+    ``type``, ``name`` and ``aliases``, atomically. From a ``Store`` the rows are streamed
+    from its database (the graph is never loaded); the bytes are the same either way."""
     try:
-        atomic_write(path, _dumps(data, indent=2) + "\n")
+        with atomic_file(path) as out:
+            if isinstance(store_or_graph, Store) and store_or_graph._graph is None:
+                _write_node_link(out, store_or_graph.db.meta("graph", {}), store_or_graph.db.node_rows(),
+                                 store_or_graph.db.edge_rows())
+            else:
+                graph = graph_of(store_or_graph)
+                _write_node_link(out, graph.graph, graph.nodes(data=True), graph.edges(keys=True, data=True))
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror}", hint="check the path") from None
+
+
+def _write_node_link(out: IO[str], attrs: dict[str, Any], nodes: Iterable[tuple[str, dict[str, Any]]],
+                     edges: Iterable[tuple[str, str, str, dict[str, Any]]]) -> None:
+    """``json.dumps(nx.node_link_data(graph, edges="edges"), indent=2, sort_keys=True)``
+    written one node and one edge at a time."""
+
+    def items(rows: Iterable[dict[str, Any]]) -> None:
+        empty = True
+        for row in rows:
+            text = _dumps(row, indent=2).replace("\n", "\n    ")
+            out.write(("[\n    " if empty else ",\n    ") + text)
+            empty = False
+        out.write("[]" if empty else "\n  ]")
+
+    def node_items() -> Iterator[dict[str, Any]]:
+        for node, data in nodes:
+            item = {**data, "id": node}
+            item.setdefault("type", "")
+            item.setdefault("name", str(node))
+            item.setdefault("aliases", [])
+            yield item
+
+    out.write('{\n  "directed": true,\n  "edges": ')
+    items({**data, "source": u, "target": v, "key": k} for u, v, k, data in edges)
+    out.write(',\n  "graph": ' + _dumps(attrs, indent=2).replace("\n", "\n  "))
+    out.write(',\n  "multigraph": true,\n  "nodes": ')
+    items(node_items())
+    out.write("\n}\n")

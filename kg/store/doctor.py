@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.errors import StoreError
 from kg.fsutil import leftovers
+from kg.store import db
 from kg.store.lock import describe_holder, is_locked, read_holder
 
 
@@ -81,13 +83,40 @@ def check_store(directory: str | Path) -> DoctorReport:
         except OSError as exc:
             add(Check(f"file {name}", False, f"cannot be read: {exc.strerror}"))
             continue
-        texts[name] = data
+        texts[name] = data if name != db.DB_NAME else b""  # the database is checked by SQLite below
         good = hashlib.sha256(data).hexdigest() == digest
         add(Check(f"file {name}", good, "sha256 matches the manifest" if good
                   else "sha256 does not match the manifest (corrupt or edited by hand): rebuild the store"))
     if "extractions.jsonl" in texts:
         add(_papers_check(directory, manifest, texts["extractions.jsonl"], _parse_extractions, content_hash))
+    if db.DB_NAME in texts:
+        add(_database_check(directory, content_hash))
     return report
+
+
+def _database_check(directory: Path, content_hash: Any) -> Check:
+    """SQLite's own integrity check, then every stored paper's content hash."""
+    from kg.records import Extraction
+
+    try:
+        reader = db.Reader(directory / db.DB_NAME)
+        try:
+            (verdict,) = reader.conn.execute("PRAGMA quick_check").fetchone()
+            if verdict != "ok":
+                return Check("papers", False, f"the database is damaged ({verdict}): rebuild the store")
+            wrong, count = [], 0
+            for pid, digest, record in reader.papers():
+                count += 1
+                if content_hash(Extraction.from_dict(json.loads(record))) != digest:
+                    wrong.append(pid)
+        finally:
+            reader.close()
+    except (sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+        return Check("papers", False, f"the database cannot be read ({exc}): rebuild the store")
+    if wrong:
+        return Check("papers", False, f"{len(wrong)} paper(s) whose content hash differs from the stored one "
+                                      f"(first: {json.dumps(wrong[0])}): rebuild the store")
+    return Check("papers", True, f"{count} content hashes match")
 
 
 def _papers_check(directory: Path, manifest: dict[str, Any], data: bytes, parse: Any, content_hash: Any) -> Check:
