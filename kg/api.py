@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import NoPapersError
+from kg.errors import EngineError, NoPapersError
 from kg.ingest import read_papers
 from kg.records import Extraction, Paper, Problem
 from kg.output import atomic_open
-from kg.extract.pipeline import DEFAULT_MODEL, build_nlp, extract
+from kg.extract.pipeline import DEFAULT_MODEL, PipelineSpec, build_nlp, extract
 
 
 def components_without(exclude: Sequence[str]) -> tuple[str, ...]:
@@ -38,16 +38,17 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
                    workers: int = 1, batch_size: int = 64, report: RunReport | None = None,
                    progress: Callable[[int], None] | None = None, stdin: Any = None,
                    exclude: Sequence[str] = (), max_chars: int | None = None,
-                   min_confidence: float = 0.0) -> Iterator[Extraction]:
+                   min_confidence: float = 0.0, engine: str = "local",
+                   scheduler: str | None = None) -> Iterator[Extraction]:
     """Read ``inputs`` and stream one Extraction per unique paper (entities below
-    ``min_confidence`` left out). Fails (after reporting the bad records) when the inputs
-    hold no paper at all."""
+    ``min_confidence`` left out). ``engine`` is ``"local"`` (``workers`` processes) or
+    ``"dask"`` (the cluster at ``scheduler``, or a local one of ``workers`` processes).
+    Fails (after reporting the bad records) when the inputs hold no paper at all."""
     rep = report if report is not None else RunReport()
     papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
                                           max_chars=max_chars)
-    nlp = _nlp(model, exclude, max_chars)
-    for extraction in extract(papers, nlp, batch_size=batch_size, workers=workers,
-                              on_problem=rep.problems.append):
+    for extraction in _extract(papers, engine, scheduler, model, exclude, max_chars, workers, batch_size,
+                               rep.problems.append):
         rep.papers += 1
         if progress:
             progress(1)
@@ -58,11 +59,33 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
 
 def _nlp(model: str, exclude: Sequence[str], max_chars: int | None) -> Any:
     """The pipeline, able to take any text the ingest length limit lets through."""
+    nlp = build_nlp(model, components_without(exclude))
+    nlp.max_length = max(nlp.max_length, _max_length(max_chars))
+    return nlp
+
+
+def _max_length(max_chars: int | None) -> int:
     from kg.ingest import MAX_CHARS
 
-    nlp = build_nlp(model, components_without(exclude))
-    nlp.max_length = max(nlp.max_length, (MAX_CHARS if max_chars is None else max_chars) + 16)
-    return nlp
+    return (MAX_CHARS if max_chars is None else max_chars) + 16
+
+
+def _extract(papers: Iterable[Paper], engine: str, scheduler: str | None, model: str, exclude: Sequence[str],
+             max_chars: int | None, workers: int, batch_size: int,
+             on_problem: Callable[[Problem], None]) -> Iterator[Extraction]:
+    """``extract`` on the engine the options name (the pipeline is built where it runs)."""
+    if engine == "local":
+        if scheduler:
+            raise EngineError("--scheduler needs --engine dask", hint="add --engine dask, or leave --scheduler out")
+        return extract(papers, _nlp(model, exclude, max_chars), batch_size=batch_size, workers=workers,
+                       on_problem=on_problem)
+    if engine != "dask":
+        raise EngineError(f"unknown extraction engine '{engine}'", hint="use local or dask")
+    from kg.extract.cluster import PARTITION, DaskEngine
+
+    spec = PipelineSpec(model, components_without(exclude), _max_length(max_chars))
+    cluster = DaskEngine(spec, scheduler=scheduler, workers=workers, batch_size=batch_size)
+    return extract(papers, engine=cluster, partition_size=max(PARTITION, batch_size), on_problem=on_problem)
 
 
 def confident(extraction: Extraction, min_confidence: float) -> Extraction:
@@ -92,7 +115,8 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
                 fmt: str | None = None, model: str = DEFAULT_MODEL, workers: int = 1, batch_size: int = 64,
                 report: RunReport | None = None, progress: Callable[[int], None] | None = None,
                 stdin: Any = None, exclude: Sequence[str] = (), wait: float = 0.0,
-                max_chars: int | None = None, min_confidence: float = 0.0) -> RunReport:
+                max_chars: int | None = None, min_confidence: float = 0.0, engine: str = "local",
+                scheduler: str | None = None) -> RunReport:
     """``paperkg build``: extract the papers not yet in the store (a stored paper whose title
     and abstract are unchanged reuses its stored entities) and rebuild the store atomically.
     The store's lock is held from reading it to swapping in the new one; another writer is
@@ -103,13 +127,15 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
     with write_lock(directory, wait=wait):
         return _build_store(inputs, Path(directory), rebuild=rebuild, fmt=fmt, model=model, workers=workers,
                             batch_size=batch_size, report=report, progress=progress, stdin=stdin,
-                            exclude=exclude, max_chars=max_chars, min_confidence=min_confidence)
+                            exclude=exclude, max_chars=max_chars, min_confidence=min_confidence, engine=engine,
+                            scheduler=scheduler)
 
 
 def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: str | None, model: str,
                  workers: int, batch_size: int, report: RunReport | None,
                  progress: Callable[[int], None] | None, stdin: Any, exclude: Sequence[str],
-                 max_chars: int | None, min_confidence: float) -> RunReport:
+                 max_chars: int | None, min_confidence: float, engine: str = "local",
+                 scheduler: str | None = None) -> RunReport:
     from kg.store import core as store
 
     rep = report if report is not None else RunReport()
@@ -133,9 +159,8 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
             yield paper
 
     def all_extractions() -> Iterator[Extraction]:
-        nlp = _nlp(model, exclude, max_chars)
-        for extraction in extract(needs_nlp(), nlp, batch_size=batch_size, workers=workers,
-                                  on_problem=rep.problems.append):
+        for extraction in _extract(needs_nlp(), engine, scheduler, model, exclude, max_chars, workers, batch_size,
+                                   rep.problems.append):
             rep.papers += 1
             if progress:
                 progress(1)
