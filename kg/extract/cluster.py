@@ -47,7 +47,7 @@ class DaskEngine:
     processes when ``scheduler`` is None."""
 
     def __init__(self, spec: PipelineSpec, *, scheduler: str | None = None, workers: int = 2,
-                 batch_size: int = 64, connect_timeout: float = CONNECT_TIMEOUT) -> None:
+                 batch_size: int = 64, connect_timeout: float | None = None) -> None:
         self.spec = spec
         self.scheduler = scheduler
         self.workers = workers
@@ -64,7 +64,8 @@ class DaskEngine:
                                                silence_logs=logging.ERROR)
             return distributed.Client(cluster), cluster
         try:
-            return distributed.Client(self.scheduler, timeout=self.connect_timeout, set_as_default=False), None
+            timeout = self.connect_timeout or CONNECT_TIMEOUT
+            return distributed.Client(self.scheduler, timeout=timeout, set_as_default=False), None
         except (OSError, TimeoutError, ValueError) as exc:
             raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler} "
                               f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no answer'})",
