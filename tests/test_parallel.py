@@ -3,7 +3,11 @@ order, bounded work in flight, and every bad paper reported (issue 14)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from spacy.language import Language
@@ -134,3 +138,48 @@ def test_engines_share_one_interface(blank: Language) -> None:
     local = [x.to_dict() for x in extract(papers, engine=InProcess(blank, 2))]
     pooled = [x.to_dict() for x in extract(papers, engine=ProcessPool(blank, 2, 2), partition_size=2)]
     assert local == pooled and len(local) == 5
+
+
+KILLED_BUILD = r"""
+import itertools, sys, time
+from kg.extract.pipeline import BLANK, build_nlp, extract
+from kg.records import Paper
+
+def endless():
+    for i in itertools.count():
+        yield Paper(f"p{i}", f"Paper {i}", "We use BERT on SQuAD.", ())
+
+for i, _ in enumerate(extract(endless(), build_nlp(BLANK), workers=2, batch_size=4)):
+    if i == 20:
+        print("running", flush=True)
+"""
+
+
+def _children(pid: int) -> set[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(c) for c in path.read_text().split()} if path.exists() else set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the worker processes")
+def test_workers_exit_when_the_build_is_killed() -> None:
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_BUILD], stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "running"
+        workers = _children(proc.pid)
+        assert len(workers) >= 2
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(w) for w in workers)

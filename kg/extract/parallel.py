@@ -15,6 +15,9 @@ input order, so memory stays bounded and the output is the same as with one proc
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,12 +31,21 @@ from kg.extract.pipeline import Outcome, extract_partition
 from kg.records import Paper
 
 _WORKER_NLP: Language | None = None
+PARENT_POLL = 1.0  # seconds between a worker's checks that its parent still runs
 
 
-def _adopt(nlp: Language) -> None:
-    """Worker initializer: keep the pipeline (inherited under fork, unpickled otherwise)."""
+def _adopt(nlp: Language, parent: int) -> None:
+    """Worker initializer: keep the pipeline (inherited under fork, unpickled otherwise) and
+    exit when the parent is gone (a killed build must not leave workers waiting forever)."""
     global _WORKER_NLP
     _WORKER_NLP = nlp
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="paperkg-parent-watch").start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
 
 
 def _run(papers: list[Paper], batch_size: int) -> list[Outcome]:
@@ -69,7 +81,8 @@ class ProcessPool:
 
     def run(self, parts: Iterator[list[Paper]]) -> Iterator[list[Outcome]]:
         context = multiprocessing.get_context(start_method())
-        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_adopt, initargs=(self.nlp,))
+        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_adopt,
+                                   initargs=(self.nlp, os.getpid()))
         try:
             futures = (pool.submit(_run, part, self.batch_size) for part in parts)
             yield from in_order(futures, 2 * self.workers)
