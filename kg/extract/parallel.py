@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -39,6 +40,7 @@ def _adopt(nlp: Language, parent: int) -> None:
     exit when the parent is gone (a killed build must not leave workers waiting forever)."""
     global _WORKER_NLP
     _WORKER_NLP = nlp
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
     threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="paperkg-parent-watch").start()
 
 
