@@ -11,6 +11,10 @@ give the same Extractions (checked by hash)::
     .venv/bin/python benchmarks/bench_parallel.py CORPUS.jsonl --workers 2 --repeat 3 --dask
 
 A corpus of real abstracts: ``benchmarks/bench_scale.py`` writes one (``write_corpus``).
+
+Run it on a quiet machine: with ``sched_autogroup`` on (Linux desktops and shared hosts),
+all processes of one session share one CPU weight, so while other sessions keep the cores
+busy N workers get no more CPU than one process, and only the CPU columns compare.
 """
 from __future__ import annotations
 
