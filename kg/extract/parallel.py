@@ -14,6 +14,7 @@ input order, so memory stays bounded and the output is the same as with one proc
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -83,6 +84,9 @@ class ProcessPool:
 
     def run(self, parts: Iterator[list[Paper]]) -> Iterator[list[Outcome]]:
         context = multiprocessing.get_context(start_method())
+        # objects that exist now are the pipeline's: keep the cyclic GC from writing to them in
+        # the workers, which would copy each forked page it touches
+        gc.freeze()
         pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_adopt,
                                    initargs=(self.nlp, os.getpid()))
         try:
@@ -93,6 +97,7 @@ class ProcessPool:
                               hint="run again with fewer --workers or a smaller --batch-size") from exc
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
 
 
 __all__ = ["ProcessPool", "in_order", "start_method"]
