@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import ExportError, NoPapersError, UsageError
+from kg.errors import EngineError, ExportError, NoPapersError, UsageError
 from kg.ingest import read_papers
 from kg.ingest.fetch import FetchOptions, FetchReport
 from kg.records import Extraction, Paper, Problem
@@ -74,18 +74,17 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
                    workers: int = 1, batch_size: int = 64, report: RunReport | None = None,
                    progress: Callable[[int], None] | None = None, stdin: Any = None,
                    exclude: Sequence[str] = (), max_chars: int | None = None,
-                   min_confidence: float = 0.0) -> Iterator[Extraction]:
+                   min_confidence: float = 0.0, engine: str = "local",
+                   scheduler: str | None = None) -> Iterator[Extraction]:
     """Read ``inputs`` and stream one Extraction per unique paper (entities below
-    ``min_confidence`` left out). Fails (after reporting the bad records) when the inputs
-    hold no paper at all."""
+    ``min_confidence`` left out). ``engine`` is ``"local"`` (``workers`` processes) or
+    ``"dask"`` (the cluster at ``scheduler``, or a local one of ``workers`` processes).
+    Fails (after reporting the bad records) when the inputs hold no paper at all."""
     rep = report if report is not None else RunReport()
     papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
                                           max_chars=max_chars)
-    from kg.extract import pipeline
-
-    nlp = _nlp(model or pipeline.DEFAULT_MODEL, exclude, max_chars)
-    for extraction in pipeline.extract(papers, nlp, batch_size=batch_size, workers=workers,
-                              on_problem=rep.problems.append):
+    for extraction in _extract(papers, engine, scheduler, model, exclude, max_chars, workers, batch_size,
+                               rep.problems.append):
         rep.papers += 1
         if progress:
             progress(1)
@@ -96,13 +95,38 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
 
 def _nlp(model: str, exclude: Sequence[str], max_chars: int | None) -> Any:
     """The pipeline, able to take any text the ingest length limit lets through."""
-    from kg.ingest import MAX_CHARS
-
     from kg.extract.pipeline import build_nlp
 
     nlp = build_nlp(model, components_without(exclude))
-    nlp.max_length = max(nlp.max_length, (MAX_CHARS if max_chars is None else max_chars) + 16)
+    nlp.max_length = max(nlp.max_length, _max_length(max_chars))
     return nlp
+
+
+def _max_length(max_chars: int | None) -> int:
+    from kg.ingest import MAX_CHARS
+
+    return (MAX_CHARS if max_chars is None else max_chars) + 16
+
+
+def _extract(papers: Iterable[Paper], engine: str, scheduler: str | None, model: str | None, exclude: Sequence[str],
+             max_chars: int | None, workers: int, batch_size: int,
+             on_problem: Callable[[Problem], None]) -> Iterator[Extraction]:
+    """``extract`` on the engine the options name (the pipeline is built where it runs)."""
+    from kg.extract.pipeline import DEFAULT_MODEL, PipelineSpec, extract
+
+    model = model or DEFAULT_MODEL
+    if engine == "local":
+        if scheduler:
+            raise EngineError("--scheduler needs --engine dask", hint="add --engine dask, or leave --scheduler out")
+        return extract(papers, _nlp(model, exclude, max_chars), batch_size=batch_size, workers=workers,
+                       on_problem=on_problem)
+    if engine != "dask":
+        raise EngineError(f"unknown extraction engine '{engine}'", hint="use local or dask")
+    from kg.extract.cluster import PARTITION, DaskEngine
+
+    spec = PipelineSpec(model, components_without(exclude), _max_length(max_chars))
+    cluster = DaskEngine(spec, scheduler=scheduler, workers=workers, batch_size=batch_size)
+    return extract(papers, engine=cluster, partition_size=max(PARTITION, batch_size), on_problem=on_problem)
 
 
 def confident(extraction: Extraction, min_confidence: float) -> Extraction:
@@ -117,7 +141,7 @@ def extract_to_file(inputs: Sequence[str], output: str | None = None, *, fmt: st
                     model: str | None = None, workers: int = 1, batch_size: int = 64,
                     report: RunReport | None = None, progress: Callable[[int], None] | None = None,
                     stdin: Any = None, exclude: Sequence[str] = (), max_chars: int | None = None,
-                    min_confidence: float = 0.0) -> RunReport:
+                    min_confidence: float = 0.0, engine: str = "local", scheduler: str | None = None) -> RunReport:
     """``paperkg extract``: JSON Lines, one object per unique paper, written atomically to
     ``output`` (``None`` or ``"-"``: stdout). Bad records land in the report's ``problems``
     (pass ``report`` to see them also when the run then fails)."""
@@ -125,7 +149,8 @@ def extract_to_file(inputs: Sequence[str], output: str | None = None, *, fmt: st
     with atomic_open(output) as out:
         for extraction in extract_papers(inputs, fmt=fmt, model=model, workers=workers, batch_size=batch_size,
                                          report=report, progress=progress, stdin=stdin, exclude=exclude,
-                                         max_chars=max_chars, min_confidence=min_confidence):
+                                         max_chars=max_chars, min_confidence=min_confidence, engine=engine,
+                                         scheduler=scheduler):
             out.write(json.dumps(extraction.to_dict(), ensure_ascii=False, allow_nan=False) + "\n")
     return report
 
@@ -162,7 +187,7 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
                 stdin: Any = None, exclude: Sequence[str] = (), wait: float = 0.0,
                 max_chars: int | None = None, min_confidence: float = 0.0,
                 fetch: Sequence[str] = (), fetch_options: FetchOptions | None = None,
-                fetch_max: int = 100) -> BuildResult:
+                fetch_max: int = 100, engine: str = "local", scheduler: str | None = None) -> BuildResult:
     """``paperkg build``: extract the papers not yet in the store (a stored paper whose title
     and abstract are unchanged reuses its stored entities) and rebuild the store atomically.
     The store's lock is held from reading it to swapping in the new one; another writer is
@@ -184,14 +209,15 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
     with write_lock(directory, wait=wait):
         return _build_store(inputs, Path(directory), rebuild=rebuild, fmt=fmt, model=model or DEFAULT_MODEL,
                             workers=workers, batch_size=batch_size, report=rep, progress=progress, stdin=stdin,
-                            exclude=exclude, max_chars=max_chars, min_confidence=min_confidence)
+                            exclude=exclude, max_chars=max_chars, min_confidence=min_confidence, engine=engine,
+                            scheduler=scheduler)
 
 
 def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: str | None, model: str,
                  workers: int, batch_size: int, report: RunReport,
                  progress: Callable[[int], None] | None, stdin: Any, exclude: Sequence[str],
-                 max_chars: int | None, min_confidence: float) -> BuildResult:
-    from kg.extract import pipeline
+                 max_chars: int | None, min_confidence: float, engine: str = "local",
+                 scheduler: str | None = None) -> BuildResult:
     from kg.store import core as store
 
     rep = report
@@ -215,9 +241,8 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
             yield paper
 
     def all_extractions() -> Iterator[Extraction]:
-        nlp = _nlp(model, exclude, max_chars)
-        for extraction in pipeline.extract(needs_nlp(), nlp, batch_size=batch_size, workers=workers,
-                                  on_problem=rep.problems.append):
+        for extraction in _extract(needs_nlp(), engine, scheduler, model, exclude, max_chars, workers, batch_size,
+                                   rep.problems.append):
             rep.papers += 1
             if progress:
                 progress(1)

@@ -96,3 +96,10 @@ class ServeError(PaperKGError):
     """The web application cannot start as asked (bad host/port, unusable store)."""
 
     code = "E700"
+
+
+class EngineError(PipelineError):
+    """An extraction engine cannot run: a worker process died, a Dask scheduler is
+    unreachable, or a Dask worker cannot run paperkg."""
+
+    code = "E401"

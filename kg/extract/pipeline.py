@@ -9,13 +9,17 @@ pipeline is used with a warning; the rule components behave the same.
 """
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 import extractors.components  # noqa: F401  (registers the factories)
 from extractors.components import ALL_COMPONENTS, COMPONENTS, paper_text
@@ -78,36 +82,127 @@ def to_extraction(paper: Paper, entities: list[dict[str, Any]], links: list[dict
     return Extraction(paper=paper, entities=mentions, links=tuple(merged.values()))
 
 
+@dataclass(frozen=True)
+class PipelineSpec:
+    """How to build the extraction pipeline: what an engine sends to a worker that builds its
+    own copy (a Dask worker), instead of the pipeline itself."""
+
+    model: str = DEFAULT_MODEL
+    components: tuple[str, ...] = COMPONENTS
+    max_length: int | None = None
+
+    def build(self) -> Language:
+        nlp = build_nlp(self.model, self.components)
+        if self.max_length is not None:
+            nlp.max_length = max(nlp.max_length, self.max_length)
+        return nlp
+
+
+_PIPELINES: dict[PipelineSpec, Language] = {}
+_PIPELINES_LOCK = threading.Lock()
+
+
+def pipeline_for(spec: PipelineSpec) -> Language:
+    """The pipeline ``spec`` describes, built once per process (a worker loads the model once)."""
+    with _PIPELINES_LOCK:
+        if spec not in _PIPELINES:
+            _PIPELINES[spec] = spec.build()
+        return _PIPELINES[spec]
+
+
+# what extracting one paper gives: its Extraction (None when it is left out) and a Problem to report
+Outcome = tuple[Extraction | None, Problem | None]
+
+
+def _where(paper: Paper) -> tuple[str, int]:
+    src = paper.sources[0] if paper.sources else None
+    return (src.file, src.line) if src else (paper.id, 0)
+
+
+def _outcome(paper: Paper, doc: Doc) -> Outcome:
+    # the components never raise: a failure is recorded on the Doc (extractors.components.guarded)
+    if doc._.paperkg_error or doc._.paperkg_entities is None:
+        reason = doc._.paperkg_error or "no entities were produced"
+        problem = Problem(*_where(paper), f"extraction failed ({reason}); the paper is kept without entities")
+        return to_extraction(paper, [], doc._.paperkg_links or []), problem
+    return to_extraction(paper, doc._.paperkg_entities, doc._.paperkg_links or []), None
+
+
+def extract_partition(nlp: Language, papers: Sequence[Paper], batch_size: int = 64) -> list[Outcome]:
+    """One Outcome per paper of ``papers``, in their order: the unit of work of every engine.
+    A paper too long for the pipeline is left out and reported; a paper the pipeline fails
+    on (the tokenizer, say) is kept without entities and reported, the others unaffected."""
+    outcomes: list[Outcome | None] = [None] * len(papers)
+    texts: list[tuple[str, int]] = []
+    for i, paper in enumerate(papers):
+        text = paper_text(paper.title, paper.abstract)
+        if len(text) >= nlp.max_length:  # ingest's --max-chars normally stops these first
+            outcomes[i] = (None, Problem(*_where(paper), f"text is {len(text):,} characters long, more than the "
+                                         f"pipeline's limit of {nlp.max_length:,}; the paper is left out"))
+        else:
+            texts.append((text, i))
+    try:
+        for doc, i in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+            outcomes[i] = _outcome(papers[i], doc)
+    except Exception:  # noqa: BLE001 — find the paper that broke the batch, keep the others
+        for text, i in texts:
+            try:
+                outcomes[i] = _outcome(papers[i], nlp(text))
+            except Exception as exc:  # noqa: BLE001 — reported for this paper
+                outcomes[i] = (to_extraction(papers[i], [], []),
+                               Problem(*_where(papers[i]), f"extraction failed ({type(exc).__name__}: {exc}); "
+                                       "the paper is kept without entities"))
+    return [o for o in outcomes if o is not None]
+
+
+def partitions(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    """``papers`` in lists of ``size`` (the last one shorter), read lazily."""
+    it = iter(papers)
+    while part := list(itertools.islice(it, size)):
+        yield part
+
+
+class Engine(Protocol):
+    """Runs :func:`extract_partition` over partitions and yields the results in the
+    partitions' order, holding a bounded number of partitions at a time."""
+
+    def run(self, parts: Iterator[list[Paper]]) -> Iterator[list[Outcome]]: ...
+
+
+class InProcess:
+    """Extraction in this process."""
+
+    def __init__(self, nlp: Language, batch_size: int = 64) -> None:
+        self.nlp = nlp
+        self.batch_size = batch_size
+
+    def run(self, parts: Iterator[list[Paper]]) -> Iterator[list[Outcome]]:
+        for part in parts:
+            yield extract_partition(self.nlp, part, self.batch_size)
+
+
 def extract(papers: Iterable[Paper], nlp: Language | None = None, *, batch_size: int = 64, workers: int = 1,
+            engine: Engine | None = None, partition_size: int | None = None,
             on_problem: Callable[[Problem], None] | None = None) -> Iterator[Extraction]:
-    """Stream Extractions for ``papers`` (order kept). A paper whose processing fails is
-    reported to ``on_problem`` and skipped, never silently lost."""
-    nlp = nlp or build_nlp()
+    """Stream Extractions for ``papers`` (order kept), on ``engine``: by default this
+    process, or ``workers`` local processes (:class:`kg.extract.parallel.ProcessPool`).
+    A paper whose processing fails is reported to ``on_problem``, never silently lost."""
     report = on_problem or (lambda problem: None)
+    if engine is None:
+        nlp = nlp or build_nlp()
+        if workers > 1:
+            from kg.extract.parallel import ProcessPool
 
-    def fitting() -> Iterator[tuple[str, Paper]]:
-        for paper in papers:
-            text = paper_text(paper.title, paper.abstract)
-            if len(text) >= nlp.max_length:  # ingest's --max-chars normally stops these first
-                src = paper.sources[0] if paper.sources else None
-                report(Problem(src.file if src else paper.id, src.line if src else 0,
-                               f"text is {len(text):,} characters long, more than the pipeline's limit of "
-                               f"{nlp.max_length:,}; the paper is left out"))
-                continue
-            yield text, paper
-
-    stream = fitting()
-    for doc, paper in nlp.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=max(1, workers)):
-        # the components never raise: a failure is recorded on the Doc (extractors.components.guarded)
-        if doc._.paperkg_error or doc._.paperkg_entities is None:
-            src = paper.sources[0] if paper.sources else None
-            reason = doc._.paperkg_error or "no entities were produced"
-            if on_problem:
-                on_problem(Problem(src.file if src else paper.id, src.line if src else 0,
-                                   f"extraction failed ({reason}); the paper is kept without entities"))
-            yield to_extraction(paper, [], doc._.paperkg_links or [])
-            continue
-        yield to_extraction(paper, doc._.paperkg_entities, doc._.paperkg_links or [])
+            engine = ProcessPool(nlp, workers, batch_size)
+        else:
+            engine = InProcess(nlp, batch_size)
+    for outcomes in engine.run(partitions(papers, partition_size or batch_size)):
+        for extraction, problem in outcomes:
+            if problem is not None:
+                report(problem)
+            if extraction is not None:
+                yield extraction
 
 
-__all__ = ["BLANK", "DEFAULT_MODEL", "Evidence", "build_nlp", "extract", "to_extraction"]
+__all__ = ["BLANK", "DEFAULT_MODEL", "Engine", "Evidence", "InProcess", "Outcome", "PipelineSpec", "build_nlp",
+           "extract", "extract_partition", "partitions", "pipeline_for", "to_extraction"]
