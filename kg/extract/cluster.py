@@ -19,7 +19,8 @@ from typing import Any
 
 from kg.errors import EngineError, PaperKGError
 from kg.extract.parallel import in_order
-from kg.extract.pipeline import Outcome, PipelineSpec, extract_partition, pipeline_for
+from kg.extract.partition import Outcome, extract_partition
+from kg.extract.pipeline import PipelineSpec, pipeline_for
 from kg.records import Paper
 
 CONNECT_TIMEOUT = 10.0  # seconds to reach a scheduler before giving up

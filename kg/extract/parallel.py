@@ -29,7 +29,7 @@ from typing import Any
 from spacy.language import Language
 
 from kg.errors import EngineError
-from kg.extract.pipeline import Outcome, extract_partition
+from kg.extract.partition import Outcome, extract_partition
 from kg.records import Paper
 
 _WORKER_NLP: Language | None = None
