@@ -91,8 +91,9 @@ def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = No
     check_evidence(evidence)
     node_iri = {node: iris.node(node) for node in graph}
     extractors: set[str] = set()
+    compact = evidence != "full"
     for node, data in graph.nodes(data=True):
-        yield from _node_triples(graph, node, data, node_iri, terms)
+        yield from _node_triples(graph, node, data, node_iri, terms, compact)
     if evidence == "none":
         return
     for source, target, edge_type, data in graph.edges(keys=True, data=True):
@@ -107,14 +108,20 @@ def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = No
 
 
 def _node_triples(graph: nx.MultiDiGraph, node: str, data: dict[str, Any], node_iri: dict[str, str],
-                  terms: Mapping) -> Iterator[Triple]:
+                  terms: Mapping, compact: bool = False) -> Iterator[Triple]:
+    """A node's triples. ``compact`` (the ``none`` and ``summary`` levels) leaves out what the
+    ontology implies: the super-classes of its class, the super- and inverse properties of its
+    edges (``rdfs:subClassOf``, ``rdfs:subPropertyOf``, ``owl:inverseOf`` in ontology/paperkg.ttl),
+    and ``rdfs:label``, which repeats ``schema:name``."""
     s = node_iri[node]
     node_type = str(data.get("type", ""))
-    for cls in terms.node_classes(node_type, node):
+    classes = terms.node_classes(node_type, node)
+    for cls in classes[:1] if compact else classes:
         yield s, TYPE, cls
     name = str(data.get("name") or node)
     yield s, IDENTIFIER, (node, None)
-    yield s, LABEL, (name, None)
+    if not compact:
+        yield s, LABEL, (name, None)
     yield s, NAME, (name, None)
     aliases = _strings(data.get("aliases") or [])
     for alias in aliases:
@@ -147,11 +154,11 @@ def _node_triples(graph: nx.MultiDiGraph, node: str, data: dict[str, Any], node_
     seen: set[tuple[str, str]] = set()
     for _, target, edge_type in graph.out_edges(node, keys=True):
         edge = terms.edge_terms(edge_type, node, target)
-        for prop in (edge.iri, *edge.forward):
+        for prop in (edge.iri,) if compact else (edge.iri, *edge.forward):
             if (prop, target) not in seen:
                 seen.add((prop, target))
                 yield s, prop, node_iri[target]
-    for source, _, edge_type in graph.in_edges(node, keys=True):
+    for source, _, edge_type in () if compact else graph.in_edges(node, keys=True):
         for prop in terms.edge_terms(edge_type, source, node).inverse:
             if (prop, source) not in seen:
                 seen.add((prop, source))
@@ -178,10 +185,11 @@ def _paper_triples(s: str, data: dict[str, Any]) -> Iterator[Triple]:
 
 def _summary_triples(source: str, target: str, edge_type: str, data: dict[str, Any],
                      node_iri: dict[str, str], iris: Iris, terms: Mapping) -> Iterator[Triple]:
-    """An edge as a compact assertion: one type, the statement, its confidence and support, and
-    the IRI of its first evidence span (described by a ``full`` export) as the pointer."""
+    """An edge as a compact assertion: the statement, its confidence and support, and the IRI of
+    its first evidence span (described by a ``full`` export) as the pointer. The assertion node
+    is the one ``full`` describes; its class ``pkg:Assertion`` is implied by the domain of
+    ``pkg:confidence`` and not written."""
     a = iris.assertion(source, edge_type, target)
-    yield a, TYPE, ASSERTION
     yield a, SUBJECT, node_iri[source]
     yield a, PREDICATE, terms.edge_terms(edge_type, source, target).iri
     yield a, OBJECT, node_iri[target]
