@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from kg.store.doctor import DoctorReport
 
 RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
+NEO4J_FORMATS = ("neo4j-csv", "cypher")
 
 def components_without(exclude: Sequence[str]) -> tuple[str, ...]:
     """The default pipeline components minus ``exclude`` (``paperkg_entities`` always runs)."""
@@ -346,15 +347,18 @@ class ExportResult:
 def export_graph(directory: str | Path, fmt: str, output: str | Path, *, base_iri: str | None = None,
                  graph_iri: str | None = None, evidence: str | None = None) -> ExportResult:
     """``paperkg export``: write the graph in ``directory`` as ``fmt`` (``kg.export.formats()``
-    lists them) to ``output``. ``base_iri``, ``graph_iri`` and ``evidence`` (none, summary,
-    full) apply to the RDF formats only."""
+    lists them) to ``output``. ``base_iri`` and ``graph_iri`` apply to the RDF formats only,
+    ``evidence`` (none, summary, full; default summary) to RDF and Neo4j (neo4j-csv, cypher)."""
     from kg.export import export as run_export
     from kg.store.core import open_store
 
     options = {k: v for k, v in (("base_iri", base_iri), ("graph_iri", graph_iri), ("evidence", evidence)) if v}
-    if options and fmt not in RDF_FORMATS:
-        raise UsageError(f"--base-iri, --graph and --evidence apply to RDF formats, not '{fmt}'",
-                           hint="use --format ttl, nt, nq, trig, jsonld or xml")
+    if (base_iri or graph_iri) and fmt not in RDF_FORMATS:
+        raise UsageError(f"--base-iri and --graph apply to RDF formats, not '{fmt}'",
+                         hint="use --format ttl, nt, nq, trig, jsonld or xml")
+    if evidence and fmt not in RDF_FORMATS + NEO4J_FORMATS:
+        raise UsageError(f"--evidence applies to RDF formats and neo4j-csv/cypher, not '{fmt}'",
+                         hint="use --format ttl, nt, nq, trig, jsonld, xml, neo4j-csv or cypher")
     run_export(open_store(directory), fmt, output, **options)
     return ExportResult(format=fmt, output=str(output))
 
@@ -441,13 +445,14 @@ def push_sparql(directory: str | Path, *, endpoint: str, graph_iri: str | None =
 
 def push_neo4j(directory: str | Path, *, uri: str, user: str | None = "neo4j", password: str | None = None,
                database: str | None = None, batch_size: int | None = None,
-               progress: Callable[[int], None] | None = None) -> Neo4jPushReport:
+               progress: Callable[[int], None] | None = None, evidence: str = "summary") -> Neo4jPushReport:
     """``paperkg push neo4j``: push the graph in ``directory`` to Neo4j 5+ at ``uri`` in
-    idempotent batches of ``batch_size`` rows (``progress``: rows written)."""
+    idempotent batches of ``batch_size`` rows (``progress``: rows written), relationships at
+    the ``evidence`` level (none, summary, full)."""
     from kg.export.cypher.push import DEFAULT_BATCH_SIZE, push
 
     return push(directory, uri=uri, user=user, password=password, database=database,
-                batch_size=batch_size or DEFAULT_BATCH_SIZE, progress=progress)
+                batch_size=batch_size or DEFAULT_BATCH_SIZE, progress=progress, evidence=evidence)
 
 
 @dataclass(frozen=True)

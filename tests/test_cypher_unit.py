@@ -23,7 +23,7 @@ from support import TRICKY_TITLE, tricky_extractions, tricky_graph
 from kg.cli.main import main
 from kg.export.cypher import export, push, statements
 from kg.export.cypher.literal import cypher_literal, cypher_string
-from kg.export.cypher.schema import (EVIDENCE_FIELDS, HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES,
+from kg.export.cypher.schema import (EVIDENCE_FIELDS, EVIDENCE_REF, HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES,
                               node_rows, rel_rows)
 from kg.iterutil import chunked
 from kg.errors import ExportError
@@ -101,7 +101,9 @@ def test_statement_files_match_the_schema_whitelist() -> None:
         text = statements.rel_statement(rel)
         assert f"MATCH (a:{start} {{id: row.start}})" in text and f"MATCH (b:{end} {{id: row.end}})" in text
         assert f"MERGE (a)-[r:{rel}]->(b)" in text
-        assert re.findall(r"r\.(\w+) = row\.(\w+)", text) == [(p.name, p.name) for p in REL_PROPS] + [(HASH, HASH)]
+        # every property of every evidence level (a level's rows leave the others null)
+        assert re.findall(r"r\.(\w+) = row\.(\w+)", text) == [
+            (p.name, p.name) for p in (*REL_PROPS, EVIDENCE_REF)] + [(HASH, HASH)]
     with pytest.raises(ExportError, match=r"unknown node label .*\[E300\]"):
         statements.node_statement("Paper) DETACH DELETE (n")
     schema = statements.schema_statements()
@@ -409,7 +411,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
 
 def test_neo4j_csv_files_headers_values_and_command(tmp_path: Path) -> None:
     graph = tricky_graph()
-    counts = export.export_csv(graph, tmp_path / "csv")
+    counts = export.export_csv(graph, tmp_path / "csv", evidence="full")
     header, rows = _read_csv(tmp_path / "csv" / "nodes-Paper.csv")
     assert header == ["id:ID(Paper)", ":LABEL", "type", "name", "aliases:string[]", "title", "abstract", "arxiv_id",
                       "url", "authors:string[]", "published", "sources", "kg_hash"]
@@ -457,7 +459,7 @@ def test_neo4j_csv_replaces_its_own_export_but_no_other_directory(tmp_path: Path
 
 def test_cypher_script_reuses_the_push_statements(tmp_path: Path) -> None:
     graph = tricky_graph()
-    export.export_script(graph, tmp_path / "g.cypher", batch_size=2)
+    export.export_script(graph, tmp_path / "g.cypher", batch_size=2, evidence="full")
     text = (tmp_path / "g.cypher").read_text("utf-8")
     lines = text.split("\n")
     expected = []

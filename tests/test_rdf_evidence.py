@@ -107,7 +107,7 @@ def test_export_option(graph: nx.MultiDiGraph, tmp_path: Path, examples: Path) -
     assert len((tmp_path / "d.nt").read_text("utf-8").splitlines()) == lines["summary"]
     result = RUNNER.invoke(main, ["export", str(directory), "--format", "json", "--evidence", "none",
                                   "-o", str(tmp_path / "g.json")])
-    assert result.exit_code != 0 and "apply to RDF formats" in result.output + (result.stderr or "")
+    assert result.exit_code != 0 and "applies to RDF formats" in result.output + (result.stderr or "")
     with pytest.raises(ExportError, match="unknown evidence level 'some'"):
         export(graph, tmp_path / "x.nt", rdf_format="nt", evidence="some")
 

@@ -22,11 +22,14 @@ from kg.export.cypher.push import DEFAULT_BATCH_SIZE
               help="Database name (default: the server's default database) [env NEO4J_DATABASE].")
 @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, 100000),
               help="Rows per transaction.")
+@click.option("--evidence", type=click.Choice(["none", "summary", "full"]), default="summary", show_default=True,
+              help="Per relationship: its type only, its confidence, support and one evidence pointer "
+                   "(evidence_ref), or every evidence sentence and offset.")
 @click.option("--json", "as_json", is_flag=True, help="Print the push report as JSON on stdout.")
 @click.pass_obj
 @handle_errors
 def push_neo4j(state: State, directory: str, uri: str, user: str, password: str | None,
-               database: str | None, batch_size: int, as_json: bool) -> None:
+               database: str | None, batch_size: int, evidence: str, as_json: bool) -> None:
     """Push the graph in DIR to Neo4j 5+: constraints first, then nodes and
     relationships in idempotent UNWIND/MERGE batches.
 
@@ -43,7 +46,7 @@ def push_neo4j(state: State, directory: str, uri: str, user: str, password: str 
 
     with progress_bar(state, "pushing") as advance:
         report = push(directory, uri=uri, user=user, password=password, database=database,
-                      batch_size=batch_size, progress=advance)
+                      batch_size=batch_size, progress=advance, evidence=evidence)
     if as_json:
         click.echo(json.dumps(report.to_dict(), sort_keys=True))
     state.info(f"pushed {directory} to {report.summary()}")

@@ -256,7 +256,7 @@ def _print_entity(d: dict[str, Any], evidence: int) -> None:
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="nq, trig: the named graph [default: <base IRI>graph].")
 @click.option("--evidence", type=click.Choice(["none", "summary", "full"]), default=None,
-              help="RDF formats: per relation nothing, its confidence, support and one evidence pointer, "
+              help="RDF and Neo4j formats: per relation nothing, its confidence, support and one evidence pointer, "
                    "or every evidence sentence and offset [default: summary].")
 @handle_errors
 def export(directory: str, fmt: str, output: str, base_iri: str | None, graph_iri: str | None,

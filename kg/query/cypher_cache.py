@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 import pyarrow as pa
 
-from kg.export.cypher.schema import LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Kind, node_rows, rel_rows
+from kg.export.cypher.schema import LABELS, NODE_PROPS, REL_ENDPOINTS, REL_TYPES, Kind, node_rows, rel_props, rel_rows
 from kg.store.cache import STAMP, cache_path, ensure_cache
 from kg.store.cache import is_current as cache_is_current
 from kg.store.core import open_store
@@ -43,20 +43,21 @@ def _ident(name: str) -> str:
     return name
 
 
-def schema_ddl() -> list[str]:
-    """``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements for the whole schema."""
+def schema_ddl(evidence: str = "full") -> list[str]:
+    """``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements for the whole schema, with the
+    relationship properties of the ``evidence`` level (the cache keeps ``full``)."""
     out = []
     for label in LABELS:
         cols = ", ".join(f"{_ident(p.name)} {_LADYBUG_TYPES[p.kind]}" for p in NODE_PROPS[label])
         out.append(f"CREATE NODE TABLE {_ident(label)}({cols}, PRIMARY KEY(id))")
     for rel in REL_TYPES:
         start, end = REL_ENDPOINTS[rel]
-        cols = ", ".join(f"{_ident(p.name)} {_LADYBUG_TYPES[p.kind]}" for p in REL_PROPS)
+        cols = ", ".join(f"{_ident(p.name)} {_LADYBUG_TYPES[p.kind]}" for p in rel_props(evidence))
         out.append(f"CREATE REL TABLE {_ident(rel)}(FROM {_ident(start)} TO {_ident(end)}, {cols})")
     return out
 
 
-def arrow_tables(graph: nx.MultiDiGraph) -> dict[str, pa.Table]:
+def arrow_tables(graph: nx.MultiDiGraph, evidence: str = "full") -> dict[str, pa.Table]:
     """One Arrow table per label and relationship type, with the schema's column types
     (relationship tables start with the ``from`` and ``to`` keys)."""
     tables: dict[str, pa.Table] = {}
@@ -66,17 +67,20 @@ def arrow_tables(graph: nx.MultiDiGraph) -> dict[str, pa.Table]:
         tables[label] = pa.table({p.name: pa.array([r[p.name] for r in rows], _ARROW_TYPES[p.kind])
                                   for p in props})
     for rel in REL_TYPES:
-        rows = list(rel_rows(graph, rel, with_hash=False))
+        rows = list(rel_rows(graph, rel, with_hash=False, evidence=evidence))
         columns = {"from": pa.array([r["start"] for r in rows], pa.string()),
                    "to": pa.array([r["end"] for r in rows], pa.string())}
-        columns.update({p.name: pa.array([r[p.name] for r in rows], _ARROW_TYPES[p.kind]) for p in REL_PROPS})
+        columns.update({p.name: pa.array([r[p.name] for r in rows], _ARROW_TYPES[p.kind])
+                        for p in rel_props(evidence)})
         tables[rel] = pa.table(columns)
     return tables
 
 
-def create_database(path: Path | str, graph: nx.MultiDiGraph, *, keep_open: bool = False) -> Any:
+def create_database(path: Path | str, graph: nx.MultiDiGraph, *, keep_open: bool = False,
+                    evidence: str = "full") -> Any:
     """Create the Ladybug database ``path`` (which must not exist; ``":memory:"`` for one in
-    memory) for ``graph``; returns it open when ``keep_open``."""
+    memory) for ``graph``, relationships at the ``evidence`` level (the cache: ``full``);
+    returns it open when ``keep_open``."""
     import ladybug
 
     db = ladybug.Database(str(path))
@@ -84,9 +88,9 @@ def create_database(path: Path | str, graph: nx.MultiDiGraph, *, keep_open: bool
         conn = ladybug.Connection(db)
         try:
             conn.execute("BEGIN TRANSACTION")  # one commit instead of 30: ~3x faster
-            for statement in schema_ddl():
+            for statement in schema_ddl(evidence):
                 conn.execute(statement)
-            for name, table in arrow_tables(graph).items():  # nodes before relationships
+            for name, table in arrow_tables(graph, evidence).items():  # nodes before relationships
                 if table.num_rows:
                     conn.execute(f"COPY {_ident(name)} FROM $rows", {"rows": table})
             conn.execute("COMMIT")

@@ -20,8 +20,9 @@ from typing import IO, Any
 import networkx as nx
 
 from kg.export.cypher.literal import cypher_literal
-from kg.export.cypher.schema import (HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_PROPS, REL_TYPES, Prop,
-                              Edge, edges_by_type, node_rows, rel_rows)
+from kg.export.cypher.schema import (HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_TYPES, Prop,
+                              Edge, edges_by_type, node_rows, rel_props, rel_rows)
+from kg.export.evidence import DEFAULT_EVIDENCE
 from kg.iterutil import chunked
 from kg.export.cypher.statements import node_statement, read, rel_statement, schema_statements, split_statements
 from kg.errors import ExportError
@@ -45,10 +46,10 @@ def node_header(label: str) -> list[str]:
     return [f"id:ID({label})", ":LABEL", *[p.name + _CSV_TYPES[p.kind] for p in props], HASH]
 
 
-def rel_header(rel_type: str) -> list[str]:
+def rel_header(rel_type: str, evidence: str = "full") -> list[str]:
     start, end = REL_ENDPOINTS[rel_type]
     return [f":START_ID({start})", f":END_ID({end})", ":TYPE",
-            *[p.name + _CSV_TYPES[p.kind] for p in REL_PROPS], HASH]
+            *[p.name + _CSV_TYPES[p.kind] for p in rel_props(evidence)], HASH]
 
 
 def _quote(text: str) -> str:
@@ -67,7 +68,8 @@ def _cell(value: Any, prop: Prop | None, delimiter: str) -> str:
     return _quote(str(value))
 
 
-def choose_delimiter(graph: nx.MultiDiGraph, grouped: dict[str, list[Edge]] | None = None) -> str:
+def choose_delimiter(graph: nx.MultiDiGraph, grouped: dict[str, list[Edge]] | None = None,
+                     evidence: str = "full") -> str:
     """The first of ``ARRAY_DELIMITERS`` that occurs in no string-array value."""
     used: set[str] = set()
     grouped = grouped if grouped is not None else edges_by_type(graph)
@@ -79,7 +81,8 @@ def choose_delimiter(graph: nx.MultiDiGraph, grouped: dict[str, list[Edge]] | No
     for label in LABELS:
         scan(node_rows(graph, label, with_hash=False), [p.name for p in NODE_PROPS[label] if p.kind == "string[]"])
     for rel in REL_TYPES:
-        scan(rel_rows(graph, rel, with_hash=False, edges=grouped[rel]), [p.name for p in REL_PROPS if p.kind == "string[]"])
+        scan(rel_rows(graph, rel, with_hash=False, edges=grouped[rel], evidence=evidence),
+             [p.name for p in rel_props(evidence) if p.kind == "string[]"])
     for candidate in ARRAY_DELIMITERS:
         if candidate not in used:
             return candidate
@@ -105,10 +108,12 @@ def _node_lines(graph: nx.MultiDiGraph, label: str, delimiter: str) -> Iterator[
                _quote(row[HASH])]
 
 
-def _rel_lines(graph: nx.MultiDiGraph, rel_type: str, delimiter: str, edges: list[Edge]) -> Iterator[list[str]]:
-    for row in rel_rows(graph, rel_type, edges=edges):
+def _rel_lines(graph: nx.MultiDiGraph, rel_type: str, delimiter: str, edges: list[Edge],
+               evidence: str = "full") -> Iterator[list[str]]:
+    props = rel_props(evidence)
+    for row in rel_rows(graph, rel_type, edges=edges, evidence=evidence):
         yield [_quote(row["start"]), _quote(row["end"]), rel_type,
-               *[_cell(row[p.name], p, delimiter) for p in REL_PROPS], _quote(row[HASH])]
+               *[_cell(row[p.name], p, delimiter) for p in props], _quote(row[HASH])]
 
 
 def import_command(nodes: list[str], rels: list[str], delimiter: str, multiline: bool,
@@ -139,13 +144,16 @@ def _check_destination(target: Path) -> None:
                               hint="choose a new or empty directory; paperkg will not overwrite it")
 
 
-def export_csv(store: GraphLike, destination: str | Path) -> dict[str, int]:
+def export_csv(store: GraphLike, destination: str | Path, evidence: str = DEFAULT_EVIDENCE) -> dict[str, int]:
     """Write the ``neo4j-admin`` import files for the graph of ``store`` into the directory
-    ``destination``; returns the data rows written per label and relationship type."""
+    ``destination``, relationships with the properties of the ``evidence`` level
+    (:data:`kg.export.cypher.schema.LEVEL_REL_PROPS`); returns the data rows written per
+    label and relationship type."""
     graph, target = graph_of(store), Path(destination)
+    rel_props(evidence)  # an unknown level fails before anything is written
     _check_destination(target)
     grouped = edges_by_type(graph)
-    delimiter = choose_delimiter(graph, grouped)
+    delimiter = choose_delimiter(graph, grouped, evidence)
     counts: dict[str, int] = {}
     multiline = False
     nodes = [f"nodes-{label}.csv" for label in LABELS]
@@ -158,17 +166,18 @@ def export_csv(store: GraphLike, destination: str | Path) -> dict[str, int]:
                 multiline = multiline or more
             for rel, name in zip(REL_TYPES, rels):
                 with open(staged / name, "w", encoding="utf-8", newline="") as handle:
-                    counts[rel], more = _write_csv(handle, rel_header(rel), _rel_lines(graph, rel, delimiter, grouped[rel]))
+                    counts[rel], more = _write_csv(handle, rel_header(rel, evidence),
+                                                   _rel_lines(graph, rel, delimiter, grouped[rel], evidence))
                 multiline = multiline or more
             atomic_write(staged / "schema.cypher", read("push/schema.cypher"))
-            atomic_write(staged / MARKER, _readme(import_command(nodes, rels, delimiter, multiline), counts))
+            atomic_write(staged / MARKER, _readme(import_command(nodes, rels, delimiter, multiline), counts, evidence))
     except OSError as exc:
         raise ExportError(f"cannot write the CSV files: {exc.strerror}", where=str(target),
                           hint="check the path and free space") from None
     return counts
 
 
-def _readme(command: str, counts: dict[str, int]) -> str:
+def _readme(command: str, counts: dict[str, int], evidence: str = "full") -> str:
     rows = "\n".join(f"| `{name}` | {n} |" for name, n in counts.items())
     return f"""{_MARK_LINE}
 # paperkg graph: files for `neo4j-admin database import`
@@ -176,8 +185,11 @@ def _readme(command: str, counts: dict[str, int]) -> str:
 Written by `paperkg export DIR --format neo4j-csv`. One file per node label (`id:ID(Label)`
 is the node key, also stored as the property `id`) and per relationship type. Arrays use
 the array delimiter below; an empty cell is an absent property (an empty list is not
-stored). `sources` and `ids` are JSON strings; an edge's evidence is the parallel lists
-`evidence_papers`, `evidence_fields`, `evidence_starts`, `evidence_ends`, `evidence_sentences`.
+stored). `sources` and `ids` are JSON strings. Evidence level `{evidence}`: at `full` an
+edge's evidence is the parallel lists `evidence_papers`, `evidence_fields`, `evidence_starts`,
+`evidence_ends`, `evidence_sentences`; at `summary` an edge has `confidence`, `support` and
+`evidence_ref` (`<paper id>#<field>:<start>-<end>`, a span of the paper's text); at `none`
+only its `type`.
 
 | label / type | rows |
 |---|---|
@@ -201,9 +213,12 @@ node and relationship by its key and rewrites only rows whose `kg_hash` changed.
 """
 
 
-def script_lines(store_or_graph: GraphLike, batch_size: int = SCRIPT_BATCH_SIZE) -> Iterator[str]:
-    """The script, one command or statement at a time (each ends with a newline)."""
+def script_lines(store_or_graph: GraphLike, batch_size: int = SCRIPT_BATCH_SIZE,
+                 evidence: str = DEFAULT_EVIDENCE) -> Iterator[str]:
+    """The script, one command or statement at a time (each ends with a newline);
+    relationships carry the properties of the ``evidence`` level."""
     graph = graph_of(store_or_graph)
+    rel_props(evidence)
     yield ("// paperkg graph as a cypher-shell script: constraints and indexes, then nodes and\n"
            "// relationships in idempotent UNWIND/MERGE batches (re-running it changes nothing).\n"
            "// Run: cypher-shell -a neo4j://localhost:7687 -u neo4j -p PASSWORD -f THIS_FILE\n")
@@ -213,19 +228,22 @@ def script_lines(store_or_graph: GraphLike, batch_size: int = SCRIPT_BATCH_SIZE)
     for kind, names in (("node", LABELS), ("rel", REL_TYPES)):
         for name in names:
             statement = split_statements((node_statement if kind == "node" else rel_statement)(name))[0]
-            rows = node_rows(graph, name) if kind == "node" else rel_rows(graph, name, edges=grouped[name])
+            rows = (node_rows(graph, name) if kind == "node"
+                    else rel_rows(graph, name, edges=grouped[name], evidence=evidence))
             for batch in chunked(rows, batch_size):
                 # arrow syntax: one line (cypher-shell drops the trailing ';', the linter wants it)
                 yield f":param rows => {cypher_literal(batch)};\n"
                 yield statement + ";\n"
 
 
-def export_script(store: GraphLike, destination: str | Path, batch_size: int = SCRIPT_BATCH_SIZE) -> None:
+def export_script(store: GraphLike, destination: str | Path, batch_size: int = SCRIPT_BATCH_SIZE,
+                  evidence: str = DEFAULT_EVIDENCE) -> None:
     """Write the ``cypher-shell`` script for the graph of ``store`` to ``destination``
-    (a file, written atomically)."""
+    (a file, written atomically) at the ``evidence`` level."""
+    rel_props(evidence)
     try:
         with atomic_open(str(destination)) as handle:
-            for line in script_lines(store, batch_size):
+            for line in script_lines(store, batch_size, evidence):
                 handle.write(line)
     except OSError as exc:
         raise ExportError(f"cannot write {destination}: {exc.strerror}", hint="check the path") from None

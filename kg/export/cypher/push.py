@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from kg.export.evidence import DEFAULT_EVIDENCE, check_evidence
 from kg.export.cypher.schema import LABELS, REL_TYPES, edges_by_type, node_rows, rel_rows
 from kg.iterutil import chunked
 from kg.export.cypher.statements import node_statement, rel_statement, schema_statements
@@ -102,9 +103,12 @@ def run_schema(tx: Any, statement: str) -> dict[str, int]:
     return _counters(tx.run(statement).consume())
 
 
-def batches(graph: nx.MultiDiGraph, batch_size: int) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+def batches(graph: nx.MultiDiGraph, batch_size: int,
+            evidence: str = "full") -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
     """``(label or type, statement, rows)`` for every batch, nodes first (relationships
-    need both ends), in the fixed order of ``LABELS`` and ``REL_TYPES``."""
+    need both ends), in the fixed order of ``LABELS`` and ``REL_TYPES``; relationship rows
+    hold the properties of the ``evidence`` level (the statements set the others to null,
+    which removes what an earlier push at another level wrote)."""
     for label in LABELS:
         statement = node_statement(label)
         for rows in chunked(node_rows(graph, label), batch_size):
@@ -112,7 +116,7 @@ def batches(graph: nx.MultiDiGraph, batch_size: int) -> Iterator[tuple[str, str,
     grouped = edges_by_type(graph)
     for rel in REL_TYPES:
         statement = rel_statement(rel)
-        for rows in chunked(rel_rows(graph, rel, edges=grouped[rel]), batch_size):
+        for rows in chunked(rel_rows(graph, rel, edges=grouped[rel], evidence=evidence), batch_size):
             yield rel, statement, rows
 
 
@@ -164,19 +168,20 @@ def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
 
 def push_graph(graph: nx.MultiDiGraph, driver: Any, *, database: str | None = None,
                batch_size: int = DEFAULT_BATCH_SIZE, progress: Progress | None = None,
-               uri: str = "") -> PushReport:
+               uri: str = "", evidence: str = DEFAULT_EVIDENCE) -> PushReport:
     """Push ``graph`` through an open ``neo4j`` driver (or anything with its
     ``session(database=).execute_write`` interface). ``progress`` is called with the number
     of rows after each batch. Errors are raised as ``ExportError``."""
     if batch_size < 1:
         raise ExportError(f"batch size must be at least 1, got {batch_size}", hint="pass --batch-size 1000")
+    check_evidence(evidence)
     report = PushReport(uri=uri, database=database)
     start = time.perf_counter()
     try:
         with _translated(uri, database), driver.session(database=database) as session:
             for statement in schema_statements():
                 report.add("schema", 0, 0, session.execute_write(run_schema, statement))
-            for name, statement, rows in prefetched(batches(graph, batch_size)):
+            for name, statement, rows in prefetched(batches(graph, batch_size, evidence)):
                 written, counters = session.execute_write(write_batch, statement, rows)
                 report.add(name, len(rows), written, counters)
                 report.batches += 1
@@ -216,15 +221,17 @@ def connect(uri: str, user: str | None, password: str | None) -> Any:
 
 def push(directory: str | Path, *, uri: str, user: str | None = "neo4j", password: str | None = None,
          database: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-         progress: Progress | None = None) -> PushReport:
-    """Push the graph store in ``directory`` to the Neo4j server at ``uri``."""
+         progress: Progress | None = None, evidence: str = DEFAULT_EVIDENCE) -> PushReport:
+    """Push the graph store in ``directory`` to the Neo4j server at ``uri``, relationships at
+    the ``evidence`` level."""
     from kg.store.core import open_store
 
+    check_evidence(evidence)
     graph = open_store(directory).graph
     driver = connect(uri, user, password)
     try:
         return push_graph(graph, driver, database=database, batch_size=batch_size,
-                          progress=progress, uri=uri)
+                          progress=progress, uri=uri, evidence=evidence)
     finally:
         driver.close()
 

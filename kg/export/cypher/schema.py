@@ -26,6 +26,7 @@ import networkx as nx
 
 from kg.graph.model import EDGE_ENDPOINTS, EDGE_PROPERTIES, NODE_PROPERTIES, NODE_TYPES, PropertyKind
 from kg.errors import ExportError
+from kg.export.evidence import check_evidence
 from kg.resolve.normalize import normalize
 
 Kind = PropertyKind
@@ -71,6 +72,18 @@ NODE_PROPS: dict[str, tuple[Prop, ...]] = {node_type: _node_props(node_type) for
 """Properties per node label (:data:`kg.graph.model.NODE_PROPERTIES` plus ``name_keys``), ``id`` first."""
 REL_PROPS: tuple[Prop, ...] = _rel_props()
 """Properties of every relationship (``role`` is null on HAS_CODE and Method edges)."""
+EVIDENCE_REF = Prop("evidence_ref", "string")
+"""The ``summary`` level's one evidence pointer: ``<paper node id>#<field>:<start>-<end>``, the
+span of the first evidence in the text its paper node holds (not a copy of the sentence)."""
+LEVEL_REL_PROPS: dict[str, tuple[Prop, ...]] = {
+    "none": (Prop("type", "string"),),
+    "summary": (Prop("type", "string"), Prop("confidence", "float"), Prop("support", "int"), EVIDENCE_REF),
+    "full": REL_PROPS,
+}
+"""The relationship properties written at each evidence level (``--evidence``): ``full`` is
+:data:`REL_PROPS` (role, extractors and the parallel evidence lists); ``summary`` the
+confidence, support and one pointer; ``none`` the type only. The embedded Ladybug store
+keeps ``full`` (the ``relation-evidence`` query lists the sentences)."""
 REL_ENDPOINTS: dict[str, tuple[str, str]] = EDGE_ENDPOINTS
 """The start and end label of each relationship type."""
 
@@ -82,7 +95,7 @@ HASH = "kg_hash"
 
 def property_keys() -> list[str]:
     """Every property key the writers use (for the linter's schema)."""
-    keys = {p.name for props in NODE_PROPS.values() for p in props} | {p.name for p in REL_PROPS}
+    keys = {p.name for props in NODE_PROPS.values() for p in props} | {p.name for p in REL_PROPS} | {EVIDENCE_REF.name}
     return sorted(keys | {HASH})
 
 
@@ -145,12 +158,19 @@ def edges_by_type(graph: nx.MultiDiGraph) -> dict[str, list[Edge]]:
     return out
 
 
+def rel_props(evidence: str = "full") -> tuple[Prop, ...]:
+    """The relationship properties of the ``evidence`` level (:data:`LEVEL_REL_PROPS`)."""
+    return LEVEL_REL_PROPS[check_evidence(evidence)]
+
+
 def rel_rows(graph: nx.MultiDiGraph, rel_type: str, *, with_hash: bool = True,
-             edges: Iterable[Edge] | None = None) -> Iterator[dict[str, Any]]:
-    """One row per edge of ``rel_type``: ``start``, ``end`` and every ``REL_PROPS``
-    property, plus ``kg_hash``. ``edges`` are this type's edges when the caller grouped them
-    already (:func:`edges_by_type`). Raises ``ExportError`` when an edge joins other labels
-    than ``REL_ENDPOINTS`` says."""
+             edges: Iterable[Edge] | None = None, evidence: str = "full") -> Iterator[dict[str, Any]]:
+    """One row per edge of ``rel_type``: ``start``, ``end`` and every property of the
+    ``evidence`` level (:func:`rel_props`; ``full``: ``REL_PROPS``), plus ``kg_hash``.
+    ``edges`` are this type's edges when the caller grouped them already
+    (:func:`edges_by_type`). Raises ``ExportError`` when an edge joins other labels than
+    ``REL_ENDPOINTS`` says."""
+    props = rel_props(evidence)
     start_label, end_label = REL_ENDPOINTS[rel_type]
     if edges is None:
         edges = ((u, v, data) for u, v, key, data in graph.edges(keys=True, data=True) if key == rel_type)
@@ -164,9 +184,13 @@ def rel_rows(graph: nx.MultiDiGraph, rel_type: str, *, with_hash: bool = True,
         attrs = {**data, "type": rel_type}
         attrs.update({name: [e.get(key) for e in evidence] for name, key in EVIDENCE_FIELDS.items()})
         attrs["evidence_papers"] = [_paper_node(str(e.get("paper", ""))) for e in evidence]
+        if evidence:
+            first = evidence[0]
+            attrs[EVIDENCE_REF.name] = (f"{_paper_node(str(first.get('paper', '')))}#{first.get('field', 'abstract')}:"
+                                        f"{int(first.get('start', 0))}-{int(first.get('end', 0))}")
         row: dict[str, Any] = {"start": u, "end": v}
         try:
-            row.update((p.name, _value(p, attrs.get(p.name))) for p in REL_PROPS)
+            row.update((p.name, _value(p, attrs.get(p.name))) for p in props)
         except _NotAList as exc:
             raise ExportError(str(exc), where=f"edge {u} -{rel_type}-> {v}",
                               hint="rebuild the graph with this paperkg version") from None

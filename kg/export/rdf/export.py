@@ -18,7 +18,8 @@ from kg.graph.model import GraphLike, graph_of
 from kg.output import atomic_open
 from kg.export.rdf.iris import Iris, check_iri
 from kg.export.rdf.namespace import PREFIXES
-from kg.export.rdf.triples import DEFAULT_EVIDENCE, Triple, check_evidence, graph_triples
+from kg.export.evidence import DEFAULT_EVIDENCE, check_evidence
+from kg.export.rdf.triples import Triple, graph_triples
 from kg.export.rdf.writers import nt_lines, write_lines, write_pyoxigraph, write_turtle
 
 RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")

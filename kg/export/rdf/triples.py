@@ -17,6 +17,7 @@ from urllib.parse import quote
 import networkx as nx
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
+from kg.export.evidence import EVIDENCE_LEVELS, check_evidence
 from kg.resolve.normalize import normalize
 from kg.export.rdf.iris import SAFE, Iris
 from kg.export.rdf.namespace import LPWC_INSTANCES, LPWCP, PKG, SCHEMA
@@ -39,12 +40,6 @@ P = {name: str(getattr(PKG, name)) for name in (
 ASSERTION, EVIDENCE, EXTRACTOR = str(PKG.Assertion), str(PKG.Evidence), str(PKG.Extractor)
 INTEGER, DECIMAL, ANY_URI = str(XSD.integer), str(XSD.decimal), str(XSD.anyURI)
 DATE_T, DATETIME_T = str(XSD.date), str(XSD.dateTime)
-EVIDENCE_LEVELS = ("none", "summary", "full")
-"""How much of each relation's provenance to write: ``none`` the edges only; ``summary`` each
-edge as an ``pkg:Assertion`` with its confidence, support and one evidence pointer (the IRI
-``full`` describes); ``full`` every evidence span with its sentence and offsets, the extractors
-and the role. See docs/decisions.md (issue 14)."""
-DEFAULT_EVIDENCE = "summary"
 LPWC_KINDS = {"Method": "method/", "Dataset": "dataset/", "Task": "task/"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
@@ -75,18 +70,14 @@ def _strings(value: Any) -> list[str]:
     return list(dict.fromkeys(str(x) for x in items if isinstance(x, (str, int, float)) and str(x)))
 
 
-def check_evidence(evidence: str) -> str:
-    if evidence not in EVIDENCE_LEVELS:
-        from kg.errors import ExportError
-
-        raise ExportError(f"unknown evidence level '{evidence}'", hint=f"use one of: {', '.join(EVIDENCE_LEVELS)}")
-    return evidence
-
-
 def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = None,
                   evidence: str = "full") -> Iterator[Triple]:
-    """Every triple of ``graph`` under ``iris`` at the ``evidence`` level (see the module
-    docstring and :data:`EVIDENCE_LEVELS`)."""
+    """Every triple of ``graph`` under ``iris`` at the ``evidence`` level
+    (:data:`kg.export.evidence.EVIDENCE_LEVELS`): ``none`` the edges only; ``summary`` each edge
+    as an assertion with its confidence, support and one evidence pointer (the IRI ``full``
+    describes); ``full`` every evidence span with its sentence and offsets, the extractors and
+    the role. ``none`` and ``summary`` leave out what the ontology implies (:func:`_node_triples`).
+    See docs/decisions.md (issue 14)."""
     terms = terms or mapping()
     check_evidence(evidence)
     node_iri = {node: iris.node(node) for node in graph}

@@ -1,5 +1,5 @@
 // Upsert a batch of (Paper)-[:HAS_CODE]->(Repository) relationships: $rows is a list of maps
-// {start, end, <kg.export.cypher.schema.REL_PROPS>, kg_hash}; both nodes must exist. MERGE on the
+// {start, end, <the level's kg.export.cypher.schema.rel_props()>, kg_hash}; both nodes must exist. MERGE on the
 // pair (one relationship per type between two nodes); properties are written only when
 // the content hash differs.
 UNWIND $rows AS row
@@ -18,5 +18,6 @@ SET r.type = row.type,
     r.evidence_starts = row.evidence_starts,
     r.evidence_ends = row.evidence_ends,
     r.evidence_sentences = row.evidence_sentences,
+    r.evidence_ref = row.evidence_ref,
     r.kg_hash = row.kg_hash
 RETURN count(r) AS written
