@@ -40,8 +40,11 @@ def cli(*args: str) -> Result:
 
 
 def push_cli(server: Neo4jServer, store: Path, *extra: str) -> dict[str, Any]:
-    """``paperkg push neo4j STORE --json``: the push report."""
-    result = cli("push", "neo4j", str(store), "--uri", server.uri, "--password", server.password, "--json", *extra)
+    """``paperkg push neo4j STORE --json``: the push report (at ``--evidence full`` unless
+    ``extra`` names a level: these tests compare every property)."""
+    level = () if "--evidence" in extra else ("--evidence", "full")
+    result = cli("push", "neo4j", str(store), "--uri", server.uri, "--password", server.password, "--json",
+                 *level, *extra)
     assert result.exit_code == 0, result.output
     report: dict[str, Any] = json.loads(result.stdout)
     return report
@@ -199,6 +202,26 @@ def test_second_push_creates_and_changes_nothing(neo4j_server: Neo4jServer, seed
     assert dump(neo4j_server) == before
 
 
+def test_a_push_at_another_evidence_level_rewrites_the_relationships(neo4j_server: Neo4jServer, seeds: Path) -> None:
+    """full, then summary: every relationship is rewritten with confidence, support and
+    evidence_ref, and the evidence lists of the full push are gone (the statements set them
+    to null); nodes are unchanged. Pushing full again restores the full properties."""
+    load(neo4j_server, seeds)
+    graph = open_store(seeds).graph
+    report = push_cli(neo4j_server, seeds, "--evidence", "summary")
+    assert report["totals"]["relationships_unchanged"] == 0
+    stored = dump(neo4j_server)
+    summary = {f"{rel} {row['start']} {row['end']}": typed({k: v for k, v in row.items() if k not in ("start", "end")})
+               for rel in REL_TYPES for row in rel_rows(graph, rel, evidence="summary")}
+    assert summary and all(stored[key] == value for key, value in summary.items())
+    with neo4j_server.driver() as driver:
+        left = driver.execute_query("MATCH ()-[r]->() WHERE r.evidence_sentences IS NOT NULL "
+                                    "OR r.role IS NOT NULL RETURN count(r) AS n").records[0]["n"]
+    assert left == 0
+    push_cli(neo4j_server, seeds)
+    assert dump(neo4j_server) == expected(graph)
+
+
 def test_properties_round_trip_with_their_types(neo4j_server: Neo4jServer, seeds: Path) -> None:
     load(neo4j_server, seeds)
     stored, graph = dump(neo4j_server), open_store(seeds).graph
@@ -248,7 +271,8 @@ def test_cypher_shell_script_gives_the_same_graph(neo4j_server: Neo4jServer, exa
     # (as cypher-shell has it evaluated), which takes minutes for the seeds graph.
     forget(neo4j_server)
     reset(neo4j_server)
-    result = cli("export", str(examples), "--format", "cypher", "-o", str(tmp_path / "graph.cypher"))
+    result = cli("export", str(examples), "--format", "cypher", "--evidence", "full",
+                 "-o", str(tmp_path / "graph.cypher"))
     assert result.exit_code == 0, result.output
     executed = run_script(neo4j_server, tmp_path / "graph.cypher")
     graph = open_store(examples).graph
@@ -292,7 +316,7 @@ def imported_server(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> An
     export's README says (then the README's schema.cypher)."""
     neo4j_launcher()
     csv_dir = tmp_path_factory.mktemp("neo4j-csv") / "csv"
-    result = cli("export", str(seeds), "--format", "neo4j-csv", "-o", str(csv_dir))
+    result = cli("export", str(seeds), "--format", "neo4j-csv", "--evidence", "full", "-o", str(csv_dir))
     assert result.exit_code == 0, result.output
     command = _import_command((csv_dir / "README.md").read_text("utf-8"))
     assert command[:4] == ["neo4j-admin", "database", "import", "full"]
@@ -337,7 +361,8 @@ def test_server_stopped_mid_push_then_a_rerun_completes(imported_server: Neo4jSe
     driver = imported_server.driver(max_transaction_retry_time=1.0)
     try:
         with pytest.raises(ExportError) as caught:
-            push.push_graph(graph, driver, batch_size=batch, progress=stop_after_two_batches, uri=imported_server.uri)
+            push.push_graph(graph, driver, batch_size=batch, progress=stop_after_two_batches, uri=imported_server.uri,
+                            evidence="full")
     finally:
         driver.close()
     message = str(caught.value)
