@@ -58,7 +58,7 @@ def test_every_statement_passes_neo4j_parser_and_semantic_analysis(tmp_path: Pat
                 for stem, text in ((stem, q.text) for stem, q in canned(CYPHER).items())]
     # The script's statements are the push statements above, byte for byte (test_cypher_unit);
     # what only the script has are its `:param` commands: lint those (cheap) as cypher-shell input.
-    export.export_script(tricky_graph(), tmp_path / "g.cypher", batch_size=3)
+    export.export_script(tricky_graph(), tmp_path / "g.cypher", batch_size=3, evidence="full")
     params = [line for line in (tmp_path / "g.cypher").read_text("utf-8").splitlines() if line.startswith(":param")]
     assert len(params) >= len(LABELS) + len(REL_TYPES)
     queries.append({"name": "script :param commands", "text": "\n".join(params), "console": True})
@@ -167,18 +167,18 @@ def test_push_twice_changes_nothing_and_incremental_adds_only_what_is_new(
         falkordb: Any, examples_a: Path, examples: Path) -> None:
     driver = FalkorDriver(falkordb, "push")
     small, full = open_store(examples_a).graph, open_store(examples).graph
-    first = push.push_graph(small, driver, batch_size=40)
+    first = push.push_graph(small, driver, batch_size=40, evidence="full")
     assert first.totals()["nodes_created"] == small.number_of_nodes()
     assert first.totals()["relationships_created"] == small.number_of_edges()
     assert server_counts(driver) == counts(small)
 
-    again = push.push_graph(small, driver, batch_size=40)
+    again = push.push_graph(small, driver, batch_size=40, evidence="full")
     assert again.counters == dict.fromkeys(push.COUNTERS, 0)
     assert again.totals()["nodes_unchanged"] + again.totals()["relationships_unchanged"] == push.total_rows(small)
     assert server_counts(driver) == counts(small)
 
     before, after = _row_hashes(small), _row_hashes(full)
-    incremental = push.push_graph(full, driver, batch_size=40)
+    incremental = push.push_graph(full, driver, batch_size=40, evidence="full")
     totals = incremental.totals()
     new = [k for k in after if k not in before]
     changed = [k for k in after if k in before and before[k] != after[k]]
@@ -191,13 +191,13 @@ def test_push_twice_changes_nothing_and_incremental_adds_only_what_is_new(
 
 def test_values_round_trip_through_falkordb(falkordb: Any, tmp_path: Path) -> None:
     graph, driver = tricky_graph(), FalkorDriver(falkordb, "tricky")
-    push.push_graph(graph, driver, batch_size=2)
+    push.push_graph(graph, driver, batch_size=2, evidence="full")
     for label in LABELS:
         for row in node_rows(graph, label):
             stored = driver.graph.query(f"MATCH (n:{label} {{id: $id}}) RETURN properties(n)", {"id": row["id"]})
             assert {k: v for k, v in stored.result_set[0][0].items()} == {k: v for k, v in row.items() if v is not None}
     # the script's :param literals are read back by a Cypher engine as the same rows
-    export.export_script(graph, tmp_path / "g.cypher", batch_size=3)
+    export.export_script(graph, tmp_path / "g.cypher", batch_size=3, evidence="full")
     lines = [line for line in (tmp_path / "g.cypher").read_text("utf-8").splitlines() if line.startswith(":param")]
     read = [dict(r) for line in lines
             for r in falkordb.select_graph("lit").query(f"RETURN {line.removeprefix(':param rows => ').rstrip(';')}").result_set[0][0]]
@@ -218,7 +218,7 @@ runs every one on Neo4j)."""
 def test_canned_queries_agree_on_falkordb_and_ladybug(falkordb: Any, examples: Path, stem: str) -> None:
     driver = FalkorDriver(falkordb, "queries")
     if not driver.graph.query("MATCH (n:Paper) RETURN count(n)").result_set[0][0]:
-        push.push_graph(open_store(examples).graph, driver, batch_size=40)
+        push.push_graph(open_store(examples).graph, driver, batch_size=40, evidence="full")
     text = canned(CYPHER)[stem].text
     for given in ({}, EXAMPLE_PARAMS.get(stem, {})):
         columns, rows = run_cypher(examples, text, given)
@@ -255,12 +255,12 @@ def test_full_push_to_neo4j(neo4j_settings: dict[str, Any], examples_a: Path, ex
         if any(held.values()):
             pytest.skip(f"the database already holds paperkg nodes {held}: point NEO4J_DATABASE at an empty one")
         try:
-            first = push.push(examples_a, **settings, batch_size=50)
+            first = push.push(examples_a, **settings, batch_size=50, evidence="full")
             assert first.totals()["nodes_created"] == open_store(examples_a).graph.number_of_nodes()
-            again = push.push(examples_a, **settings, batch_size=50)
+            again = push.push(examples_a, **settings, batch_size=50, evidence="full")
             assert again.counters["nodes_created"] == again.counters["relationships_created"] == 0
             assert again.counters["properties_set"] == 0
-            full = push.push(examples, **settings, batch_size=50)
+            full = push.push(examples, **settings, batch_size=50, evidence="full")
             graph = open_store(examples).graph
             assert full.totals()["nodes_created"] == graph.number_of_nodes() - open_store(examples_a).graph.number_of_nodes()
             with driver.session(database=settings["database"]) as session:
