@@ -180,12 +180,12 @@ def rel_rows(graph: nx.MultiDiGraph, rel_type: str, *, with_hash: bool = True,
             raise ExportError(f"{rel_type} edge {u} -> {v} joins {types[0]} to {types[1]}, "
                               f"expected {start_label} to {end_label}",
                               hint="the graph does not follow docs/graph-model.md; rebuild it")
-        evidence = [e for e in data.get("evidence") or () if isinstance(e, dict)]
+        spans = [e for e in data.get("evidence") or () if isinstance(e, dict)]
         attrs = {**data, "type": rel_type}
-        attrs.update({name: [e.get(key) for e in evidence] for name, key in EVIDENCE_FIELDS.items()})
-        attrs["evidence_papers"] = [_paper_node(str(e.get("paper", ""))) for e in evidence]
-        if evidence:
-            first = evidence[0]
+        attrs.update({name: [e.get(key) for e in spans] for name, key in EVIDENCE_FIELDS.items()})
+        attrs["evidence_papers"] = [_paper_node(str(e.get("paper", ""))) for e in spans]
+        if spans:
+            first = spans[0]
             attrs[EVIDENCE_REF.name] = (f"{_paper_node(str(first.get('paper', '')))}#{first.get('field', 'abstract')}:"
                                         f"{int(first.get('start', 0))}-{int(first.get('end', 0))}")
         row: dict[str, Any] = {"start": u, "end": v}
