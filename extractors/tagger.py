@@ -187,13 +187,19 @@ def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str)
     return bool(extra) and all(any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w) for w in extra)
 
 
+# a model size written after a name in capitals or small caps ("BERT BASE", "T5 LARGE", "ViT-H"
+# is one token already): the size variant is its own entity
+_SIZE_WORD = re.compile(r" (?:TINY|SMALL|BASE|MEDIUM|LARGE|XL|XXL|HUGE)\b(?![-\w])")
 _EDITION = re.compile(r" (?:v ?)?\d{1,4}(?:\.\d+)?(?=[,.;:)\]]?(?:\s|$))(?! ?%)(?!\s+[a-z]{3,}s\b)")
 
 
 def _edition(text: str, end: int) -> int:
     """The length of a version or edition number written after a name (``N-Caltech 101``,
-    ``OntoNotes v 5.0``, ``Set 5``): part of the name. Not a count ("101 samples"), a share
+    ``OntoNotes v 5.0``, ``Set 5``) or a model size in capitals (``BERT SMALL``): part of the name. Not a count ("101 samples"), a share
     or a year the name already has."""
+    size = _SIZE_WORD.match(text, end)
+    if size:
+        return len(size.group(0))
     if end and text[end - 1].isdigit():
         return 0
     found = _EDITION.match(text, end)

@@ -373,3 +373,10 @@ def test_drop_log_records_reasons(known: TypeIndex, tmp_path: Path, monkeypatch:
     tag_candidates(pt, _tags(pt, ("GitHub", "METHOD"), ("QuillFormer", "METHOD")), known, [])
     rows = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
     assert [(r["text"], r["reason"]) for r in rows] == [("GitHub", "naming-test"), ("QuillFormer", "kept")]
+
+
+def test_tagger_name_keeps_a_size_written_in_capitals(known: TypeIndex) -> None:
+    pt = _pt("T", "We distil QuillFormer SMALL from QuillFormer. The BASE model is larger.")
+    s = pt.text.index("QuillFormer SMALL")
+    tags = [[s, s + len("QuillFormer"), "METHOD"]]
+    assert [c.name for c in tag_candidates(pt, tags, known, [])] == ["QuillFormer SMALL"]
