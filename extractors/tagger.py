@@ -10,6 +10,7 @@ entities component merges them with the rules' candidates.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -186,13 +187,19 @@ def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str)
     return bool(extra) and all(any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w) for w in extra)
 
 
+# a model size written after a name in capitals or small caps ("BERT BASE", "T5 LARGE", "ViT-H"
+# is one token already): the size variant is its own entity
+_SIZE_WORD = re.compile(r" (?:TINY|SMALL|BASE|MEDIUM|LARGE|XL|XXL|HUGE)\b(?![-\w])")
 _EDITION = re.compile(r" (?:v ?)?\d{1,4}(?:\.\d+)?(?=[,.;:)\]]?(?:\s|$))(?! ?%)(?!\s+[a-z]{3,}s\b)")
 
 
 def _edition(text: str, end: int) -> int:
     """The length of a version or edition number written after a name (``N-Caltech 101``,
-    ``OntoNotes v 5.0``, ``Set 5``): part of the name. Not a count ("101 samples"), a share
+    ``OntoNotes v 5.0``, ``Set 5``) or a model size in capitals (``BERT SMALL``): part of the name. Not a count ("101 samples"), a share
     or a year the name already has."""
+    size = _SIZE_WORD.match(text, end)
+    if size:
+        return len(size.group(0))
     if end and text[end - 1].isdigit():
         return 0
     found = _EDITION.match(text, end)
@@ -220,11 +227,14 @@ def _not_a_name(text: str) -> bool:
     return words[-1] in ORG_WORDS or all(w in NOT_NAMES or w in LANGUAGES for w in words)
 
 
-def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str], known: TypeIndex) -> bool:
+def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str], known: TypeIndex,
+                       tagged_method: bool = False) -> bool:
     """An acronym (or its long form) defined in the paper that the rules did not make a
     method or dataset, unless the definition reads as a named method: its long form ends in
     a method head noun ("Global Convolutional Network (GCN)", "... Pooling (ASPP)") or its
-    short form is coined beyond initials, and neither the lists, a task/measure head nor a
+    short form is coined beyond initials, or the tagger labelled it a method and the long form
+    is written as a name (every word capitalized: "Markov Random Field (MRF)") and this span
+    is the acronym itself, of three letters or more, and neither the lists, a task/measure head nor a
     generic class ("Massively multilingual Transformers (MMTs)") type it otherwise."""
     key = norm_key(text)
     for d in pt.definitions:
@@ -235,12 +245,20 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
                 return False
             head = d.long.split()[-1].lower() if d.long.split() else ""
             head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
-            named_head = head in METHOD_HEADS or head in METHOD_NOUNS or not d.short.isupper()
+            named_head = head in METHOD_HEADS or head in METHOD_NOUNS or not d.short.isupper() \
+                or (tagged_method and key == norm_key(d.short) and len(d.short) > 2 and _title_cased(d.long))
             return not named_head or bool(defined_types(known, d.short, d.long) - {"method", "dataset"}) \
                 or is_not_name(d.long) \
                 or is_not_name(d.short) or head in PHRASE_TASK_HEADS and head not in METHOD_HEADS \
                 or _MEASURE.search(" " + d.long) is not None or _descriptive_class(d.long)
     return False
+
+
+def _title_cased(long: str) -> bool:
+    """Every word of a multi-word long form starts with a capital (short function words
+    aside): "Deep Structured Active Contours", not "local binary patterns"."""
+    words = [w for w in re.split(r"[\s-]+", long) if w and w.lower() not in ("of", "for", "and", "the", "in", "on", "to", "with", "a")]
+    return len(words) > 1 and all(w[:1].isupper() for w in words)
 
 
 def _descriptive_class(long: str) -> bool:
@@ -327,6 +345,18 @@ def _method_head(text: str) -> bool:
     return len(words) > 1 and words[-1].lower().rstrip("s") in METHOD_HEADS and words[-1][:1].isupper()
 
 
+_CAPPED_COMPOUND = re.compile(r"^[A-Z][a-z0-9]*(?:-[A-Za-z0-9]+)*-[A-Z][a-z0-9]*$")
+
+
+def _name_shaped(text: str) -> bool:
+    """A tagger method span shaped as a name even when said once: one hyphenated token
+    capitalized on both sides ("Spin-Net", "Geo-Transformer"), not an adjective or a
+    gerund ("Lab-Style", "Pre-Training")."""
+    last = text.rsplit("-", 1)[-1].lower()
+    return " " not in text and _CAPPED_COMPOUND.match(text) is not None and not last.endswith("ing") \
+        and _ADJECTIVE.search(text.lower()) is None
+
+
 def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str, str]]:
     """Each tagged span, a name span cut at a bracket and split at a coordination
     (``PASCAL VOC and COCO`` -> ``PASCAL VOC``, ``COCO``)."""
@@ -348,6 +378,20 @@ def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str
         yield pos, end, str(label), etype
 
 
+DROPS_ENV = "PAPERKG_TAGGER_DROPS"
+
+
+def _dropped(reason: str, pt: PaperText, start: int, end: int, etype: str, label: str) -> None:
+    """Measurement only: with ``PAPERKG_TAGGER_DROPS=FILE`` set, each tagger span the merge
+    drops is appended to FILE as ``{"title", "text", "label", "reason"}`` (see
+    ``benchmarks/tagger_drops.py``)."""
+    path = os.environ.get(DROPS_ENV)
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"title": pt.title, "text": pt.text[start:end], "label": label,
+                                 "type": etype, "reason": reason}) + "\n")
+
+
 def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                    taken: list[tuple[int, int]], rule_names: set[str] | None = None,
                    rule_tasks: set[str] | None = None) -> list[Candidate]:
@@ -359,43 +403,58 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
     for raw_start, raw_end, label, etype in _pieces(pt.text, tags):
         start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
         if end - start < 2 or not _whole_words(pt.text, start, end):
+            _dropped('cut-word', pt, start, end, etype, label)
             continue
         if etype in ("method", "dataset"):
             end += _edition(pt.text, end)
         text = pt.text[start:end]
         if _LATEX.search(text) or any(_CITE_KEY.match(w) for w in text.split()):
+            _dropped('latex/cite-key', pt, start, end, etype, label)
             continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
         if etype != "task" and pt.in_title(start) and text not in pt.text[pt.title_end:]:
+            _dropped('title-only', pt, start, end, etype, label)
             continue  # title case misleads the tagger: a title name counts when the abstract repeats it
         overlapping = [(s, e) for s, e in taken if not (e <= start or end <= s)]
         if "\n" in text or (overlapping and (start, end) not in overlapping and not (
                 len(set(overlapping)) == 1 and _longer_variant(pt.text, start, end, *overlapping[0], etype))):
+            _dropped('overlaps-rule-span', pt, start, end, etype, label)
             continue
         if etype in ("method", "dataset"):
             sent = pt.sentence_of(start)
             if not named(text, start == sent[0] or pt.text[sent[0]:start].strip() == "") or _not_a_name(text):
+                _dropped('naming-test', pt, start, end, etype, label)
                 continue
             if pt.in_title(start) and not any(is_coined(w) or is_acronym(w) for w in text.split()):
+                _dropped('title-case', pt, start, end, etype, label)
                 continue  # title case is not a naming signal
-            if _defined_elsewhere(pt, start, text, rule_names or set(), known):
+            if _defined_elsewhere(pt, start, text, rule_names or set(), known, label == "METHOD"):
+                _dropped('defined-elsewhere', pt, start, end, etype, label)
                 continue
             key = norm_key(text)
             if key not in (rule_names or set()) and ({key + "s", key[:-1] if key.endswith("s") else ""}
                                                       & (rule_names or set())):
+                _dropped('plural-of-rule-name', pt, start, end, etype, label)
                 continue  # the singular/plural of a name the rules already judged
             if is_acronym(text) and len(text.rstrip("s")) < 3 and norm_key(text) not in (rule_names or set()):
+                _dropped('two-letter-acronym', pt, start, end, etype, label)
                 continue  # a two-letter acronym ("TC", "SE") is too ambiguous on the tagger's word alone
             if known(text) & {"task", "metric"} and etype not in known(text):
+                _dropped('listed-as-task/metric', pt, start, end, etype, label)
                 continue
             if _MEASURE.match(pt.text, end) or is_generic(_restated(text)):
+                _dropped('measure/generic', pt, start, end, etype, label)
                 continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
-                    and pt.text.count(text) < 2 and not _method_head(text):
+                    and pt.text.count(text) < 2 and not _method_head(text) \
+                    and not (label == "METHOD" and _name_shaped(text)):
+                _dropped('said-once-phrase', pt, start, end, etype, label)
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
             etype = _retype(pt, start, end, text, etype, known)
             if etype == "dataset" and norm_key(text) not in (rule_names or set()) \
                     and not _dataset_cue(pt, end, text, known, start):
+                _dropped('dataset-no-cue', pt, start, end, etype, label)
                 continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
+            _dropped("kept", pt, start, end, etype, label)
             role = method_role(pt, start) if etype == "method" else dataset_role(pt, start)
             out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR))
         elif etype == "task":

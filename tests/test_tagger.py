@@ -324,7 +324,7 @@ def test_tag_candidates_keep_editions_and_read_data_contexts(known: TypeIndex) -
 
 
 def test_tag_candidates_read_definitions_and_method_heads(known: TypeIndex) -> None:
-    pt = _pt("T", "We stack Zorbic Convolutional Networks (ZCN) over Quill Temporal Logic (QTL) inputs. "
+    pt = _pt("T", "We stack Zorbic Convolutional Networks (ZCN) over quill temporal logic (QTL) inputs. "
                   "Massively multilingual Transformers (MMTs) are costly. "
                   "The Glimmer Spatial Pyramid Pooling helps. Meta-SGD and CNN-LSTM are compared.")
     from extractors.acronyms import find_definitions
@@ -334,3 +334,49 @@ def test_tag_candidates_read_definitions_and_method_heads(known: TypeIndex) -> N
                  ("Glimmer Spatial Pyramid Pooling", "METHOD"), ("Meta-SGD", "METHOD"), ("CNN-LSTM", "METHOD"))
     got = {c.name for c in tag_candidates(pt, tags, known, [])}
     assert got == {"ZCN", "Glimmer Spatial Pyramid Pooling", "Meta-SGD", "CNN-LSTM"}
+
+
+def _define(pt: PaperText, long: str, short: str) -> None:
+    from extractors.acronyms import Definition
+
+    ls, ss = pt.text.index(long), pt.text.index(f"({short})") + 1
+    pt.definitions.append(Definition(short, ss, ss + len(short), long, ls, ls + len(long)))
+
+
+def test_tagger_acronym_with_a_name_shaped_long_form_counts(known: TypeIndex) -> None:
+    pt = _pt("T", "We fit a Wobbly Plinth Lattice (WPLX) to the data. Then WPLX is refined. "
+                  "We also use flimsy gorp lattices (FGLX) once. FGLX helps. Then a Quorn Sample (QS) follows. QS ends.")
+    _define(pt, "Wobbly Plinth Lattice", "WPLX")
+    _define(pt, "flimsy gorp lattices", "FGLX")
+    _define(pt, "Quorn Sample", "QS")
+    second = pt.text.index("WPLX is")
+    tags = [[second, second + 4, "METHOD"]]
+    for short in ("FGLX helps", "QS ends"):
+        s = pt.text.index(short)
+        tags.append([s, s + len(short.split()[0]), "METHOD"])
+    assert {c.name for c in tag_candidates(pt, tags, known, [])} == {"WPLX"}  # lowercase long form, two letters: no
+    as_dataset = [[second, second + 4, "DATASET"]]
+    assert tag_candidates(pt, as_dataset, known, []) == []  # the acronym rule stays for other labels
+
+
+def test_tagger_hyphenated_name_said_once_counts(known: TypeIndex) -> None:
+    pt = _pt("T", "We build on Quill-Net here. We run Lab-Style Experiments and Distilled Pre-Training.")
+    tags = _tags(pt, ("Quill-Net", "METHOD"), ("Lab-Style Experiments", "METHOD"),
+                 ("Distilled Pre-Training", "METHOD"))
+    assert {c.name for c in tag_candidates(pt, tags, known, [])} == {"Quill-Net"}
+
+
+def test_drop_log_records_reasons(known: TypeIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "drops.jsonl"
+    monkeypatch.setenv("PAPERKG_TAGGER_DROPS", str(log))
+    pt = _pt("T", "Our code is on GitHub and QuillFormer is new. QuillFormer wins.")
+    tag_candidates(pt, _tags(pt, ("GitHub", "METHOD"), ("QuillFormer", "METHOD")), known, [])
+    rows = [json.loads(line) for line in log.read_text("utf-8").splitlines()]
+    assert [(r["text"], r["reason"]) for r in rows] == [("GitHub", "naming-test"), ("QuillFormer", "kept")]
+
+
+def test_tagger_name_keeps_a_size_written_in_capitals(known: TypeIndex) -> None:
+    pt = _pt("T", "We distil QuillFormer SMALL from QuillFormer. The BASE model is larger.")
+    s = pt.text.index("QuillFormer SMALL")
+    tags = [[s, s + len("QuillFormer"), "METHOD"]]
+    assert [c.name for c in tag_candidates(pt, tags, known, [])] == ["QuillFormer SMALL"]
