@@ -25,7 +25,12 @@ class PaperKGError(Exception):
         text = f"{self.where}: {self.message}" if self.where else self.message
         if self.hint:
             text = f"{text} ({self.hint})"
+        # one line whatever the message quotes (a CSV column name, say, can hold a line break)
+        text = "".join(ch if ch not in _LINE_BREAKS else ch.encode("unicode_escape").decode("ascii") for ch in text)
         return f"{text} [{self.code}]"
+
+
+_LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 class UsageError(PaperKGError):

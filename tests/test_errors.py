@@ -37,3 +37,18 @@ def test_message_shows_where_hint_and_code() -> None:
     assert PaperKGError("boom").format() == "boom [E000]"
     with pytest.raises(PaperKGError, match=r"\[E100\]$"):
         raise exc
+
+
+def test_a_message_quoting_a_line_break_stays_one_line(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli.main import main
+    from kg.errors import InputError
+
+    assert InputError("column 'a\nb\u2028c'", where="f.csv:1").format() == "f.csv:1: column 'a\\nb\\u2028c' [E100]"
+    bad = tmp_path / "dup.csv"
+    bad.write_text('"a\nb","a\nb",title\n1,2,x\n', encoding="utf-8")  # the same column twice, with a line break
+    result = CliRunner().invoke(main, ["extract", str(bad), "--model", "blank"])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1 and "twice" in lines[0] and "\\n" in lines[0] and lines[0].endswith("[E100]")
