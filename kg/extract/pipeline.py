@@ -24,7 +24,7 @@ import extractors.components  # noqa: F401  (registers the factories)
 from extractors.components import ALL_COMPONENTS, COMPONENTS
 from kg.errors import PipelineError
 from kg.extract.partition import Outcome, extract_partition, to_extraction  # noqa: F401  (re-exported)
-from kg.records import Evidence, Extraction, Paper, Problem
+from kg.records import Extraction, Paper, Problem
 
 log = logging.getLogger(__name__)
 
@@ -145,5 +145,5 @@ def extract(papers: Iterable[Paper], nlp: Language | None = None, *, batch_size:
                 yield extraction
 
 
-__all__ = ["BLANK", "DEFAULT_MODEL", "Engine", "Evidence", "InProcess", "Outcome", "PipelineSpec", "build_nlp",
+__all__ = ["BLANK", "DEFAULT_MODEL", "Engine", "InProcess", "Outcome", "PipelineSpec", "build_nlp",
            "extract", "extract_partition", "partitions", "pipeline_for", "to_extraction"]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 
 from kg.errors import InputError
@@ -21,9 +21,6 @@ from kg.ingest.decode import (STDIN, STDIN_NAME, InputFile, check_input, head_te
                               open_input)
 from kg.ingest.identity import arxiv_id_of, normalize_title, paper_id
 from kg.records import Paper, Problem, Source
-
-if TYPE_CHECKING:
-    from networkx.utils import UnionFind
 
 MAX_CHARS = 100_000  # title + abstract; real abstracts are a few thousand characters
 
@@ -69,19 +66,15 @@ def detect_format(inp: InputFile, forced: str | None = None) -> Format:
     if stripped.startswith("<"):
         return FORMATS["arxiv"]
     if stripped.startswith("["):
-        return FORMATS["hf"] if _sniff("hf", head) else FORMATS["json"]
+        return FORMATS["hf"] if hf_api.sniff(head) else FORMATS["json"]
     if stripped.startswith("{"):
         first, _, rest = stripped.partition("\n")
         if rest.lstrip().startswith("{"):
             return FORMATS["jsonl"]
-        return FORMATS["hf"] if _sniff("hf", head) else FORMATS["json"]
-    if _sniff("csv", head):
+        return FORMATS["hf"] if hf_api.sniff(head) else FORMATS["json"]
+    if csvfile.sniff(head):
         return FORMATS["csv"]
     return FORMATS["listing"]
-
-
-def _sniff(fmt: str, head: str) -> bool:
-    return bool((hf_api if fmt == "hf" else csvfile).sniff(head))
 
 
 def iter_records(inp: InputFile, fmt: Format) -> Iterator[RawRecord | Problem]:
