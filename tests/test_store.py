@@ -51,7 +51,7 @@ def test_layout_and_manifest(tmp_path: Path) -> None:
     assert listed == set(FILES)  # no query cache: those are made on first query
     assert not {name for name in listed if name.startswith(".")}
     manifest = json.loads((tmp_path / "kg" / "manifest.json").read_text())
-    assert manifest["format"] == "paperkg-store" and manifest["format_version"] == 2
+    assert manifest["format"] == "paperkg-store" and manifest["format_version"] == 3
     assert manifest["counts"]["papers"] == len(CORPUS) == report.papers == report.added
     store = open_store(tmp_path / "kg")
     assert [e.paper.id for e in store.extractions()] == [e.paper.id for e in CORPUS]
@@ -186,7 +186,7 @@ def test_database_not_matching_the_manifest_is_refused(tmp_path: Path) -> None:
 def test_newer_format_is_refused(tmp_path: Path) -> None:
     build(CORPUS[:1], tmp_path / "kg")
     path = tmp_path / "kg" / "manifest.json"
-    path.write_text(path.read_text().replace('"format_version": 2', '"format_version": 99'))
+    path.write_text(path.read_text().replace('"format_version": 3', '"format_version": 99'))
     with pytest.raises(StoreError, match="format 99 is not supported.*upgrade paperkg"):
         open_store(tmp_path / "kg")
 

@@ -66,7 +66,7 @@ def test_format_1_store_is_migrated_on_open(tmp_path: Path) -> None:
     store = open_store(tmp_path / "old")
     assert sorted(p.name for p in (tmp_path / "old").iterdir()) == ["graph.sqlite", "manifest.json"]
     manifest = json.loads((tmp_path / "old" / "manifest.json").read_text())
-    assert manifest["format_version"] == 2 and manifest["inputs"] == {"a.jsonl": "0" * 64}
+    assert manifest["format_version"] == 3 and manifest["inputs"] == {"a.jsonl": "0" * 64}
     export_json(store, tmp_path / "old.json")
     export_json(open_store(tmp_path / "new"), tmp_path / "new.json")
     assert (tmp_path / "old.json").read_bytes() == (tmp_path / "new.json").read_bytes()

@@ -25,7 +25,7 @@ is broken by sorting, never by dict or set order.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Container, Hashable, Iterable, Mapping, Sequence
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,9 +92,11 @@ class Resolution:
 
 
 class Keyer:
-    """Normalized keys with corpus-attested plural folding (see ``kg.resolve.normalize``)."""
+    """Normalized keys with corpus-attested plural folding (see ``kg.resolve.normalize``):
+    ``attested`` holds (type, normalized surface) of every surface in the corpus (a set, or
+    any container, e.g. one that asks the store)."""
 
-    def __init__(self, attested: set[tuple[str, str]]) -> None:
+    def __init__(self, attested: Container[tuple[str, str]]) -> None:
         self.attested = attested
         self._cache: dict[tuple[str, str], str] = {}
 
@@ -133,8 +135,44 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
         if a.paper.id == b.paper.id:
             raise DuplicatePaperError(f"paper id {a.paper.id!r} occurs twice",
                                       hint="merge duplicate papers first, as kg.store does")
-    occs, unresolved = _occurrences(papers)
+    occs, unresolved = occurrences(papers)
     keyer = Keyer({(o.type, normalize(s)) for o in occs for s in o.surfaces})
+    texts = {e.paper.id: f"{e.paper.title} {e.paper.abstract}" for e in papers}
+    return resolve_part(occs, keyer, texts.get, unresolved=unresolved).resolution
+
+
+@dataclass(frozen=True)
+class Part:
+    """The resolution of a set of occurrences closed under shared candidate keys (see
+    :func:`candidate_keys`), with what the store keeps of it: each occurrence's *base*
+    component (its smallest member's ref; the partition by identity keys before ambiguous
+    short forms are attached to senses) and whether it holds an ambiguous key."""
+
+    resolution: Resolution
+    base: tuple[MentionRef, ...]
+    ambiguous: tuple[bool, ...]
+
+
+def resolve_part(occs: list[Occurrence], keyer: Keyer, text: Callable[[str], str | None], *,
+                 unresolved: tuple[MentionRef, ...] = (),
+                 external: Mapping[str, Sequence[tuple[MentionRef, str]]] | None = None) -> Part:
+    """Resolve ``occs`` (sorted by ref; every occurrence sharing a candidate key with one of
+    them included) with the corpus' plural attestations in ``keyer``; ``text(paper)`` is a
+    paper's title and abstract; ``external`` gives, per paper, the (base ref, name) of the
+    occurrences of that paper that are not in ``occs`` (co-mention evidence for senses)."""
+    uf, blocked, holders, base, ambiguous = partition(occs, keyer)
+    chooser = SenseChooser(occs, uf, keyer, text, base=base, external=external or {})
+    decisions = []
+    for key in sorted(blocked, key=repr):
+        decisions.extend(chooser.attach_bare(key[0], key[2], sorted(set(holders[key]))))
+    return Part(_assemble(occs, uf, keyer, decisions, unresolved), base, ambiguous)
+
+
+def partition(occs: list[Occurrence], keyer: Keyer) -> tuple[
+        UnionFind, set[tuple[str, str, str]], dict[Hashable, list[int]], tuple[MentionRef, ...], tuple[bool, ...]]:
+    """The occurrences joined by their identity keys, ambiguous keys left out: the union-find,
+    the ambiguous (blocked) keys, each key's holders, each occurrence's base ref (its set's
+    smallest member) and whether it holds an ambiguous key."""
     uf = UnionFind(len(occs))
     blocked = _ambiguous_candidates(occs, keyer)
     holders: dict[Hashable, list[int]] = defaultdict(list)
@@ -146,15 +184,30 @@ def resolve(extractions: Iterable[Extraction]) -> Resolution:
         if key not in blocked:
             for j in holders[key][1:]:
                 uf.union(holders[key][0], j)
-    texts = {e.paper.id: f"{e.paper.title} {e.paper.abstract}" for e in papers}
-    chooser = SenseChooser(occs, uf, keyer, texts)
-    decisions = []
-    for key in sorted(blocked, key=repr):
-        decisions.extend(chooser.attach_bare(key[0], key[2], sorted(set(holders[key]))))
-    return _assemble(occs, uf, keyer, decisions, unresolved)
+    base = tuple(occs[uf.find(i)].ref for i in range(len(occs)))
+    ambiguous = [False] * len(occs)
+    for key in blocked:
+        for i in holders[key]:
+            ambiguous[i] = True
+    return uf, blocked, holders, base, tuple(ambiguous)
 
 
-def _occurrences(papers: list[Extraction]) -> tuple[list[Occurrence], tuple[MentionRef, ...]]:
+def candidate_keys(occ: Occurrence) -> set[str]:
+    """Every identity key ``occ`` may hold, whatever the rest of the corpus says: its ids,
+    its acronym definitions and, for each surface, its normalized form and the form without
+    a plural ``s`` (untyped). Occurrences that share none of these never affect each other's
+    resolution, so a set closed under shared candidate keys resolves on its own."""
+    keys = {f"id\x1f{ns}\x1f{value}" for ns, value in occ.ids}
+    keys.update(f"def\x1f{normalize(short)}\x1f{normalize(long)}" for short, long in occ.definitions)
+    for surface in occ.surfaces:
+        keys.add(f"name\x1f{normalize(surface)}")
+        stem = singular_candidate(surface)
+        if stem is not None:
+            keys.add(f"name\x1f{normalize(stem)}")
+    return keys
+
+
+def occurrences(papers: Iterable[Extraction]) -> tuple[list[Occurrence], tuple[MentionRef, ...]]:
     occs: list[Occurrence] = []
     unresolved: list[MentionRef] = []
     for ext in papers:

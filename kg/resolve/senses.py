@@ -9,7 +9,10 @@ first sense the evidence singles out, in this order:
 
 1. a definition of one sense elsewhere in the same paper;
 2. the paper text (title + abstract) contains one sense's long form (normalized);
-3. the most co-mentioned entities shared with the papers of one sense;
+3. the most co-mentioned entities shared with the papers of one sense (entities as the
+   identity keys link them, before any ambiguous short form is attached to a sense: so the
+   evidence does not depend on the order senses are chosen in, and a part of the corpus
+   resolves alike alone or with the rest);
 4. the most frequent sense (papers), ties broken by the long form's slug.
 
 Candidates narrow at each step, so a later step only chooses among the earlier ties.
@@ -17,7 +20,7 @@ Candidates narrow at each step, so a later step only chooses among the earlier t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -103,7 +106,7 @@ class _Sense:
     display: str
     long_norms: frozenset[str]
     papers: frozenset[str]
-    co: frozenset[int]
+    co: frozenset[tuple[str, int]]
 
     @property
     def slug(self) -> str:
@@ -114,12 +117,23 @@ class SenseChooser:
     """Attaches the bare mentions of ambiguous short forms to senses (see module doc)."""
 
     def __init__(self, occs: Sequence[Occurrence], uf: UnionFind, keyer: KeyFunction,
-                 texts: Mapping[str, str]) -> None:
-        self.occs, self.uf, self.keyer, self.texts = occs, uf, keyer, texts
+                 text: Callable[[str], str | None], *, base: Sequence[tuple[str, int]],
+                 external: Mapping[str, Sequence[tuple[tuple[str, int], str]]]) -> None:
+        """``base[i]``: the ref naming occurrence i's component before senses are attached;
+        ``external``: per paper, (base ref, name) of its occurrences not in ``occs``."""
+        self.occs, self.uf, self.keyer, self.text = occs, uf, keyer, text
+        self.base, self.external = base, external
         self.by_paper: dict[str, list[int]] = defaultdict(list)
         for i, occ in enumerate(occs):
             self.by_paper[occ.ref[0]].append(i)
+        self.names: dict[tuple[str, int], str] = {occ.ref: occ.name for occ in occs}
+        for rows in external.values():
+            self.names.update(rows)
         self._norm_texts: dict[str, str] = {}
+
+    def _labels(self, paper: str) -> set[tuple[str, int]]:
+        """The (base) entities mentioned in ``paper``."""
+        return {self.base[m] for m in self.by_paper[paper]} | {ref for ref, _ in self.external.get(paper, ())}
 
     def attach_bare(self, etype: str, short_key: str, holders: list[int]) -> list[tuple[int, str]]:
         """Join the mentions holding short form ``short_key`` (type ``etype``) to senses;
@@ -145,7 +159,7 @@ class SenseChooser:
 
     def _senses(self, etype: str, short_key: str, roots: list[int], definers: list[int],
                 holders: list[int]) -> list[_Sense]:
-        excluded = {self.uf.find(h) for h in holders}
+        excluded = {self.base[h] for h in holders}
         senses = []
         for root in roots:
             longs: Counter[str] = Counter()
@@ -155,7 +169,7 @@ class SenseChooser:
                     longs.update(self.occs[i].longs)
                     ids.update(f"{ns}:{value}" for ns, value in self.occs[i].ids)
             papers = frozenset(self.occs[m].ref[0] for m in self.uf.members(root))
-            co = frozenset(self.uf.find(m) for p in papers for m in self.by_paper[p]) - excluded
+            co = frozenset(label for p in papers for label in self._labels(p)) - excluded
             names = longs or ids or Counter(f"{self.occs[root].name} ({self.occs[root].ref[0]})" for _ in (0,))
             senses.append(_Sense(root=root, display=min(names, key=lambda s: (-names[s], s)),
                                  long_norms=frozenset(normalize(lf) for lf in longs),
@@ -164,7 +178,7 @@ class SenseChooser:
 
     def _text(self, paper: str) -> str:
         if paper not in self._norm_texts:
-            self._norm_texts[paper] = normalize(self.texts.get(paper, ""))
+            self._norm_texts[paper] = normalize(self.text(paper) or "")
         return self._norm_texts[paper]
 
     def _choose(self, h: int, senses: list[_Sense], holders: list[int]) -> tuple[_Sense, str]:
@@ -179,13 +193,13 @@ class SenseChooser:
         if len(hits) == 1:
             return hits[0], f"long form '{hits[0].display}' in the paper text"
         cands = hits or cands
-        excluded = {self.uf.find(j) for j in holders}
-        mine = {self.uf.find(m) for m in self.by_paper[paper]} - excluded
+        excluded = {self.base[j] for j in holders}
+        mine = self._labels(paper) - excluded
         scores = {s.root: mine & s.co for s in cands}
         best = max(len(v) for v in scores.values())
         top = [s for s in cands if best and len(scores[s.root]) == best]
         if len(top) == 1:
-            shared = sorted(self.occs[r].name for r in scores[top[0].root])[:3]
+            shared = sorted(self.names[r] for r in scores[top[0].root])[:3]
             return top[0], (f"{best} co-mentioned entit{'y' if best == 1 else 'ies'} shared "
                              f"with papers of that sense ({', '.join(shared)})")
         cands = top or cands

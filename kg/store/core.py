@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -39,12 +40,13 @@ from kg.graph.model import graph_of
 from kg.errors import ExportError, StoreError
 from kg.fsutil import atomic_file, atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
 from kg.store import db
+from kg.store.engine import Engine
 from kg.store.lock import try_lock, write_lock
 from kg.records import Extraction
 from kg.resolve.resolver import Merge, resolve
 
 FORMAT = "paperkg-store"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 LEGACY_FILES = ("extractions.jsonl", "graph.json", "merges.jsonl")
 """The files of a format 1 store (migrated on first open or build)."""
 MAX_GRAPH_ELEMENTS = 20_000_000
@@ -320,26 +322,16 @@ def _open_once(directory: Path) -> Store:
 
 
 def migrate(directory: str | Path) -> bool:
-    """Convert a format 1 store (``extractions.jsonl``, ``graph.json``, ``merges.jsonl``)
-    in ``directory`` to the current format, atomically and without re-resolving: the same
-    papers, graph and merges. The caller holds the store's lock. Returns whether anything
-    was converted."""
+    """Convert a store of an older format (1: ``extractions.jsonl``, ``graph.json``,
+    ``merges.jsonl``; 2: ``graph.sqlite`` without the resolution tables) in ``directory`` to
+    the current format, atomically: its stored papers are built again into a new database
+    (the graph is what this paperkg's resolver makes of them). The caller holds the store's
+    lock. Returns whether anything was converted."""
     directory = Path(directory)
     manifest = _read_manifest(directory)
     if manifest["format_version"] >= FORMAT_VERSION:
         return False
-    records = _read_extractions(directory, manifest)
-    graph_text = _read_verified(directory, manifest, "graph.json")
-    merges_text = _read_verified(directory, manifest, "merges.jsonl")
-    try:
-        graph = load_graph(graph_text)
-        merges = [json.loads(line) for line in merges_text.splitlines()]
-    except (ValueError, KeyError, TypeError, nx.NetworkXError) as exc:
-        raise StoreError(f"store files cannot be parsed: {exc}", where=str(directory),
-                         hint=_REBUILD_HINT) from None
-    del graph_text
-    _write(directory, records, graph, merges, manifest.get("inputs") or {},
-           entities=int(manifest["counts"].get("entities", 0)))
+    _build((), directory, rebuild=False, inputs={})
     return True
 
 
@@ -351,29 +343,35 @@ def _combine(old: Extraction | None, new: Extraction) -> Extraction:
     return replace(new, paper=replace(new.paper, sources=sources))
 
 
-def _existing(directory: Path, rebuild: bool) -> tuple[dict[str, Extraction], dict[str, str]]:
-    """The stored records by paper id, and their stored content hashes."""
+def _source(directory: Path, rebuild: bool) -> tuple[Path | None, Iterator[tuple[str, Extraction]] | None]:
+    """What a build starts from: the current-format database to copy (verified against the
+    manifest), or the records of an older-format store to build again, or nothing."""
     recover_dir(directory)  # the caller holds the lock: a missing store with a backup is a dead build's
     if not directory.exists() or (directory.is_dir() and not any(directory.iterdir())):
-        return {}, {}
+        return None, None
     if directory.is_dir() and not (directory / "manifest.json").exists():
         raise StoreError(f"{directory} exists and is not a paperkg graph store (no manifest.json)",
                          hint="choose a new or empty directory; paperkg will not overwrite it")
     if rebuild:
-        return {}, {}
+        return None, None
     manifest = _read_manifest(directory)
-    if manifest["format_version"] < FORMAT_VERSION:
-        records = {e.paper.id: e for e in _read_extractions(directory, manifest)}
-        return records, {pid: content_hash(e) for pid, e in records.items()}
-    records, hashes = {}, {}
+    if manifest["format_version"] == 1:
+        for name in LEGACY_FILES[1:]:  # derived files: not read, but a damaged store is not migrated
+            path = directory / name
+            if not path.is_file() or _file_sha256(path) != manifest["files"].get(name):
+                raise StoreError(f"{name} does not match the manifest (corrupt or edited by hand)",
+                                 where=str(path), hint=_REBUILD_HINT)
+        return None, ((content_hash(e), e) for e in _read_extractions(directory, manifest))
     reader = open_reader(directory, manifest)
-    try:
-        for digest, record in _records(reader):
-            records[record.paper.id] = record
-            hashes[record.paper.id] = digest
-    finally:
-        reader.close()
-    return records, hashes
+    if manifest["format_version"] < FORMAT_VERSION:
+        def legacy() -> Iterator[tuple[str, Extraction]]:
+            try:
+                yield from _records(reader)
+            finally:
+                reader.close()
+        return None, legacy()
+    reader.close()
+    return directory / db.DB_NAME, None
 
 
 def graph_key(directory: str | Path) -> str | None:
@@ -428,44 +426,85 @@ def stored_inputs(directory: str | Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in table.items()} if isinstance(table, dict) else {}
 
 
+class _Unchanged(Exception):
+    """Raised inside the staging block to leave the store exactly as it was."""
+
+
 def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
            inputs: dict[str, str]) -> BuildReport:
     start = time.perf_counter()
-    before, before_hashes = _existing(directory, rebuild)
-    stored = dict(before)
+    old_db, legacy = _source(directory, rebuild)
+    outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
+    try:
+        with staged_dir(directory) as staged:
+            work = staged / "work.sqlite"
+            if old_db is not None:
+                shutil.copyfile(old_db, work)
+                conn = db.connect(work, read_only=False)
+            else:
+                conn = db.create(work)
+            try:
+                engine = Engine(conn)
+                for digest, record in legacy or ():
+                    engine.put(record.paper.id, digest, _dumps(record.to_dict()))
+                outcome = _put_all(engine, extractions)
+                if old_db is not None and not engine.changed():
+                    raise _Unchanged  # nothing new: the store (and its query caches) stay as they are
+                engine.refresh()
+                counts = engine.counts()
+                key = engine.conn.execute("SELECT value FROM meta WHERE key = 'graph_key'").fetchone()[0]
+                conn.commit()
+            finally:
+                conn.close()
+            db.finish(work, staged / db.DB_NAME)
+            work.unlink()
+            known = {} if rebuild else stored_inputs(directory)
+            _write_manifest(staged, counts, json.loads(key), {**known, **inputs})
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StoreError(f"cannot write the store: {reason}", where=str(directory),
+                         hint="check the path and free space; the previous store is unchanged") from None
+    except _Unchanged:
+        counts = _read_manifest(directory).get("counts", {})
+    return BuildReport(directory=str(directory), papers=int(counts.get("papers", 0)), **outcome,
+                       nodes=counts.get("nodes", 0), edges=counts.get("edges", 0),
+                       merges=counts.get("merges", 0), rebuilt=rebuild,
+                       seconds=round(time.perf_counter() - start, 3))
+
+
+def _put_all(engine: Engine, extractions: Iterable[Extraction]) -> dict[str, int]:
+    """Put each record into the store, merged with the stored one by paper id (same content:
+    sources unioned; different content: the newer record replaces it, sources unioned);
+    returns the input papers by outcome."""
+    conn = engine.conn
+    conn.execute("CREATE TEMP TABLE seen(id TEXT PRIMARY KEY, hash TEXT, record TEXT) WITHOUT ROWID")
     for ext in extractions:
         ext = canonical(ext)
-        stored[ext.paper.id] = _combine(stored.get(ext.paper.id), ext)
-    records = [stored[pid] for pid in sorted(stored)]
-    incoming = [pid for pid in sorted(stored) if stored[pid] is not before.get(pid)]
-    hashes = dict(before_hashes)
-    hashes.update((pid, content_hash(stored[pid])) for pid in incoming)
+        pid = ext.paper.id
+        old = engine.paper(pid)
+        conn.execute("INSERT OR IGNORE INTO temp.seen VALUES (?, ?, ?)", (pid, *(old or (None, None))))
+        stored = None if old is None else Extraction.from_dict(json.loads(old[1]))
+        combined = _combine(stored, ext)
+        engine.put(pid, content_hash(combined), _dumps(combined.to_dict()))
     outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
-    for pid in incoming:
-        old = before.get(pid)
-        outcome["added" if old is None else "updated" if before_hashes[pid] != hashes[pid]
-                else "unchanged" if old.paper.sources == stored[pid].paper.sources
+    outcome["added"] = int(conn.execute("SELECT count(*) FROM temp.seen WHERE hash IS NULL").fetchone()[0])
+    for before_hash, before, after_hash, after in conn.execute(
+            "SELECT s.hash, s.record, p.hash, p.record FROM temp.seen s JOIN papers p ON p.id = s.id "
+            "WHERE s.hash IS NOT NULL").fetchall():
+        outcome["updated" if before_hash != after_hash else "unchanged" if before == after
                 else "sources_added"] += 1
-    if before and not rebuild and outcome["added"] == outcome["updated"] == outcome["sources_added"] == 0 \
-            and _intact(directory):
-        # nothing new: leave the store (and its query caches) exactly as it is
-        manifest = _read_manifest(directory)
-        counts = manifest.get("counts", {})
-        return BuildReport(directory=str(directory), papers=len(records), **outcome,
-                           nodes=counts.get("nodes", 0), edges=counts.get("edges", 0),
-                           merges=counts.get("merges", 0), rebuilt=False,
-                           seconds=round(time.perf_counter() - start, 3))
-    del before, stored  # ``records`` holds them
-    resolution = resolve(records)
-    graph = build_graph(records, resolution)
-    merges, entities = [m.to_dict() for m in resolution.merges], len(resolution.entities)
-    del resolution  # what the graph needs of it is in the graph now
-    known = {} if rebuild else stored_inputs(directory)
-    _write(directory, records, graph, merges, {**known, **inputs}, entities=entities, hashes=hashes)
-    return BuildReport(directory=str(directory), papers=len(records), **outcome,
-                       nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
-                       merges=len(merges), rebuilt=rebuild,
-                       seconds=round(time.perf_counter() - start, 3))
+    return outcome
+
+
+def _write_manifest(staged: Path, counts: dict[str, int], key: str, inputs: dict[str, str]) -> None:
+    manifest: dict[str, Any] = {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "paperkg_version": paperkg_version(),
+        "counts": counts, "graph_key": key,
+        "files": {db.DB_NAME: _file_sha256(staged / db.DB_NAME)},
+    }
+    if inputs:
+        manifest["inputs"] = dict(sorted(inputs.items()))
+    atomic_write(staged / "manifest.json", _dumps(manifest, indent=1) + "\n")
 
 
 def _file_sha256(path: Path) -> str:
@@ -474,39 +513,6 @@ def _file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _write(directory: Path, records: list[Extraction], graph: nx.MultiDiGraph, merges: list[dict[str, Any]],
-           inputs: dict[str, str], *, entities: int, hashes: dict[str, str] | None = None) -> None:
-    """Replace the store in ``directory`` by one holding ``records``, ``graph`` and ``merges``
-    (written to a staging directory, then swapped in)."""
-    try:
-        with staged_dir(directory) as staged:
-            writer = db.Writer(staged / db.DB_NAME)
-            try:
-                writer.papers((e.paper.id, hashes[e.paper.id] if hashes else content_hash(e), _dumps(e.to_dict()))
-                              for e in records)
-                writer.graph(graph, entity_name_keys)
-                writer.merges(merges)
-                writer.meta("stats", stats(graph))
-            except BaseException:
-                writer.abort()
-                raise
-            writer.close()
-            manifest: dict[str, Any] = {
-                "format": FORMAT, "format_version": FORMAT_VERSION, "paperkg_version": paperkg_version(),
-                "counts": {"papers": len(records), "nodes": graph.number_of_nodes(),
-                           "edges": graph.number_of_edges(), "entities": entities, "merges": len(merges)},
-                "graph_key": writer.graph_key,
-                "files": {db.DB_NAME: _file_sha256(staged / db.DB_NAME)},
-            }
-            if inputs:
-                manifest["inputs"] = dict(sorted(inputs.items()))
-            atomic_write(staged / "manifest.json", _dumps(manifest, indent=1) + "\n")
-    except (OSError, sqlite3.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise StoreError(f"cannot write the store: {reason}", where=str(directory),
-                         hint="check the path and free space; the previous store is unchanged") from None
 
 
 def export_json(store_or_graph: Store | nx.MultiDiGraph, path: str | Path) -> None:

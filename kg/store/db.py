@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -34,21 +35,50 @@ import networkx as nx
 DB_NAME = "graph.sqlite"
 BATCH = 2000
 SCHEMA = (
-    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     "CREATE TABLE papers(id TEXT PRIMARY KEY, hash TEXT NOT NULL, record TEXT NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE nodes(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)",
-    "CREATE TABLE edges(seq INTEGER PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL, "
-    "key TEXT NOT NULL, data TEXT NOT NULL)",
-    "CREATE TABLE names(key TEXT NOT NULL, node TEXT NOT NULL)",
-    "CREATE TABLE merges(seq INTEGER PRIMARY KEY, record TEXT NOT NULL)",
+    # resolution: one row per resolvable mention, its candidate keys, the corpus' attested surfaces
+    "CREATE TABLE occ(paper TEXT NOT NULL, idx INTEGER NOT NULL, data TEXT NOT NULL, comp TEXT, "
+    "base_paper TEXT, base_idx INTEGER, ambiguous INTEGER NOT NULL DEFAULT 0, node TEXT, "
+    "PRIMARY KEY(paper, idx)) WITHOUT ROWID",
+    "CREATE TABLE okeys(key TEXT NOT NULL, paper TEXT NOT NULL, idx INTEGER NOT NULL, "
+    "PRIMARY KEY(key, paper, idx)) WITHOUT ROWID",
+    "CREATE TABLE attested(type TEXT NOT NULL, norm TEXT NOT NULL, n INTEGER NOT NULL, "
+    "PRIMARY KEY(type, norm)) WITHOUT ROWID",
+    "CREATE TABLE entities(node TEXT PRIMARY KEY, comp TEXT NOT NULL, data TEXT NOT NULL) WITHOUT ROWID",
+    # the graph: per-paper contributions to each edge, the edges, the nodes, their names, the merges
+    "CREATE TABLE contrib(source TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, paper TEXT NOT NULL, "
+    "data TEXT NOT NULL, PRIMARY KEY(source, target, key, paper)) WITHOUT ROWID",
+    "CREATE TABLE nodes(rank INTEGER NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL, "
+    "count INTEGER NOT NULL, data TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(rank, id)) WITHOUT ROWID",
+    "CREATE TABLE edges(rank INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, key TEXT NOT NULL, "
+    "data TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(rank, source, target, key)) WITHOUT ROWID",
+    "CREATE TABLE names(key TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY(key, node)) WITHOUT ROWID",
+    "CREATE TABLE merges(kept TEXT NOT NULL, strategy TEXT NOT NULL, merged TEXT NOT NULL, papers TEXT NOT NULL, "
+    "reason TEXT NOT NULL, PRIMARY KEY(kept, strategy, merged, papers, reason)) WITHOUT ROWID",
 )
+TABLES = ("meta", "papers", "occ", "okeys", "attested", "entities", "contrib", "nodes", "edges", "names", "merges")
 INDICES = (
+    "CREATE INDEX occ_comp ON occ(comp)",
+    "CREATE INDEX occ_node ON occ(node)",
+    "CREATE INDEX okeys_occ ON okeys(paper, idx)",
+    "CREATE INDEX entities_comp ON entities(comp)",
+    "CREATE INDEX contrib_paper ON contrib(paper)",
+    "CREATE INDEX contrib_target ON contrib(target, paper)",
     "CREATE UNIQUE INDEX nodes_id ON nodes(id)",
-    "CREATE INDEX nodes_type ON nodes(type)",
+    "CREATE INDEX nodes_type ON nodes(type, count)",
     "CREATE INDEX edges_source ON edges(source, key)",
     "CREATE INDEX edges_target ON edges(target, key)",
-    "CREATE INDEX names_key ON names(key)",
+    "CREATE INDEX names_node ON names(node)",
+    "CREATE INDEX merges_kept ON merges(kept)",
 )
+
+
+def rank(node: str) -> int:
+    """The order rank of a node id (papers 0, entities 1, repositories 2): nodes are kept in
+    ``kg.graph.build`` order (papers, entities, repositories, each by id), edges in the order
+    networkx lists them (by their source's rank and id, then target, relation)."""
+    return 0 if node.startswith("paper:") else 2 if node.startswith("repo:") else 1
 
 
 def dumps(data: Any) -> str:
@@ -64,11 +94,13 @@ def connect(path: Path, *, read_only: bool = True) -> sqlite3.Connection:
         # so neither a journal nor per-transaction syncs buy anything here
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages
+        conn.execute("PRAGMA temp_store=FILE")
     return conn
 
 
-def _batched(rows: Iterable[tuple[Any, ...]], size: int = BATCH) -> Iterator[list[tuple[Any, ...]]]:
-    batch: list[tuple[Any, ...]] = []
+def batched(rows: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    batch: list[Any] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= size:
@@ -78,74 +110,40 @@ def _batched(rows: Iterable[tuple[Any, ...]], size: int = BATCH) -> Iterator[lis
         yield batch
 
 
-class Writer:
-    """Creates a new database file and fills it in batches; ``close()`` adds the indices,
-    commits and syncs it. ``graph_key`` is the sha256 of the graph's rows as written."""
+def create(path: Path) -> sqlite3.Connection:
+    """A new, empty working database with every table and index."""
+    conn = connect(path, read_only=False)
+    for statement in SCHEMA + INDICES:
+        conn.execute(statement)
+    return conn
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.conn = connect(path, read_only=False)
-        for statement in SCHEMA:
-            self.conn.execute(statement)
-        self._digest = hashlib.sha256()
 
-    def papers(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        """``(id, content hash, record JSON)`` rows, in any order."""
-        for batch in _batched(rows):
-            self.conn.executemany("INSERT INTO papers VALUES (?, ?, ?)", batch)
+def row_hash(*parts: str) -> str:
+    """The digest of one node or edge row; the graph's key sums them (order-free, so a build
+    that rewrites a few rows updates it without reading the others)."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
-    def graph(self, graph: nx.MultiDiGraph, name_keys: Any) -> None:
-        """The nodes and edges of ``graph`` in its own order, and the name keys of its
-        entities (``name_keys(node, data)`` -> keys)."""
-        digest = self._digest
-        for key, value in sorted(graph.graph.items()):
-            digest.update(dumps([key, value]).encode("utf-8"))
-        self.meta("graph", dict(graph.graph))
 
-        def nodes() -> Iterator[tuple[str, str, str]]:
-            for node, data in graph.nodes(data=True):
-                text = dumps({k: v for k, v in data.items() if k != "id"})
-                digest.update(dumps(node).encode("utf-8") + text.encode("utf-8"))
-                yield node, str(data.get("type", "")), text
-
-        def edges() -> Iterator[tuple[str, str, str, str]]:
-            for u, v, k, data in graph.edges(keys=True, data=True):
-                text = dumps(data)
-                digest.update(dumps([u, v, k]).encode("utf-8") + text.encode("utf-8"))
-                yield u, v, k, text
-
-        for nbatch in _batched(nodes()):
-            self.conn.executemany("INSERT INTO nodes(id, type, data) VALUES (?, ?, ?)", nbatch)
-        for ebatch in _batched(edges()):
-            self.conn.executemany("INSERT INTO edges(source, target, key, data) VALUES (?, ?, ?, ?)", ebatch)
-        names = ((key, node) for node, data in graph.nodes(data=True) for key in sorted(name_keys(node, data)))
-        for kbatch in _batched(names):
-            self.conn.executemany("INSERT INTO names VALUES (?, ?)", kbatch)
-
-    def merges(self, records: Iterable[dict[str, Any]]) -> None:
-        for batch in _batched((dumps(r),) for r in records):
-            self.conn.executemany("INSERT INTO merges(record) VALUES (?)", batch)
-
-    def meta(self, key: str, value: Any) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, dumps(value)))
-
-    @property
-    def graph_key(self) -> str:
-        return self._digest.hexdigest()
-
-    def close(self) -> None:
-        for statement in INDICES:
-            self.conn.execute(statement)
-        self.meta("graph_key", self.graph_key)
-        self.conn.commit()
-        self.conn.close()
-        with open(self.path, "rb+") as handle:
-            import os
-
-            os.fsync(handle.fileno())
-
-    def abort(self) -> None:
-        self.conn.close()
+def finish(work: Path, path: Path) -> None:
+    """Write the working database ``work`` to ``path`` as a new file whose bytes depend only
+    on its rows: tables created in one order, each filled in primary-key order, indices
+    made after the load; then committed and synced."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    for statement in SCHEMA:
+        conn.execute(statement)
+    conn.execute("ATTACH DATABASE ? AS work", (str(work),))
+    for table in TABLES:
+        conn.execute(f"INSERT INTO main.{table} SELECT * FROM work.{table}")
+    conn.commit()
+    conn.execute("DETACH DATABASE work")
+    for statement in INDICES:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
 
 
 class Reader:
@@ -160,7 +158,7 @@ class Reader:
         return default if row is None else json.loads(row[0])
 
     def count(self, table: str) -> int:
-        if table not in ("papers", "nodes", "edges", "merges"):
+        if table not in TABLES:
             raise ValueError(f"no table {table!r}")
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
@@ -174,8 +172,9 @@ class Reader:
         return None if row is None else str(row[0])
 
     def merges(self) -> Iterator[dict[str, Any]]:
-        for (record,) in self.conn.execute("SELECT record FROM merges ORDER BY seq"):
-            yield json.loads(record)
+        for kept, strategy, merged, papers, reason in self.conn.execute(
+                "SELECT kept, strategy, merged, papers, reason FROM merges ORDER BY kept, strategy, merged, papers, reason"):
+            yield {"kept": kept, "merged": merged, "strategy": strategy, "reason": reason, "papers": json.loads(papers)}
 
     def graph(self) -> nx.MultiDiGraph:
         """The whole graph, in its original order (the caller checks it fits)."""
@@ -186,12 +185,12 @@ class Reader:
 
     def node_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(id, attributes)`` of every node in graph order, streamed."""
-        for node, data in self.conn.execute("SELECT id, data FROM nodes ORDER BY seq"):
+        for node, data in self.conn.execute("SELECT id, data FROM nodes ORDER BY rank, id"):
             yield node, {**json.loads(data), "id": node}
 
     def edge_rows(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """``(source, target, key, attributes)`` of every edge in graph order, streamed."""
-        for u, v, k, data in self.conn.execute("SELECT source, target, key, data FROM edges ORDER BY seq"):
+        for u, v, k, data in self.conn.execute("SELECT source, target, key, data FROM edges ORDER BY rank, source, target, key"):
             yield u, v, k, json.loads(data)
 
     def _edges(self, graph: nx.MultiDiGraph, rows: Iterable[tuple[str, str, str, str]]) -> None:
@@ -213,22 +212,22 @@ class Reader:
         (what :func:`kg.graph.build.describe` reads)."""
         graph = nx.MultiDiGraph(**self.meta("graph", {}))
         centre = sorted(set(nodes))
-        rows: dict[int, tuple[str, str, str, str]] = {}
+        rows: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
         for node in centre:
-            for seq, *row in self.conn.execute(
-                    "SELECT seq, source, target, key, data FROM edges WHERE source = ? OR target = ?", (node, node)):
-                rows[seq] = tuple(row)  # type: ignore[assignment]
+            for row in self.conn.execute(
+                    "SELECT source, target, key, data FROM edges WHERE source = ? OR target = ?", (node, node)):
+                rows[row[:3]] = row
         proposers = {u for u, v, k, _ in rows.values() if v in centre and k in ("PROPOSES", "INTRODUCES")}
         for paper in sorted(proposers):
-            for seq, *row in self.conn.execute(
-                    "SELECT seq, source, target, key, data FROM edges WHERE source = ? AND key = 'HAS_CODE'", (paper,)):
-                rows[seq] = tuple(row)  # type: ignore[assignment]
+            for row in self.conn.execute(
+                    "SELECT source, target, key, data FROM edges WHERE source = ? AND key = 'HAS_CODE'", (paper,)):
+                rows[row[:3]] = row
         wanted = set(centre) | {r[0] for r in rows.values()} | {r[1] for r in rows.values()}
         for node in sorted(wanted):
             row = self.conn.execute("SELECT data FROM nodes WHERE id = ?", (node,)).fetchone()
             if row is not None:
                 graph.add_node(node, **json.loads(row[0]), id=node)
-        self._edges(graph, (rows[seq] for seq in sorted(rows)))
+        self._edges(graph, (rows[key] for key in sorted(rows)))
         return graph
 
     def close(self) -> None:

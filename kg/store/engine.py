@@ -1,0 +1,502 @@
+"""Resolution and graph rows kept up to date inside the store's database, batch by batch.
+
+A build puts paper records into a working copy of the database (:meth:`Engine.put`), then
+:meth:`Engine.refresh` brings everything derived from them up to date, reading and writing
+only what the changed papers touch (docs/decisions.md, issue 14):
+
+1. *occurrences*: every resolvable mention of a changed paper becomes an ``occ`` row with its
+   *candidate keys* (``kg.resolve.resolver.candidate_keys``: ids, acronym pairs, each surface
+   normalized with and without a plural ``s``) in ``okeys``, and its surfaces counted in
+   ``attested`` (the corpus' plural attestations);
+2. *components*: occurrences sharing a candidate key are in one component (``occ.comp``, named
+   by its smallest ref). A component resolves alone (``kg.resolve.resolver.resolve_part``):
+   the components of the changed papers' old and new mentions, plus every component with an
+   ambiguous short form that shares a paper with them (its senses are chosen by co-mentions),
+   are re-resolved, in batches of whole components of at most ``BATCH_OCCURRENCES`` mentions;
+3. *graph rows*: each paper's contributions to its edges (``contrib``) are rewritten for the
+   papers whose mentions changed entity; then exactly the edges and nodes those contributions
+   and the re-resolved entities touch are recomputed from ``contrib`` (``paper_count``,
+   ``support``, evidence), their name keys and merges replaced; counters and the graph key
+   (a sum of row digests) are updated, never recomputed from every row.
+
+A from-scratch build is the case where every paper changed: it streams the same way (records
+in, components through a compact union-find over integer ids, graph rows grouped in SQL
+order), so no step holds the corpus in Python.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from kg.graph.build import LINK_EXTRACTOR, TOP_N, _EdgeData, _paper_attrs, entity_name_keys, paper_edge_type, \
+    repository_of
+from kg.graph.model import EDGE_TYPES, ENTITY_TYPES, NODE_TYPES
+from kg.records import Extraction
+from kg.resolve.normalize import normalize
+from kg.resolve.resolver import Keyer, ResolvedEntity, candidate_keys, occurrences, partition, resolve_part
+from kg.resolve.senses import Occurrence
+from kg.store.db import batched, dumps, rank, row_hash
+
+BATCH_OCCURRENCES = 20_000
+"""Mentions resolved together at most (a bigger component is resolved alone)."""
+PAPER_BATCH = 500
+_MOD = 1 << 256
+_TEMP = (
+    "CREATE TEMP TABLE dirty(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # content added or changed
+    "CREATE TEMP TABLE renode(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # only its paper node changed
+    "CREATE TEMP TABLE touched(comp TEXT PRIMARY KEY) WITHOUT ROWID",  # components to re-resolve
+    "CREATE TEMP TABLE newkeys(key TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TEMP TABLE todo(n INTEGER PRIMARY KEY, paper TEXT NOT NULL, idx INTEGER NOT NULL, "
+    "old_node TEXT, comp TEXT)",
+    "CREATE UNIQUE INDEX temp.todo_ref ON todo(paper, idx)",
+    "CREATE INDEX temp.todo_comp ON todo(comp)",
+    "CREATE TEMP TABLE anodes(node TEXT PRIMARY KEY) WITHOUT ROWID",  # nodes to recompute
+    "CREATE TEMP TABLE aedges(source TEXT, target TEXT, key TEXT, PRIMARY KEY(source, target, key)) WITHOUT ROWID",
+    "CREATE TEMP TABLE apapers(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # contributions to rewrite
+)
+
+
+class _Attested:
+    """The ``attested`` table as a container of (type, normalized surface), cached."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.cache: dict[tuple[str, str], bool] = {}
+
+    def __contains__(self, item: object) -> bool:
+        if not isinstance(item, tuple):
+            return False
+        found = self.cache.get(item)
+        if found is None:
+            found = self.conn.execute("SELECT 1 FROM attested WHERE type = ? AND norm = ?", item).fetchone() is not None
+            self.cache[item] = found
+        return found
+
+
+def _occ_data(occ: Occurrence) -> str:
+    return dumps({"type": occ.type, "name": occ.name, "surfaces": list(occ.surfaces), "shorts": list(occ.shorts),
+                  "longs": list(occ.longs), "ids": [list(x) for x in occ.ids], "proposed": occ.proposed})
+
+
+def _occ_of(paper: str, idx: int, data: str) -> Occurrence:
+    d = json.loads(data)
+    return Occurrence(ref=(paper, idx), type=d["type"], name=d["name"], surfaces=tuple(d["surfaces"]),
+                      shorts=tuple(d["shorts"]), longs=tuple(d["longs"]), ids=tuple(tuple(x) for x in d["ids"]),
+                      proposed=d["proposed"])
+
+
+class Engine:
+    """Keeps the derived tables of an open working database in step with its ``papers``."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        for statement in _TEMP:
+            conn.execute(statement)
+        row = conn.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
+        self.digest = int(json.loads(row[0]), 16) if row else 0
+
+    # -- papers -----------------------------------------------------------------------------
+
+    def paper(self, paper_id: str) -> tuple[str, str] | None:
+        """(content hash, record JSON) of a stored paper, or None."""
+        row = self.conn.execute("SELECT hash, record FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def put(self, paper_id: str, digest: str, record: str) -> None:
+        """Store a paper's record (replacing the stored one) and note what it changes."""
+        old = self.paper(paper_id)
+        if old is not None and old == (digest, record):
+            return
+        self.conn.execute("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)", (paper_id, digest, record))
+        table = "dirty" if old is None or old[0] != digest else "renode"
+        self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} VALUES (?)", (paper_id,))
+
+    def _records(self, table: str) -> Iterator[Extraction]:
+        for (record,) in self.conn.execute(
+                f"SELECT p.record FROM papers p JOIN temp.{table} d ON d.paper = p.id ORDER BY p.id"):
+            yield Extraction.from_dict(json.loads(record))
+
+    # -- occurrences ------------------------------------------------------------------------
+
+    def _attest(self, occ: Occurrence, step: int) -> Iterator[tuple[int, str, str]]:
+        for surface in occ.surfaces:
+            yield step, occ.type, normalize(surface)
+
+    def _count(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        counts: Counter[tuple[str, str]] = Counter()
+        for step, etype, norm in rows:
+            counts[(etype, norm)] += step
+        self.conn.executemany("INSERT INTO attested VALUES (?, ?, ?) ON CONFLICT(type, norm) DO UPDATE "
+                              "SET n = n + excluded.n", [(t, n, c) for (t, n), c in counts.items() if c])
+        self.conn.execute("DELETE FROM attested WHERE n <= 0")
+
+    def _replace_occurrences(self) -> None:
+        """Drop the changed papers' old mentions (their components are re-resolved) and add
+        their new ones (component unknown yet)."""
+        c = self.conn
+        c.execute("INSERT OR IGNORE INTO temp.touched SELECT DISTINCT comp FROM occ WHERE paper IN "
+                  "(SELECT paper FROM temp.dirty) AND comp IS NOT NULL")
+        old = (_occ_of(p, i, d) for p, i, d in c.execute(
+            "SELECT paper, idx, data FROM occ WHERE paper IN (SELECT paper FROM temp.dirty)").fetchall())
+        self._count(row for o in old for row in self._attest(o, -1))
+        c.execute("INSERT OR IGNORE INTO temp.anodes SELECT node FROM occ WHERE paper IN (SELECT paper FROM temp.dirty) "
+                  "AND node IS NOT NULL")
+        c.execute("DELETE FROM okeys WHERE paper IN (SELECT paper FROM temp.dirty)")
+        c.execute("DELETE FROM occ WHERE paper IN (SELECT paper FROM temp.dirty)")
+        for batch in batched(self._records("dirty"), PAPER_BATCH):
+            occs, _ = occurrences(batch)
+            c.executemany("INSERT INTO occ(paper, idx, data) VALUES (?, ?, ?)",
+                          [(o.ref[0], o.ref[1], _occ_data(o)) for o in occs])
+            keys = [(k, o.ref[0], o.ref[1]) for o in occs for k in sorted(candidate_keys(o))]
+            c.executemany("INSERT INTO okeys VALUES (?, ?, ?)", keys)
+            c.executemany("INSERT OR IGNORE INTO temp.newkeys VALUES (?)", [(k,) for k, _, _ in keys])
+            self._count(row for o in occs for row in self._attest(o, 1))
+
+    def _select(self) -> int:
+        """Fill ``todo`` with the mentions to re-resolve; returns how many."""
+        c = self.conn
+        c.execute("INSERT OR IGNORE INTO temp.touched SELECT DISTINCT o.comp FROM temp.newkeys n "
+                  "JOIN okeys k ON k.key = n.key JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
+                  "WHERE o.comp IS NOT NULL")
+        # components with an ambiguous short form sharing a paper with those: co-mention evidence
+        c.execute("INSERT OR IGNORE INTO temp.touched SELECT DISTINCT o2.comp FROM occ o1 "
+                  "JOIN occ o2 ON o2.paper = o1.paper WHERE (o1.comp IS NULL OR o1.comp IN "
+                  "(SELECT comp FROM temp.touched)) AND o2.ambiguous = 1 AND o2.comp IS NOT NULL")
+        c.execute("INSERT INTO temp.todo(paper, idx, old_node) SELECT paper, idx, node FROM occ WHERE comp IS NULL "
+                  "OR comp IN (SELECT comp FROM temp.touched) ORDER BY paper, idx")
+        return int(c.execute("SELECT count(*) FROM temp.todo").fetchone()[0])
+
+    def _components(self, size: int) -> None:
+        """Name each mention of ``todo`` by its component (smallest ref sharing candidate keys)."""
+        c = self.conn
+        parent = array("l", range(size + 1))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        last_key, first = None, 0
+        for key, n in c.execute("SELECT k.key, t.n FROM okeys k JOIN temp.todo t ON t.paper = k.paper "
+                                "AND t.idx = k.idx ORDER BY k.key"):
+            if key != last_key:
+                last_key, first = key, n
+                continue
+            a, b = find(first), find(n)
+            if a != b:
+                parent[max(a, b)] = min(a, b)  # the root stays the smallest member
+        refs: dict[int, str] = {}
+        rows = []
+        for n, paper, idx in c.execute("SELECT n, paper, idx FROM temp.todo ORDER BY n").fetchall():
+            root = find(n)
+            if root == n:
+                refs[n] = f"{paper}\x1f{idx}"
+            rows.append((refs[root], n))
+        del refs
+        for batch in batched(rows, 10_000):
+            c.executemany("UPDATE temp.todo SET comp = ? WHERE n = ?", batch)
+        c.execute("UPDATE occ SET comp = (SELECT t.comp FROM temp.todo t WHERE t.paper = occ.paper AND t.idx = occ.idx) "
+                  "WHERE comp IS NULL OR comp IN (SELECT comp FROM temp.touched)")
+
+    def _batches(self) -> Iterator[list[str]]:
+        comps: list[str] = []
+        size = 0
+        for comp, count in self.conn.execute("SELECT comp, count(*) FROM temp.todo GROUP BY comp ORDER BY comp").fetchall():
+            if comps and size + count > BATCH_OCCURRENCES:
+                yield comps
+                comps, size = [], 0
+            comps.append(comp)
+            size += count
+        if comps:
+            yield comps
+
+    def _load(self, comps: list[str]) -> list[Occurrence]:
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS bcomps(comp TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.conn.execute("DELETE FROM temp.bcomps")
+        self.conn.executemany("INSERT INTO temp.bcomps VALUES (?)", [(x,) for x in comps])
+        rows = self.conn.execute("SELECT o.paper, o.idx, o.data FROM temp.bcomps b JOIN occ o ON o.comp = b.comp "
+                                 "ORDER BY o.paper, o.idx").fetchall()
+        return [_occ_of(p, i, d) for p, i, d in rows]
+
+    def _text(self, paper: str) -> str | None:
+        row = self.conn.execute("SELECT record FROM papers WHERE id = ?", (paper,)).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row[0])["paper"]
+        return f"{data['title']} {data.get('abstract', '')}"
+
+    def _external(self, occs: list[Occurrence]) -> dict[str, list[tuple[tuple[str, int], str]]]:
+        """Per paper of ``occs``: (base ref, name) of its mentions in other components."""
+        out: dict[str, list[tuple[tuple[str, int], str]]] = defaultdict(list)
+        for paper in sorted({o.ref[0] for o in occs}):
+            for bp, bi, data in self.conn.execute(
+                    "SELECT o.base_paper, o.base_idx, b.data FROM occ o JOIN occ b ON b.paper = o.base_paper "
+                    "AND b.idx = o.base_idx WHERE o.paper = ? AND o.comp NOT IN (SELECT comp FROM temp.bcomps)",
+                    (paper,)):
+                out[paper].append(((bp, bi), json.loads(data)["name"]))
+        return out
+
+    def _resolve(self) -> None:
+        c = self.conn
+        keyer = Keyer(_Attested(c))
+        batches = list(self._batches())
+        c.execute("INSERT OR IGNORE INTO temp.anodes SELECT node FROM entities WHERE comp IN "
+                  "(SELECT comp FROM temp.touched)")
+        c.execute("DELETE FROM merges WHERE kept IN (SELECT node FROM entities WHERE comp IN "
+                  "(SELECT comp FROM temp.touched))")
+        c.execute("DELETE FROM entities WHERE comp IN (SELECT comp FROM temp.touched)")
+        if len(batches) > 1:  # the base partition of every batch first: co-mention evidence across batches
+            for comps in batches:
+                occs = self._load(comps)
+                base, ambiguous = partition(occs, keyer)[3:]
+                self._write_base(occs, base, ambiguous)
+        for comps in batches:
+            occs = self._load(comps)
+            part = resolve_part(occs, keyer, self._text, external=self._external(occs))
+            self._write_base(occs, part.base, part.ambiguous)
+            res = part.resolution
+            comp_of = dict(c.execute("SELECT o.paper || char(31) || o.idx, o.comp FROM temp.bcomps b "
+                                     "JOIN occ o ON o.comp = b.comp").fetchall())
+            members: dict[str, str] = {}
+            for ref, node in res.mentions.items():
+                members.setdefault(node, comp_of[f"{ref[0]}\x1f{ref[1]}"])
+            c.executemany("UPDATE occ SET node = ? WHERE paper = ? AND idx = ?",
+                          [(node, ref[0], ref[1]) for ref, node in res.mentions.items()])
+            c.executemany("INSERT INTO entities VALUES (?, ?, ?)",
+                          [(node, members[node], dumps(_entity_dict(ent))) for node, ent in res.entities.items()])
+            c.executemany("INSERT OR IGNORE INTO temp.anodes VALUES (?)", [(n,) for n in res.entities])
+            c.executemany("INSERT OR IGNORE INTO merges VALUES (?, ?, ?, ?, ?)",
+                          [(m.kept, m.strategy, m.merged, dumps(list(m.papers)), m.reason) for m in res.merges])
+
+    def _write_base(self, occs: list[Occurrence], base: Iterable[tuple[str, int]], ambiguous: Iterable[bool]) -> None:
+        self.conn.executemany("UPDATE occ SET base_paper = ?, base_idx = ?, ambiguous = ? WHERE paper = ? AND idx = ?",
+                              [(b[0], b[1], int(a), o.ref[0], o.ref[1]) for o, b, a in zip(occs, base, ambiguous)])
+
+    # -- graph rows -------------------------------------------------------------------------
+
+    def _contributions(self) -> None:
+        """Rewrite the edge contributions of every paper whose mentions changed entity."""
+        c = self.conn
+        c.execute("INSERT OR IGNORE INTO temp.apapers SELECT paper FROM temp.dirty")
+        c.execute("INSERT OR IGNORE INTO temp.apapers SELECT DISTINCT o.paper FROM temp.todo t JOIN occ o "
+                  "ON o.paper = t.paper AND o.idx = t.idx WHERE o.node IS NOT t.old_node")
+        c.execute("INSERT OR IGNORE INTO temp.aedges SELECT source, target, key FROM contrib "
+                  "WHERE paper IN (SELECT paper FROM temp.apapers)")
+        c.execute("INSERT OR IGNORE INTO temp.anodes SELECT target FROM contrib WHERE paper IN "
+                  "(SELECT paper FROM temp.apapers)")
+        c.execute("DELETE FROM contrib WHERE paper IN (SELECT paper FROM temp.apapers)")
+        for batch in batched(self._records("apapers"), PAPER_BATCH):
+            rows = []
+            for ext in batch:
+                nodes = dict(c.execute("SELECT idx, node FROM occ WHERE paper = ?", (ext.paper.id,)).fetchall())
+                rows.extend(_paper_contributions(ext, nodes))
+            c.executemany("INSERT INTO contrib VALUES (?, ?, ?, ?, ?)", rows)
+            c.executemany("INSERT OR IGNORE INTO temp.aedges VALUES (?, ?, ?)", [r[:3] for r in rows])
+            c.executemany("INSERT OR IGNORE INTO temp.anodes VALUES (?)", [(r[1],) for r in rows])
+
+    def _add_row(self, table: str, key: tuple[Any, ...], row: tuple[Any, ...], digest: str) -> None:
+        self.digest = (self.digest + int(digest, 16)) % _MOD
+        self.conn.execute(f"INSERT INTO {table} VALUES ({', '.join('?' * (len(key) + len(row) + 1))})",
+                          (*key, *row, digest))
+
+    def _drop_rows(self, table: str, where: str, args: tuple[Any, ...]) -> None:
+        for (digest,) in self.conn.execute(f"SELECT hash FROM {table} WHERE {where}", args).fetchall():
+            self.digest = (self.digest - int(digest, 16)) % _MOD
+        self.conn.execute(f"DELETE FROM {table} WHERE {where}", args)
+
+    def _edges(self, full: bool) -> None:
+        c = self.conn
+        if full:
+            rows = c.execute("SELECT source, target, key, paper, data FROM contrib ORDER BY source, target, key, paper")
+        else:
+            def per_edge() -> Iterator[tuple[str, str, str, str, str]]:
+                for u, v, k in c.execute("SELECT source, target, key FROM temp.aedges ORDER BY 1, 2, 3").fetchall():
+                    self._drop_rows("edges", "rank = ? AND source = ? AND target = ? AND key = ?", (rank(u), u, v, k))
+                    yield from c.execute("SELECT source, target, key, paper, data FROM contrib WHERE source = ? "
+                                         "AND target = ? AND key = ? ORDER BY paper", (u, v, k)).fetchall()
+            rows = per_edge()
+        for batch in batched(_grouped_edges(rows), 1000):
+            for u, v, k, text in batch:
+                self._add_row("edges", (rank(u), u, v, k), (text,), row_hash(u, v, k, text))
+
+    def _nodes(self, full: bool) -> None:
+        c = self.conn
+        if full:
+            c.execute("INSERT OR IGNORE INTO temp.anodes SELECT DISTINCT target FROM contrib")
+        for batch in batched(c.execute("SELECT node FROM temp.anodes ORDER BY node").fetchall(), 1000):
+            for (node,) in batch:
+                if not full:
+                    self._drop_rows("nodes", "id = ?", (node,))
+                    c.execute("DELETE FROM names WHERE node = ?", (node,))
+                data = self._node_data(node)
+                if data is not None:
+                    self._put_node(node, data)
+        for batch in batched(self._records("dirty"), PAPER_BATCH):
+            self._paper_nodes(batch, full)
+        for batch in batched(self._records("renode"), PAPER_BATCH):
+            self._paper_nodes(batch, full)
+
+    def _paper_nodes(self, batch: list[Extraction], full: bool) -> None:
+        for ext in batch:
+            node = f"paper:{ext.paper.id}"
+            if not full:
+                self._drop_rows("nodes", "id = ?", (node,))
+            self._put_node(node, _paper_attrs(ext))
+
+    def _put_node(self, node: str, data: dict[str, Any]) -> None:
+        text = dumps({k: v for k, v in data.items() if k != "id"})
+        ntype = str(data.get("type", ""))
+        self._add_row("nodes", (rank(node), node), (ntype, str(data.get("name", "")),
+                                                            int(data.get("paper_count", 0)), text),
+                      row_hash(node, text))
+        self.conn.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)",
+                              [(key, node) for key in sorted(entity_name_keys(node, data))])
+
+    def _node_data(self, node: str) -> dict[str, Any] | None:
+        c = self.conn
+        papers = c.execute("SELECT count(DISTINCT paper) FROM contrib WHERE target = ?", (node,)).fetchone()[0]
+        if not papers:
+            return None
+        if node.startswith("repo:"):
+            urls: Counter[str] = Counter()
+            paths: set[str] = set()
+            host = ""
+            for (text,) in c.execute("SELECT data FROM contrib WHERE target = ? AND key = 'HAS_CODE' ORDER BY paper",
+                                     (node,)):
+                d = json.loads(text)
+                urls.update(d["urls"])
+                paths.update(d["paths"])
+                host = host or d["host"]
+            url = min(urls, key=lambda u: (-urls[u], u))
+            return {"id": node, "type": "Repository", "name": url.split("/", 3)[3], "aliases": [], "url": url,
+                    "host": host, "paper_count": papers, "paths": sorted(paths)}
+        row = c.execute("SELECT data FROM entities WHERE node = ?", (node,)).fetchone()
+        if row is None:
+            return None
+        ent = json.loads(row[0])
+        return {"id": node, "type": ENTITY_TYPES[ent["type"]], "name": ent["name"], "aliases": ent["aliases"],
+                "paper_count": papers, "ids": dict(ent["ids"]), "long_forms": ent["long_forms"]}
+
+    # -- the whole step -------------------------------------------------------------------------
+
+    def changed(self) -> bool:
+        c = self.conn
+        return bool(c.execute("SELECT EXISTS(SELECT 1 FROM temp.dirty) OR EXISTS(SELECT 1 FROM temp.renode)").fetchone()[0])
+
+    def refresh(self) -> None:
+        """Bring occurrences, components, entities, merges, nodes, edges and counters in step
+        with the papers put since the engine was made."""
+        full = not self.conn.execute("SELECT EXISTS(SELECT 1 FROM nodes)").fetchone()[0]
+        self._replace_occurrences()
+        size = self._select()
+        self._components(size)
+        self._resolve()
+        self._contributions()
+        self._edges(full)
+        self._nodes(full)
+        self._counters()
+
+    def _counters(self) -> None:
+        c = self.conn
+        merges = int(c.execute("SELECT count(*) FROM merges").fetchone()[0])
+        graph = {"merges": merges}
+        nodes = dict(c.execute("SELECT type, count(*) FROM nodes GROUP BY type").fetchall())
+        edges = dict(c.execute("SELECT key, count(*) FROM edges GROUP BY key").fetchall())
+        top = {ntype: [[name, count] for name, count in c.execute(
+            "SELECT name, count FROM nodes WHERE type = ? ORDER BY count DESC, name, id LIMIT ?", (ntype, TOP_N))]
+            for ntype in ("Method", "Dataset", "Task")}
+        stats = {"nodes": {t: nodes.get(t, 0) for t in NODE_TYPES}, "edges": {t: edges.get(t, 0) for t in EDGE_TYPES},
+                 "top": top, "merges": merges}
+        self.meta("graph", graph)
+        self.meta("stats", stats)
+        self.meta("digest", f"{self.digest:064x}")
+        self.meta("graph_key", row_hash(*(dumps([k, v]) for k, v in sorted(graph.items())), f"{self.digest:064x}"))
+
+    def meta(self, key: str, value: Any) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, dumps(value)))
+
+    def counts(self) -> dict[str, int]:
+        c = self.conn
+        return {name: int(c.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                for name, table in (("papers", "papers"), ("nodes", "nodes"), ("edges", "edges"),
+                                    ("entities", "entities"), ("merges", "merges"))}
+
+
+def _entity_dict(ent: ResolvedEntity) -> dict[str, Any]:
+    return {"type": ent.type, "name": ent.name, "aliases": list(ent.aliases), "long_forms": list(ent.long_forms),
+            "ids": [list(x) for x in ent.ids]}
+
+
+def _paper_contributions(ext: Extraction, nodes: dict[int, str]) -> list[tuple[str, str, str, str, str]]:
+    """One paper's contributions to its edges, as ``kg.graph.build.build_graph`` adds them:
+    (source, target, relation, paper, data JSON)."""
+    pid, paper_node = ext.paper.id, f"paper:{ext.paper.id}"
+    data: dict[tuple[str, str, str], _EdgeData] = defaultdict(_EdgeData)
+    repos: dict[str, dict[str, Any]] = {}
+    resolved = []
+    for index, mention in enumerate(ext.entities):
+        node = nodes.get(index)
+        if node is None:
+            continue
+        etype = node.split(":", 1)[0]
+        resolved.append((node, etype, mention))
+        data[(paper_node, node, paper_edge_type(etype, mention.role))].add(
+            pid, confidence=mention.confidence, extractors=[mention.extractor], evidence=mention.evidence,
+            role=mention.role)
+    methods = [(n, m) for n, t, m in resolved if t == "method" and m.role == "proposed"]
+    targets = [(n, m, "EVALUATED_ON" if t == "dataset" else "APPLIED_TO") for n, t, m in resolved
+               if (t == "dataset" and m.role != "proposed") or t == "task"]
+    for method, m in methods:
+        for target, t, etype in targets:
+            data[(method, target, etype)].add(pid, confidence=min(m.confidence, t.confidence),
+                                              extractors=[m.extractor, t.extractor], evidence=t.evidence)
+    for link in ext.links:
+        parsed = repository_of(link.url) if link.kind == "code" else None
+        if parsed is None:
+            continue
+        node, url, host, rest = parsed
+        info = repos.setdefault(node, {"urls": Counter(), "host": host, "paths": set()})
+        info["urls"][url] += 1
+        if rest:
+            info["paths"].add(rest)
+        data[(paper_node, node, "HAS_CODE")].add(pid, confidence=1.0, extractors=[LINK_EXTRACTOR],
+                                                 evidence=link.evidence)
+    rows = []
+    for (u, v, k), edge in sorted(data.items()):
+        out: dict[str, Any] = {"role": edge.role, "confidence": edge.confidence, "extractors": sorted(edge.extractors),
+                               "evidence": sorted(edge.evidence)}
+        if v in repos:
+            info = repos[v]
+            out.update(urls=dict(info["urls"]), paths=sorted(info["paths"]), host=info["host"])
+        rows.append((u, v, k, pid, dumps(out)))
+    return rows
+
+
+def _grouped_edges(rows: Iterable[tuple[str, str, str, str, str]]) -> Iterator[tuple[str, str, str, str]]:
+    """(source, target, relation, attributes JSON) of each edge from its contributions,
+    given grouped by edge."""
+    current: tuple[str, str, str] | None = None
+    edge = _EdgeData()
+    for u, v, k, paper, text in rows:
+        if (u, v, k) != current:
+            if current is not None:
+                yield (*current, dumps(edge.attrs(current[2])))
+            current, edge = (u, v, k), _EdgeData()
+        d = json.loads(text)
+        if d["role"] is not None and (edge.role is None or _rank(d["role"]) < _rank(edge.role)):
+            edge.role = d["role"]
+        edge.confidence = max(edge.confidence, d["confidence"])
+        edge.extractors.update(d["extractors"])
+        edge.papers.add(paper)
+        edge.evidence.update(tuple(e) for e in d["evidence"])
+    if current is not None:
+        yield (*current, dumps(edge.attrs(current[2])))
+
+
+def _rank(role: str) -> int:
+    return ("proposed", "used", "mentioned").index(role)
