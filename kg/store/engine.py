@@ -392,6 +392,7 @@ class Engine:
         """Bring occurrences, components, entities, merges, nodes, edges and counters in step
         with the papers put since the engine was made."""
         full = not self.conn.execute("SELECT EXISTS(SELECT 1 FROM nodes)").fetchone()[0]
+        self.conn.execute("DELETE FROM temp.renode WHERE paper IN (SELECT paper FROM temp.dirty)")
         self._replace_occurrences()
         size = self._select()
         self._components(size)
