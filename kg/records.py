@@ -27,7 +27,7 @@ class Source:
     format: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"file": self.file, "line": self.line, "format": self.format}  # asdict, without its deep copy
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Evidence:
     field: TextField = "abstract"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"sentence": self.sentence, "start": self.start, "end": self.end, "field": self.field}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SEPARATORS = re.compile(r"[\s\-_.\u00ad\u2010-\u2015\u2212\u30fb]+")
 _DROPPED = re.compile(r"[\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u00b4]")
@@ -38,6 +39,15 @@ def normalize(name: str) -> str:
     """The match key of a surface form (see the module docstring for the rules).
 
     Idempotent: ``normalize(normalize(x)) == normalize(x)``."""
+    return _normalize_name(name) if len(name) <= 80 else _normalize(name)
+
+
+@lru_cache(maxsize=1 << 16)  # names repeat across papers: remember the most recent ones (bounded)
+def _normalize_name(name: str) -> str:
+    return _normalize(name)
+
+
+def _normalize(name: str) -> str:
     text = fold(name)
     while True:
         key = fold(_normalize_once(text))

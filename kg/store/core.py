@@ -484,8 +484,10 @@ def _put_all(engine: Engine, extractions: Iterable[Extraction]) -> dict[str, int
         old = engine.paper(pid)
         conn.execute("INSERT OR IGNORE INTO temp.seen VALUES (?, ?, ?)", (pid, *(old or (None, None))))
         stored = None if old is None else Extraction.from_dict(json.loads(old[1]))
-        combined = _combine(stored, ext)
-        engine.put(pid, content_hash(combined), _dumps(combined.to_dict()))
+        data = _combine(stored, ext).to_dict()
+        record = _dumps(data)
+        data["paper"].pop("sources", None)
+        engine.put(pid, hashlib.sha256(_dumps(data).encode("utf-8")).hexdigest(), record)
     outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
     outcome["added"] = int(conn.execute("SELECT count(*) FROM temp.seen WHERE hash IS NULL").fetchone()[0])
     for before_hash, before, after_hash, after in conn.execute(

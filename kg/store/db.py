@@ -126,21 +126,19 @@ def row_hash(*parts: str) -> str:
 
 def finish(work: Path, path: Path) -> None:
     """Write the working database ``work`` to ``path`` as a new file whose bytes depend only
-    on its rows: tables created in one order, each filled in primary-key order, indices
-    made after the load; then committed and synced."""
+    on its rows: the same schema created in one order, then each table and its indices
+    filled in key order (``INSERT INTO t SELECT * FROM work.t`` copies the b-trees record by
+    record, appending); then committed and synced."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
-    for statement in SCHEMA:
+    for statement in SCHEMA + INDICES:
         conn.execute(statement)
     conn.execute("ATTACH DATABASE ? AS work", (str(work),))
     for table in TABLES:
         conn.execute(f"INSERT INTO main.{table} SELECT * FROM work.{table}")
     conn.commit()
     conn.execute("DETACH DATABASE work")
-    for statement in INDICES:
-        conn.execute(statement)
-    conn.commit()
     conn.close()
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())

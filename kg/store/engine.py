@@ -57,6 +57,8 @@ _TEMP = (
     "CREATE TEMP TABLE anodes(node TEXT PRIMARY KEY) WITHOUT ROWID",  # nodes to recompute
     "CREATE TEMP TABLE aedges(source TEXT, target TEXT, key TEXT, PRIMARY KEY(source, target, key)) WITHOUT ROWID",
     "CREATE TEMP TABLE apapers(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # contributions to rewrite
+    "CREATE TEMP TABLE cpapers(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # a mention's base entity changed
+    "CREATE TEMP TABLE xcomps(comp TEXT PRIMARY KEY) WITHOUT ROWID",  # re-resolved for their senses
 )
 
 
@@ -162,10 +164,6 @@ class Engine:
         c.execute("INSERT OR IGNORE INTO temp.touched SELECT DISTINCT o.comp FROM temp.newkeys n "
                   "JOIN okeys k ON k.key = n.key JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
                   "WHERE o.comp IS NOT NULL")
-        # components with an ambiguous short form sharing a paper with those: co-mention evidence
-        c.execute("INSERT OR IGNORE INTO temp.touched SELECT DISTINCT o2.comp FROM occ o1 "
-                  "JOIN occ o2 ON o2.paper = o1.paper WHERE (o1.comp IS NULL OR o1.comp IN "
-                  "(SELECT comp FROM temp.touched)) AND o2.ambiguous = 1 AND o2.comp IS NOT NULL")
         c.execute("INSERT INTO temp.todo(paper, idx, old_node) SELECT paper, idx, node FROM occ WHERE comp IS NULL "
                   "OR comp IN (SELECT comp FROM temp.touched) ORDER BY paper, idx")
         return int(c.execute("SELECT count(*) FROM temp.todo").fetchone()[0])
@@ -203,10 +201,13 @@ class Engine:
         c.execute("UPDATE occ SET comp = (SELECT t.comp FROM temp.todo t WHERE t.paper = occ.paper AND t.idx = occ.idx) "
                   "WHERE comp IS NULL OR comp IN (SELECT comp FROM temp.touched)")
 
-    def _batches(self) -> Iterator[list[str]]:
+    def _batches(self, table: str = "") -> Iterator[list[str]]:
+        """The components of ``todo`` (those listed in ``table`` if given) in batches."""
         comps: list[str] = []
         size = 0
-        for comp, count in self.conn.execute("SELECT comp, count(*) FROM temp.todo GROUP BY comp ORDER BY comp").fetchall():
+        where = f"WHERE comp IN (SELECT comp FROM temp.{table}) " if table else ""
+        for comp, count in self.conn.execute(f"SELECT comp, count(*) FROM temp.todo {where}GROUP BY comp "
+                                             "ORDER BY comp").fetchall():
             if comps and size + count > BATCH_OCCURRENCES:
                 yield comps
                 comps, size = [], 0
@@ -215,13 +216,14 @@ class Engine:
         if comps:
             yield comps
 
-    def _load(self, comps: list[str]) -> list[Occurrence]:
+    def _load(self, comps: list[str]) -> tuple[list[Occurrence], list[tuple[str | None, int | None]]]:
+        """The mentions of components ``comps`` by ref, and their stored base refs."""
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS bcomps(comp TEXT PRIMARY KEY) WITHOUT ROWID")
         self.conn.execute("DELETE FROM temp.bcomps")
         self.conn.executemany("INSERT INTO temp.bcomps VALUES (?)", [(x,) for x in comps])
-        rows = self.conn.execute("SELECT o.paper, o.idx, o.data FROM temp.bcomps b JOIN occ o ON o.comp = b.comp "
-                                 "ORDER BY o.paper, o.idx").fetchall()
-        return [_occ_of(p, i, d) for p, i, d in rows]
+        rows = self.conn.execute("SELECT o.paper, o.idx, o.data, o.base_paper, o.base_idx FROM temp.bcomps b "
+                                 "JOIN occ o ON o.comp = b.comp ORDER BY o.paper, o.idx").fetchall()
+        return [_occ_of(p, i, d) for p, i, d, _, _ in rows], [(bp, bi) for _, _, _, bp, bi in rows]
 
     def _text(self, paper: str) -> str | None:
         row = self.conn.execute("SELECT record FROM papers WHERE id = ?", (paper,)).fetchone()
@@ -244,43 +246,73 @@ class Engine:
     def _resolve(self) -> None:
         c = self.conn
         keyer = Keyer(_Attested(c))
+        dirty = {p for (p,) in c.execute("SELECT paper FROM temp.dirty WHERE paper IN (SELECT base_paper FROM occ "
+                                         "WHERE comp IN (SELECT comp FROM temp.todo))").fetchall()}
         batches = list(self._batches())
-        c.execute("INSERT OR IGNORE INTO temp.anodes SELECT node FROM entities WHERE comp IN "
-                  "(SELECT comp FROM temp.touched)")
-        c.execute("DELETE FROM merges WHERE kept IN (SELECT node FROM entities WHERE comp IN "
-                  "(SELECT comp FROM temp.touched))")
-        c.execute("DELETE FROM entities WHERE comp IN (SELECT comp FROM temp.touched)")
-        if len(batches) > 1:  # the base partition of every batch first: co-mention evidence across batches
+        if len(batches) > 1:  # every batch's base partition first: co-mention evidence across batches
             for comps in batches:
-                occs = self._load(comps)
+                occs, old = self._load(comps)
                 base, ambiguous = partition(occs, keyer)[3:]
-                self._write_base(occs, base, ambiguous)
+                self._write_base(occs, base, ambiguous, old, dirty)
+        self._retire("touched")
         for comps in batches:
-            occs = self._load(comps)
-            part = resolve_part(occs, keyer, self._text, external=self._external(occs))
-            self._write_base(occs, part.base, part.ambiguous)
-            res = part.resolution
-            comp_of = dict(c.execute("SELECT o.paper || char(31) || o.idx, o.comp FROM temp.bcomps b "
-                                     "JOIN occ o ON o.comp = b.comp").fetchall())
-            members: dict[str, str] = {}
-            for ref, node in res.mentions.items():
-                members.setdefault(node, comp_of[f"{ref[0]}\x1f{ref[1]}"])
-            c.executemany("UPDATE occ SET node = ? WHERE paper = ? AND idx = ?",
-                          [(node, ref[0], ref[1]) for ref, node in res.mentions.items()])
-            c.executemany("INSERT INTO entities VALUES (?, ?, ?)",
-                          [(node, members[node], dumps(_entity_dict(ent))) for node, ent in res.entities.items()])
-            c.executemany("INSERT OR IGNORE INTO temp.anodes VALUES (?)", [(n,) for n in res.entities])
-            c.executemany("INSERT OR IGNORE INTO merges VALUES (?, ?, ?, ?, ?)",
-                          [(m.kept, m.strategy, m.merged, dumps(list(m.papers)), m.reason) for m in res.merges])
+            self._resolve_batch(comps, keyer, dirty)
+        # components with an ambiguous short form in a paper whose co-mentions changed: their
+        # senses are chosen again (their own base partition cannot have changed: no second round)
+        c.execute("INSERT INTO temp.xcomps SELECT DISTINCT o.comp FROM temp.cpapers p JOIN occ o "
+                  "ON o.paper = p.paper WHERE o.ambiguous = 1 AND o.comp NOT IN (SELECT comp FROM temp.todo)")
+        c.execute("INSERT INTO temp.todo(paper, idx, old_node, comp) SELECT paper, idx, node, comp FROM occ "
+                  "WHERE comp IN (SELECT comp FROM temp.xcomps)")
+        self._retire("xcomps")
+        for comps in self._batches("xcomps"):
+            self._resolve_batch(comps, keyer, dirty)
 
-    def _write_base(self, occs: list[Occurrence], base: Iterable[tuple[str, int]], ambiguous: Iterable[bool]) -> None:
+    def _retire(self, table: str) -> None:
+        """Drop the entities and merges of the components listed in ``table`` (old names)."""
+        c = self.conn
+        c.execute(f"INSERT OR IGNORE INTO temp.anodes SELECT node FROM entities WHERE comp IN "
+                  f"(SELECT comp FROM temp.{table})")
+        c.execute(f"DELETE FROM merges WHERE kept IN (SELECT node FROM entities WHERE comp IN "
+                  f"(SELECT comp FROM temp.{table}))")
+        c.execute(f"DELETE FROM entities WHERE comp IN (SELECT comp FROM temp.{table})")
+
+    def _resolve_batch(self, comps: list[str], keyer: Keyer, dirty: set[str]) -> None:
+        c = self.conn
+        occs, old = self._load(comps)
+        part = resolve_part(occs, keyer, self._text, external=self._external(occs))
+        self._write_base(occs, part.base, part.ambiguous, old, dirty)
+        res = part.resolution
+        comp_of = dict(c.execute("SELECT o.paper || char(31) || o.idx, o.comp FROM temp.bcomps b "
+                                 "JOIN occ o ON o.comp = b.comp").fetchall())
+        members: dict[str, str] = {}
+        for ref, node in res.mentions.items():
+            members.setdefault(node, comp_of[f"{ref[0]}\x1f{ref[1]}"])
+        c.executemany("UPDATE occ SET node = ? WHERE paper = ? AND idx = ?",
+                      [(node, ref[0], ref[1]) for ref, node in res.mentions.items()])
+        c.executemany("INSERT INTO entities VALUES (?, ?, ?)",
+                      [(node, members[node], dumps(_entity_dict(ent))) for node, ent in res.entities.items()])
+        c.executemany("INSERT OR IGNORE INTO temp.anodes VALUES (?)", [(n,) for n in res.entities])
+        c.executemany("INSERT OR IGNORE INTO merges VALUES (?, ?, ?, ?, ?)",
+                      [(m.kept, m.strategy, m.merged, dumps(list(m.papers)), m.reason) for m in res.merges])
+
+    def _write_base(self, occs: list[Occurrence], base: Iterable[tuple[str, int]], ambiguous: Iterable[bool],
+                    old: list[tuple[str | None, int | None]], dirty: set[str]) -> None:
+        """Store each mention's base ref and ambiguity; note the papers where a base ref
+        changed (or its root was in a changed paper): their co-mention evidence changed."""
+        rows, changed = [], set()
+        for o, b, a, (bp, bi) in zip(occs, base, ambiguous, old):
+            rows.append((b[0], b[1], int(a), o.ref[0], o.ref[1]))
+            if b != (bp, bi) or bp in dirty:
+                changed.add(o.ref[0])
         self.conn.executemany("UPDATE occ SET base_paper = ?, base_idx = ?, ambiguous = ? WHERE paper = ? AND idx = ?",
-                              [(b[0], b[1], int(a), o.ref[0], o.ref[1]) for o, b, a in zip(occs, base, ambiguous)])
+                              rows)
+        self.conn.executemany("INSERT OR IGNORE INTO temp.cpapers VALUES (?)", [(p,) for p in sorted(changed)])
 
     # -- graph rows -------------------------------------------------------------------------
 
-    def _contributions(self) -> None:
-        """Rewrite the edge contributions of every paper whose mentions changed entity."""
+    def _contributions(self, full: bool) -> None:
+        """Rewrite the edge contributions of every paper whose mentions changed entity (and
+        the paper nodes of the changed papers)."""
         c = self.conn
         c.execute("INSERT OR IGNORE INTO temp.apapers SELECT paper FROM temp.dirty")
         c.execute("INSERT OR IGNORE INTO temp.apapers SELECT DISTINCT o.paper FROM temp.todo t JOIN occ o "
@@ -290,11 +322,16 @@ class Engine:
         c.execute("INSERT OR IGNORE INTO temp.anodes SELECT target FROM contrib WHERE paper IN "
                   "(SELECT paper FROM temp.apapers)")
         c.execute("DELETE FROM contrib WHERE paper IN (SELECT paper FROM temp.apapers)")
-        for batch in batched(self._records("apapers"), PAPER_BATCH):
+        records = ((Extraction.from_dict(json.loads(record)), dirty) for record, dirty in c.execute(
+            "SELECT p.record, d.paper IS NOT NULL FROM temp.apapers a JOIN papers p ON p.id = a.paper "
+            "LEFT JOIN temp.dirty d ON d.paper = a.paper ORDER BY a.paper"))
+        for batch in batched(records, PAPER_BATCH):
             rows = []
-            for ext in batch:
+            for ext, dirty in batch:
                 nodes = dict(c.execute("SELECT idx, node FROM occ WHERE paper = ?", (ext.paper.id,)).fetchall())
                 rows.extend(_paper_contributions(ext, nodes))
+                if dirty:  # its paper node too, from the same parse
+                    self._paper_node(ext, full)
             c.executemany("INSERT INTO contrib VALUES (?, ?, ?, ?, ?)", rows)
             c.executemany("INSERT OR IGNORE INTO temp.aedges VALUES (?, ?, ?)", [r[:3] for r in rows])
             c.executemany("INSERT OR IGNORE INTO temp.anodes VALUES (?)", [(r[1],) for r in rows])
@@ -336,17 +373,14 @@ class Engine:
                 data = self._node_data(node)
                 if data is not None:
                     self._put_node(node, data)
-        for batch in batched(self._records("dirty"), PAPER_BATCH):
-            self._paper_nodes(batch, full)
-        for batch in batched(self._records("renode"), PAPER_BATCH):
-            self._paper_nodes(batch, full)
+        for ext in self._records("renode"):  # papers read again from another input: their sources
+            self._paper_node(ext, full)
 
-    def _paper_nodes(self, batch: list[Extraction], full: bool) -> None:
-        for ext in batch:
-            node = f"paper:{ext.paper.id}"
-            if not full:
-                self._drop_rows("nodes", "id = ?", (node,))
-            self._put_node(node, _paper_attrs(ext))
+    def _paper_node(self, ext: Extraction, full: bool) -> None:
+        node = f"paper:{ext.paper.id}"
+        if not full:
+            self._drop_rows("nodes", "id = ?", (node,))
+        self._put_node(node, _paper_attrs(ext))
 
     def _put_node(self, node: str, data: dict[str, Any]) -> None:
         text = dumps({k: v for k, v in data.items() if k != "id"})
@@ -397,7 +431,7 @@ class Engine:
         size = self._select()
         self._components(size)
         self._resolve()
-        self._contributions()
+        self._contributions(full)
         self._edges(full)
         self._nodes(full)
         self._counters()
