@@ -18,6 +18,15 @@ The corpus: sentences of ``../shared/corpora/unlabeled-*`` and ``../shared/seeds
 (read at run time; nothing is copied into the project), recombined into abstracts of 4 to 8
 sentences under unique titles, deterministically (``--seed``). Titles are real titles with a
 number appended, so each paper is a new paper to the resolver.
+
+``--build-only RECORDS`` measures the build stage alone at sizes extraction cannot reach here:
+it reuses one extraction (``RECORDS``, e.g. the ``papers.jsonl`` a ``--workdir`` run keeps)
+and recombines its records under unique paper ids (copy k of a record is paper
+``<id>~k``; in copies after the first a "proposed" mention becomes "used": one paper
+proposes a method, the others use it), then times ``build`` of N - 100 papers from scratch
+and ``build`` of the last 100 into that store, each in a fresh process::
+
+    .venv/bin/python benchmarks/bench_scale.py --build-only /tmp/w/10000/papers.jsonl --sizes 10000,50000,100000
 """
 from __future__ import annotations
 
@@ -140,6 +149,45 @@ def bench(size: int, work: Path, titles: list[str], sentences: list[str], args: 
     return results
 
 
+BUILD = ("import json, sys\nfrom kg.records import Extraction\nfrom kg.store.core import build\n"
+         "def records(path):\n"
+         "    with open(path, encoding='utf-8') as handle:\n"
+         "        for line in handle:\n"
+         "            yield Extraction.from_dict(json.loads(line))\n"
+         "print(build(records(sys.argv[1]), sys.argv[2]))\n")
+
+
+def recombined(source: Path, out: Path, start: int, count: int) -> None:
+    """Records ``start`` .. ``start + count`` of the endless recombination of ``source``."""
+    with source.open(encoding="utf-8") as handle:
+        base = [line for line in handle if line.strip()]
+    with out.open("w", encoding="utf-8") as handle:
+        for n in range(start, start + count):
+            copy, record = divmod(n, len(base))
+            data = json.loads(base[record])
+            if copy:
+                data["paper"]["id"] = f"{data['paper']['id']}~{copy}"
+                data["paper"]["title"] = f"{data['paper']['title']} ({copy})"
+                for mention in data["entities"]:
+                    if mention.get("role") == "proposed":
+                        mention["role"] = "used"
+            handle.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def bench_build(size: int, work: Path, records: Path) -> list[Step]:
+    work.mkdir(parents=True, exist_ok=True)
+    corpus, added, store, log = work / "records.jsonl", work / "added.jsonl", work / "store", work / "log.txt"
+    recombined(records, corpus, 0, size - ADDED)
+    recombined(records, added, size - ADDED, ADDED)
+    results = []
+    for name, path in ((f"build {size - ADDED:,} (no NLP)", corpus), (f"build +{ADDED} papers", added)):
+        results.append(run(name, [sys.executable, "-c", BUILD, str(path), str(store)], log))
+        print(f"  {size:>7} papers  {name:<26} {results[-1].seconds:9.1f} s {results[-1].peak_mib:8.0f} MiB"
+              f"{'' if results[-1].ok else '  FAILED (see ' + str(log) + ')'}", flush=True)
+    results[0].name = "build (no NLP)"
+    return results
+
+
 def fit(points: list[tuple[int, float]]) -> tuple[float, float]:
     """Least-squares ``a + b * n`` through ``points`` (through the origin for one point)."""
     if len(points) == 1:
@@ -166,16 +214,23 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--shared", type=Path, default=SHARED, help="where corpora/ and seeds/ are")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the corpora and stores here")
+    parser.add_argument("--build-only", type=Path, default=None, metavar="RECORDS",
+                        help="time the build stage alone on recombined copies of these extraction records")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    titles, sentences = real_text(args.shared)
-    print(f"{len(sentences)} real sentences, {len(titles)} real titles; workers={args.workers}, "
-          f"{os.cpu_count()} CPUs", flush=True)
     root = args.workdir or Path(tempfile.mkdtemp(prefix="paperkg-bench-scale-"))
     table: dict[int, list[Step]] = {}
+    if args.build_only:
+        print(f"build stage only: records of {args.build_only} recombined under unique paper ids "
+              f"(extraction streams and is measured separately); {os.cpu_count()} CPUs", flush=True)
+    else:
+        titles, sentences = real_text(args.shared)
+        print(f"{len(sentences)} real sentences, {len(titles)} real titles; workers={args.workers}, "
+              f"{os.cpu_count()} CPUs", flush=True)
     try:
         for size in sizes:
-            table[size] = bench(size, root / str(size), titles, sentences, args)
+            table[size] = (bench_build(size, root / str(size), args.build_only) if args.build_only
+                           else bench(size, root / str(size), titles, sentences, args))
     finally:
         if args.workdir is None:
             shutil.rmtree(root, ignore_errors=True)

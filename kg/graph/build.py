@@ -8,7 +8,7 @@ function of its content alone.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -101,8 +101,8 @@ def build_graph(extractions: Iterable[Extraction], resolution: Resolution) -> nx
             raise DuplicatePaperError(f"paper id {ext.paper.id!r} occurs twice",
                                       hint="merge duplicate papers first, as kg.store does")
         graph.add_node(f"paper:{ext.paper.id}", **_paper_attrs(ext))
-        _add_mentions(ext, resolution, edges)
-        _add_code_links(ext, edges, repos)
+        pid = ext.paper.id
+        paper_edges(ext, lambda index: resolution.mentions.get((pid, index)), edges, repos)  # called here, at once
     for node in sorted(n for n in edges.papers if not n.startswith("repo:")):
         ent = resolution.entities[node]
         graph.add_node(node, id=node, type=ENTITY_TYPES[ent.type], name=ent.name,
@@ -128,14 +128,22 @@ def _paper_attrs(ext: Extraction) -> dict[str, Any]:
     return attrs
 
 
-def _add_mentions(ext: Extraction, resolution: Resolution, edges: _Edges) -> None:
+def paper_edges(ext: Extraction, node_of: Callable[[int], str | None], edges: _Edges,
+                repos: dict[str, dict[str, Any]]) -> None:
+    """Add one paper's edges to ``edges`` (and its repositories' urls and paths to ``repos``);
+    ``node_of(i)`` is the entity node its mention ``i`` resolved to, or None."""
+    _add_mentions(ext, node_of, edges)
+    _add_code_links(ext, edges, repos)
+
+
+def _add_mentions(ext: Extraction, node_of: Callable[[int], str | None], edges: _Edges) -> None:
     pid, paper_node = ext.paper.id, f"paper:{ext.paper.id}"
     resolved: list[tuple[str, str, Mention]] = []
     for index, mention in enumerate(ext.entities):
-        node = resolution.mentions.get((pid, index))
+        node = node_of(index)
         if node is None:
             continue
-        etype = resolution.entities[node].type
+        etype = node.split(":", 1)[0]  # an entity's node id is "type:key"
         resolved.append((node, etype, mention))
         edges.add(paper_node, node, paper_edge_type(etype, mention.role), pid,
                   confidence=mention.confidence, extractors=[mention.extractor],

@@ -1,23 +1,27 @@
-"""The durable graph store: a directory rebuilt atomically, grown incrementally.
+"""The durable graph store: a directory replaced atomically, grown incrementally.
 
-Layout of a store directory (format 2)::
+Layout of a store directory (format 3)::
 
     manifest.json   format + version, paperkg version, counts, the ``graph_key`` of the
                     stored graph, sha256 of every file, the ``inputs`` table
     graph.sqlite    the papers (each ``Extraction.to_dict()`` record with its content hash),
-                    the graph's nodes and edges, the entities' name keys, the resolver's
-                    audited merges, counters (``kg.store.db``)
+                    the resolver's state, the graph's nodes and edges with each paper's
+                    contributions, the entities' name keys, the audited merges, counters
+                    (``kg.store.db``)
     cache/          query caches made on first use (``kg.store.cache``); never read here
 
-``graph.json`` is no longer part of the store: ``paperkg export DIR --format json`` writes
-it. A format 1 store (``extractions.jsonl``, ``graph.json``, ``merges.jsonl``) is migrated
-in place the first time it is opened or built into (:func:`migrate`).
+``graph.json`` is not part of the store: ``paperkg export DIR --format json`` writes it. A
+format 1 store (``extractions.jsonl``, ``graph.json``, ``merges.jsonl``) or a format 2 one
+(no resolver state) is migrated in place the first time it is opened or built into
+(:func:`migrate`): its papers are built again.
 
 ``build`` merges new extractions into the stored ones by paper id (same content hash:
 unchanged, sources unioned; different content: the newer record replaces the stored one,
-sources unioned), then re-resolves and rebuilds the graph from *all* stored extractions,
-so building A then B gives exactly the graph of A + B, and re-adding a paper leaves the
-store unchanged. Only new papers need the (expensive) NLP upstream.
+sources unioned) in a working copy of the database, then re-resolves only the mentions that
+share a candidate key with the changed papers' mentions and rewrites only the rows that
+changes (``kg.store.engine``). The result is a function of the set of papers: building A
+then B gives the bytes of A + B, and re-adding a paper leaves the store unchanged. Only new
+papers need the (expensive) NLP upstream.
 """
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ from typing import IO, Any
 
 import networkx as nx
 
-from kg.graph.build import build_graph, entity_name_keys, name_keys, stats
+from kg.graph.build import name_keys
 from kg.graph.model import graph_of
 from kg.errors import ExportError, StoreError
 from kg.fsutil import atomic_file, atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
@@ -43,7 +47,7 @@ from kg.store import db
 from kg.store.engine import Engine
 from kg.store.lock import try_lock, write_lock
 from kg.records import Extraction
-from kg.resolve.resolver import Merge, resolve
+from kg.resolve.resolver import Merge
 
 FORMAT = "paperkg-store"
 FORMAT_VERSION = 3
@@ -247,14 +251,6 @@ def _parse_extractions(directory: Path, text: str) -> list[Extraction]:
             raise StoreError(f"bad extraction record: {exc}",
                              where=f"{directory / 'extractions.jsonl'}:{line_no}", hint=_REBUILD_HINT) from None
     return out
-
-
-def load_graph(text: str) -> nx.MultiDiGraph:
-    """A graph from its node-link JSON text (as written to ``graph.json``)."""
-    graph = nx.node_link_graph(json.loads(text), directed=True, multigraph=True, edges="edges")
-    for node, data in graph.nodes(data=True):
-        data["id"] = node  # node_link_graph keeps the id only as the node key
-    return graph
 
 
 def tidy(directory: str | Path) -> bool:

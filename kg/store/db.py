@@ -4,21 +4,28 @@ Why SQLite: it ships with Python (no server, no new dependency), is transactiona
 through indices without loading anything else, and one file is easy to stage and swap
 atomically with the rest of the store directory (docs/decisions.md, issue 14).
 
-Tables (``SCHEMA``):
+Tables (``SCHEMA``, format 3; every table keyed by its content, so the file written by
+:func:`finish` is a function of the rows alone):
 
-    meta     key -> JSON value: the graph's attributes, its ``stats`` (counters computed
-             when the graph was built), its ``graph_key``
-    papers   one row per paper: id, content hash, the ``Extraction`` record as JSON (the
-             paper, its mentions with their evidence, its links): the only copy of the text
-    nodes    one row per graph node in graph order: id, type, attributes as JSON
-    edges    one row per graph edge in graph order: source, target, relation type, attributes
-    names    normalized name keys of every entity (names, aliases, long forms, urls) -> node:
-             the lookups ``paperkg show`` needs
-    merges   the resolver's audited ``Merge`` records, in order
+    meta      key -> JSON value: the graph's attributes, its ``stats`` (counters), its
+              ``graph_key`` and ``digest`` (the sum of the node and edge row hashes)
+    papers    one row per paper: id, content hash, the ``Extraction`` record as JSON (the
+              paper, its mentions with their evidence, its links): the only copy of the text
+    occ       one row per resolvable mention (paper, index): what the resolver reads of it,
+              its component (``comp``), base component, ambiguity flag and resolved node
+    okeys     candidate identity keys -> mentions (``kg.resolve.resolver.candidate_keys``)
+    attested  (type, normalized surface) -> number of mentions saying it (plural folding)
+    entities  resolved entity node -> its component and attributes
+    contrib   one paper's contribution to one edge (source, target, relation, paper)
+    nodes     graph nodes in graph order (rank, id): type, name, paper count, attributes
+    edges     graph edges in graph order (source rank, source, target, relation): attributes
+    names     normalized name keys of every entity (names, aliases, long forms, urls) -> node:
+              the lookups ``paperkg show`` needs
+    merges    the resolver's audited ``Merge`` records, in (kept, strategy, merged) order
 
-Rows go in through :class:`Writer` in bounded batches (``executemany``) inside one
-transaction, indices are created after the load; the file is written in a staging
-directory, so a crash never leaves a half-written store in place.
+A build works on a copy (``kg.store.engine`` writes it in bounded batches), then
+:func:`finish` writes the final file in a staging directory, so a crash never leaves a
+half-written store in place.
 """
 from __future__ import annotations
 

@@ -32,8 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from kg.graph.build import LINK_EXTRACTOR, TOP_N, _EdgeData, _paper_attrs, entity_name_keys, paper_edge_type, \
-    repository_of
+from kg.graph.build import TOP_N, _EdgeData, _Edges, _paper_attrs, entity_name_keys, paper_edges
 from kg.graph.model import EDGE_TYPES, ENTITY_TYPES, NODE_TYPES
 from kg.records import Extraction
 from kg.resolve.normalize import normalize
@@ -348,6 +347,7 @@ class Engine:
 
     def _edges(self, full: bool) -> None:
         c = self.conn
+        rows: Iterable[tuple[str, str, str, str, str]]
         if full:
             rows = c.execute("SELECT source, target, key, paper, data FROM contrib ORDER BY source, target, key, paper")
         else:
@@ -470,37 +470,10 @@ def _entity_dict(ent: ResolvedEntity) -> dict[str, Any]:
 def _paper_contributions(ext: Extraction, nodes: dict[int, str]) -> list[tuple[str, str, str, str, str]]:
     """One paper's contributions to its edges, as ``kg.graph.build.build_graph`` adds them:
     (source, target, relation, paper, data JSON)."""
-    pid, paper_node = ext.paper.id, f"paper:{ext.paper.id}"
-    data: dict[tuple[str, str, str], _EdgeData] = defaultdict(_EdgeData)
-    repos: dict[str, dict[str, Any]] = {}
-    resolved = []
-    for index, mention in enumerate(ext.entities):
-        node = nodes.get(index)
-        if node is None:
-            continue
-        etype = node.split(":", 1)[0]
-        resolved.append((node, etype, mention))
-        data[(paper_node, node, paper_edge_type(etype, mention.role))].add(
-            pid, confidence=mention.confidence, extractors=[mention.extractor], evidence=mention.evidence,
-            role=mention.role)
-    methods = [(n, m) for n, t, m in resolved if t == "method" and m.role == "proposed"]
-    targets = [(n, m, "EVALUATED_ON" if t == "dataset" else "APPLIED_TO") for n, t, m in resolved
-               if (t == "dataset" and m.role != "proposed") or t == "task"]
-    for method, m in methods:
-        for target, t, etype in targets:
-            data[(method, target, etype)].add(pid, confidence=min(m.confidence, t.confidence),
-                                              extractors=[m.extractor, t.extractor], evidence=t.evidence)
-    for link in ext.links:
-        parsed = repository_of(link.url) if link.kind == "code" else None
-        if parsed is None:
-            continue
-        node, url, host, rest = parsed
-        info = repos.setdefault(node, {"urls": Counter(), "host": host, "paths": set()})
-        info["urls"][url] += 1
-        if rest:
-            info["paths"].add(rest)
-        data[(paper_node, node, "HAS_CODE")].add(pid, confidence=1.0, extractors=[LINK_EXTRACTOR],
-                                                 evidence=link.evidence)
+    edges, repos = _Edges(), dict[str, dict[str, Any]]()
+    paper_edges(ext, nodes.get, edges, repos)
+    data = edges.data
+    pid = ext.paper.id
     rows = []
     for (u, v, k), edge in sorted(data.items()):
         out: dict[str, Any] = {"role": edge.role, "confidence": edge.confidence, "extractors": sorted(edge.extractors),
