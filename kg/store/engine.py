@@ -187,16 +187,17 @@ class Engine:
             a, b = find(first), find(n)
             if a != b:
                 parent[max(a, b)] = min(a, b)  # the root stays the smallest member
-        refs: dict[int, str] = {}
-        rows = []
-        for n, paper, idx in c.execute("SELECT n, paper, idx FROM temp.todo ORDER BY n").fetchall():
-            root = find(n)
-            if root == n:
-                refs[n] = f"{paper}\x1f{idx}"
-            rows.append((refs[root], n))
-        del refs
-        for batch in batched(rows, 10_000):
-            c.executemany("UPDATE temp.todo SET comp = ? WHERE n = ?", batch)
+        def labels() -> Iterator[tuple[int, str]]:
+            refs: dict[int, str] = {}  # component roots only
+            for n, paper, idx in c.execute("SELECT n, paper, idx FROM temp.todo ORDER BY n"):
+                root = find(n)
+                if root == n:
+                    refs[n] = f"{paper}\x1f{idx}"
+                yield n, refs[root]
+
+        c.execute("CREATE TEMP TABLE IF NOT EXISTS labels(n INTEGER PRIMARY KEY, comp TEXT NOT NULL)")
+        c.executemany("INSERT INTO temp.labels VALUES (?, ?)", labels())
+        c.execute("UPDATE temp.todo SET comp = (SELECT l.comp FROM temp.labels l WHERE l.n = todo.n)")
         c.execute("UPDATE occ SET comp = (SELECT t.comp FROM temp.todo t WHERE t.paper = occ.paper AND t.idx = occ.idx) "
                   "WHERE comp IS NULL OR comp IN (SELECT comp FROM temp.touched)")
 
