@@ -169,3 +169,14 @@ def test_building_into_a_format_2_store_migrates_it(tmp_path: Path) -> None:
     assert (report.papers, report.added) == (len(CORPUS), len(CORPUS) - 6)
     build(CORPUS, tmp_path / "new")
     assert (tmp_path / "old" / "graph.sqlite").read_bytes() == (tmp_path / "new" / "graph.sqlite").read_bytes()
+
+
+def test_batches_of_components_give_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(CORPUS + UPDATED, tmp_path / "one")
+    monkeypatch.setattr(kg.store.engine, "BATCH_OCCURRENCES", 2)  # a from-scratch build of a big corpus
+    monkeypatch.setattr(kg.store.engine, "PAPER_BATCH", 3)
+    build(CORPUS + UPDATED, tmp_path / "many")
+    assert snapshot(tmp_path / "many") == snapshot(tmp_path / "one")
+    build(CORPUS[:5], tmp_path / "step")
+    build(CORPUS[5:] + UPDATED, tmp_path / "step")
+    assert snapshot(tmp_path / "step") == snapshot(tmp_path / "one")
