@@ -5,12 +5,16 @@ Each measurement runs in its own fresh Python process (so peak memory is that ru
 ``ru_maxrss``), the two alternate, and the median of ``--repeat`` runs is reported.
 
     python benchmarks/bench_extract.py ../shared/seeds/*.txt --repeat 3
+
+``--baseline DIR`` adds a third pipeline, ``paperkg extract`` from another source tree
+(e.g. ``git archive COMMIT | tar -x -C DIR``), to compare before and after in the same run.
 """
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
+import site
 import statistics
 import subprocess
 import sys
@@ -20,7 +24,7 @@ CHILD = r"""
 import json, os, resource, sys, time
 mode, inputs = sys.argv[1], sys.argv[2:]
 t0 = time.perf_counter()
-if mode == "paperkg":
+if mode.startswith("paperkg"):
     from kg.api import extract_papers
     n = 0
     t1 = time.perf_counter()
@@ -44,10 +48,17 @@ print(json.dumps({"n": n, "total_s": t2 - t0, "process_s": t2 - t1, "peak_rss_mb
 """
 
 
-def run(mode: str, inputs: list[str], workers: int) -> dict[str, float]:
+def run(mode: str, inputs: list[str], workers: int, baseline: str | None = None) -> dict[str, float]:
     env = {**os.environ, "WORKERS": str(workers)}
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, *inputs], capture_output=True, text=True, env=env,
-                         check=True)
+    python, cwd = [sys.executable], None
+    if mode == "paperkg@baseline" and baseline:
+        # run in the baseline tree, without site processing (-S) so that this environment's
+        # editable install of paperkg does not shadow it; its site-packages come after the tree
+        cwd = os.path.abspath(baseline)
+        env["PYTHONPATH"] = os.pathsep.join([cwd, *site.getsitepackages()])
+        python.append("-S")
+    out = subprocess.run([*python, "-c", CHILD, mode, *(os.path.abspath(i) for i in inputs)], capture_output=True,
+                         text=True, env=env, cwd=cwd, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -56,12 +67,15 @@ def main() -> None:
     parser.add_argument("inputs", nargs="+")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--baseline", metavar="DIR", help="also time paperkg from this source tree (before/after)")
     args = parser.parse_args()
     results: dict[str, list[dict[str, float]]] = {"paperkg": [], "sm_full": []}
+    if args.baseline:
+        results["paperkg@baseline"] = []
     for _ in range(args.repeat):
         for mode in results:
-            results[mode].append(run(mode, args.inputs, args.workers))
-    print(f"{'pipeline':10s} {'papers':>7s} {'abstracts/s':>12s} {'end-to-end/s':>13s} {'peak RSS MB':>12s}")
+            results[mode].append(run(mode, args.inputs, args.workers, args.baseline))
+    print(f"{'pipeline':16s} {'papers':>7s} {'abstracts/s':>12s} {'end-to-end/s':>13s} {'peak RSS MB':>12s}")
     summary = {}
     for mode, runs in results.items():
         n = runs[0]["n"]
@@ -69,11 +83,15 @@ def main() -> None:
         total = statistics.median(r["total_s"] for r in runs)
         rss = max(r["peak_rss_mb"] for r in runs)
         summary[mode] = (n / proc, n / total)
-        print(f"{mode:10s} {n:7d} {n / proc:12.1f} {n / total:13.1f} {rss:12.0f}")
+        print(f"{mode:16s} {n:7d} {n / proc:12.1f} {n / total:13.1f} {rss:12.0f}")
     ratio = summary["paperkg"][0] / summary["sm_full"][0]
     ratio_total = summary["paperkg"][1] / summary["sm_full"][1]
-    print(f"speed-up of paperkg extract over full en_core_web_sm: {ratio:.1f}x (processing), "
-          f"{ratio_total:.1f}x (end to end, including start-up)")
+    print(f"speed-up of paperkg extract over full en_core_web_sm: {ratio:.2f}x (processing), "
+          f"{ratio_total:.2f}x (end to end, including start-up)")
+    if "paperkg@baseline" in summary:
+        base = summary["paperkg@baseline"]
+        print(f"baseline over full en_core_web_sm: {base[0] / summary['sm_full'][0]:.2f}x (processing), "
+              f"{base[1] / summary['sm_full'][1]:.2f}x (end to end)")
 
 
 if __name__ == "__main__":
