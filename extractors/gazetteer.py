@@ -185,6 +185,7 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
 
 
 _CHUNK = re.compile(r"\S+")
+_CAP_OR_DIGIT = re.compile(r"[A-Z0-9]")  # str.isupper/isdigit on ASCII
 _EDGE = "()[]{},.;:!?'\"“”‘’"
 
 
@@ -211,7 +212,8 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
         for k in range(len(chunks) - width + 1):
             first = chunks[k][2]
             if width == 1:
-                if not any(c.isupper() or c.isdigit() for c in first):
+                if not (_CAP_OR_DIGIT.search(first) if first.isascii()
+                        else any(c.isupper() or c.isdigit() for c in first)):
                     continue
                 key = keys[k]
             elif first.isascii() and chunks[k + 1][2].isascii():
