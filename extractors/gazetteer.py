@@ -17,6 +17,7 @@ from importlib import resources
 from spacy.matcher import PhraseMatcher
 
 from extractors.names import is_coined, norm_key, same_long_form
+from extractors.text import text_of
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -184,6 +185,7 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
 
 
 _CHUNK = re.compile(r"\S+")
+_CAP_OR_DIGIT = re.compile(r"[A-Z0-9]")  # str.isupper/isdigit on ASCII
 _EDGE = "()[]{},.;:!?'\"“”‘’"
 
 
@@ -192,7 +194,7 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
     words long (``Slim-Pajama``, ``CIFAR-10C``, ``Open Web Text``), where no exact match is.
     Works on the text (one pass, no token walk); only a match is mapped back to tokens."""
     index = gazetteer.normalized_index()
-    text = doc.text
+    text = text_of(doc)
     chunks = []
     for m in _CHUNK.finditer(text):
         raw = m.group(0)
@@ -200,16 +202,27 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
         if core:
             start = m.start() + raw.index(core)
             chunks.append((start, start + len(core), core))
-    taken_chars = {(doc[i].idx, doc[i].idx + len(doc[i])) for i in covered}
+    # one key per chunk: for ASCII text the key of two chunks is the two keys joined
+    keys = [norm_key(c[2]) for c in chunks]
+    taken = bytearray(len(text) + 1)  # 1 where a character is in a covered token or a found name
+    for i in covered:
+        taken[doc[i].idx:doc[i].idx + len(doc[i])] = b"\x01" * len(doc[i])
     out: list[tuple[tuple[int, int], set[int]]] = []
     for width in (2, 1):
         for k in range(len(chunks) - width + 1):
             first = chunks[k][2]
-            if width == 1 and not any(c.isupper() or c.isdigit() for c in first):
-                continue
+            if width == 1:
+                if not (_CAP_OR_DIGIT.search(first) if first.isascii()
+                        else any(c.isupper() or c.isdigit() for c in first)):
+                    continue
+                key = keys[k]
+            elif first.isascii() and chunks[k + 1][2].isascii():
+                key = keys[k] + keys[k + 1]
+            else:
+                key = norm_key(f"{first} {chunks[k + 1][2]}")
             start, end = chunks[k][0], chunks[k + width - 1][1]
-            entries = index.get(norm_key(" ".join(c[2] for c in chunks[k:k + width])))
-            if not entries or any(s < end and start < e for s, e in taken_chars):
+            entries = index.get(key)
+            if not entries or taken.find(1, start, end) >= 0:
                 continue
             surface = text[start:end]
             found = {i for i in entries if _case_ok(surface, gazetteer.entries[i])}
@@ -217,7 +230,7 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
             if span is not None and not any(i in covered for i in range(span.start, span.end)):
                 out.append(((span.start, span.end), found))
                 covered = covered | set(range(span.start, span.end))
-                taken_chars.add((start, end))
+                taken[start:end] = b"\x01" * (end - start)
     return out
 
 

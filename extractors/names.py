@@ -15,12 +15,15 @@ _HAS_UPPER_AFTER_LOWER = re.compile(r"[a-z][A-Z]")
 _CAPS = re.compile(r"[A-Z]")
 _DIGIT = re.compile(r"\d")
 _ALPHA = re.compile(r"[A-Za-z]")
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
 
 
 def norm_key(text: str) -> str:
     """Comparison key used across paperkg (the same as the evaluation scorer's): NFKC,
     casefold, and only letters and digits kept."""
-    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", text).casefold())
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower there
+        return _NOT_KEY.sub("", text.lower())
+    return _NOT_KEY.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def same_long_form(key: str, keys: Iterable[str]) -> bool:

@@ -171,7 +171,7 @@ def test_calibration_source_and_cells() -> None:
     assert source("gazetteer+tagger") == "list+tagger"
     assert source("patterns+tagger") == "rules+tagger"
     assert source("tagger") == "tagger"
-    assert keys(_entity("tagger"))[0] == "method|tagger|other|one"
+    assert keys(_entity("tagger"))[0] == "method|tagger|used|one"
 
 
 def test_calibration_is_the_share_right_per_cell() -> None:

@@ -1,14 +1,16 @@
 """Fit the confidence calibration table (``extractors/model/calibration.json``).
 
-    python tools/train/calibrate.py --fold-model /tmp/tagger-a
+    python tools/train/calibrate.py --fold-model /tmp/tagger-a [--samples judged.jsonl]
 
 The fold model was trained without half of the SciREX papers (``train_tagger.py --fold a``;
 their ids are in its ``training.json``). paperkg, with that model as its tagger, extracts
-the title and abstract of those held-out papers and the TDMSci test sentences; each entity is
-right when one of its normalized forms is a gold mention of its type (SciREX: anywhere in the paper;
-TDMSci: in the sentence; TDMSci has no methods, so its methods are not counted). The table
-counts right/total per feature cell (:mod:`extractors.calibrate`). Nothing in
-``../shared/eval`` is read.
+the title and abstract of those held-out papers, passages of six consecutive sentences from
+their body text (papers are read as abstracts *and* as passages of full text) and the TDMSci
+test sentences; each entity is right when one of its normalized forms is a gold mention of its
+type (SciREX: anywhere in the paper; TDMSci: in the sentence; TDMSci has no methods, so its
+methods are not counted). The table counts right/total per feature cell
+(:mod:`extractors.calibrate`). Nothing in ``../shared/eval`` is read. Rerun it after any
+change to extraction: it takes a few minutes (it prints its run time).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,8 +35,15 @@ TYPE_OF = {"METHOD": "method", "DATASET": "dataset", "TASK": "task", "METRIC": "
 GoldPaper = tuple[str, str, dict[str, set[str]], set[str]]  # title, abstract, gold forms by type, every annotated form
 
 
-def scirex_papers(corpora: Path, doc_ids: list[str]) -> list[GoldPaper]:
-    out = []
+PASSAGE_SENTENCES = 6
+PASSAGES_PER_PAPER = 4
+
+
+def scirex_papers(corpora: Path, doc_ids: list[str], passages: int = 0) -> tuple[list[GoldPaper], list[GoldPaper]]:
+    """Title + abstract of each paper and (``passages`` > 0) up to that many passages of
+    ``PASSAGE_SENTENCES`` consecutive body sentences per paper, spread over it; all judged
+    against the paper's annotation."""
+    abstracts, bodies = [], []
     for doc_id in doc_ids:
         doc = json.loads((corpora / "scirex-train-docs" / "docs" / f"{doc_id}.json").read_text("utf-8"))
         words, sections = doc["words"], doc["sections"]
@@ -49,8 +59,18 @@ def scirex_papers(corpora: Path, doc_ids: list[str]) -> list[GoldPaper]:
                 forms.add(norm_key(text))
                 if t == "Task":
                     forms.add(task_form(text))  # paperkg names tasks by their normalized phrase
-        out.append((title, abstract, gold, set().union(*gold.values()) if gold else set()))
-    return out
+        annotated = set().union(*gold.values()) if gold else set()
+        abstracts.append((title, abstract, gold, annotated))
+        if passages <= 0:
+            continue
+        # body sentences, without those opening with a section heading ("section: Model Our ...")
+        body = [(s, e) for s, e in doc["sentences"]
+                if s >= sections[1][1] and not (words[s].endswith("section") and words[s + 1:s + 2] == [":"])]
+        chunks = [body[i:i + PASSAGE_SENTENCES] for i in range(0, len(body), PASSAGE_SENTENCES)]
+        for chunk in chunks[::max(1, len(chunks) // passages)][:passages]:
+            text = " ".join(detokenize(words[s:e])[0] for s, e in chunk)
+            bodies.append((f"Passage {len(bodies) + 1}", text, gold, annotated))
+    return abstracts, bodies
 
 
 def tdmsci_papers(corpora: Path) -> list[GoldPaper]:
@@ -113,26 +133,22 @@ def is_right(entity: dict[str, object], gold: dict[str, set[str]], annotated: se
     return 0.0
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
-    ap.add_argument("--fold-model", required=True, help="a model trained by train_tagger.py --fold a")
-    ap.add_argument("--output", default=str(ROOT / "extractors" / "model" / "calibration.json"))
-    args = ap.parse_args(argv)
-    corpora = Path(args.shared) / "corpora"
-    info = json.loads((Path(args.fold_model) / "training.json").read_text("utf-8"))
-    os.environ["PAPERKG_TAGGER_MODEL"] = str(Path(args.fold_model).resolve())
-    from kg.records import Paper
+def judged_samples(sets: dict[str, list[GoldPaper]]) -> tuple[list[tuple[dict[str, object], float]],
+                                                                dict[str, dict[str, int]], list[dict[str, object]]]:
+    """Extract every set with the current pipeline and judge each entity: the samples, counts
+    per set, and one row per sample (set, entity, right) for inspection."""
     from kg.extract.pipeline import build_nlp, extract
+    from kg.records import Paper
 
-    sets = {"scirex": scirex_papers(corpora, info["heldout_docs"]), "tdmsci": tdmsci_papers(corpora)}
-    samples = []
+    samples: list[tuple[dict[str, object], float]] = []
+    rows: list[dict[str, object]] = []
     counts = {}
     nlp = build_nlp()
-    for name, rows in sets.items():
-        papers = [Paper.from_dict({"id": f"{name}-{i}", "title": t, "abstract": a}) for i, (t, a, *_) in enumerate(rows)]
+    for name, papers_gold in sets.items():
+        papers = [Paper.from_dict({"id": f"{name}-{i}", "title": t, "abstract": a})
+                  for i, (t, a, *_) in enumerate(papers_gold)]
         n = 0
-        for (_, _, gold, annotated), ex in zip(rows, extract(papers, nlp)):
+        for (_, _, gold, annotated), ex in zip(papers_gold, extract(papers, nlp)):
             for m in ex.entities:
                 if name == "tdmsci" and m.type == "method":
                     continue  # TDMSci annotates no methods
@@ -140,14 +156,37 @@ def main(argv: list[str] | None = None) -> int:
                 right = is_right(entity, gold, annotated)
                 if right is not None:
                     samples.append((entity, right))
+                    rows.append({"set": name, "right": right, "entity": entity})
                     n += 1
-        counts[name] = {"papers": len(rows), "entities": n}
+        counts[name] = {"papers": len(papers_gold), "entities": n}
+    return samples, counts, rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    ap.add_argument("--fold-model", required=True, help="a model trained by train_tagger.py --fold a")
+    ap.add_argument("--output", default=str(ROOT / "extractors" / "model" / "calibration.json"))
+    ap.add_argument("--passages", type=int, default=PASSAGES_PER_PAPER,
+                    help="body passages per held-out SciREX paper (default: %(default)s)")
+    ap.add_argument("--samples", metavar="FILE", help="also write every judged entity here (JSON Lines)")
+    args = ap.parse_args(argv)
+    started = time.perf_counter()
+    corpora = Path(args.shared) / "corpora"
+    info = json.loads((Path(args.fold_model) / "training.json").read_text("utf-8"))
+    os.environ["PAPERKG_TAGGER_MODEL"] = str(Path(args.fold_model).resolve())
+    abstracts, passages = scirex_papers(corpora, info["heldout_docs"], args.passages)
+    sets = {"scirex": abstracts, "scirex-passages": passages, "tdmsci": tdmsci_papers(corpora)}
+    samples, counts, rows = judged_samples(sets)
     cells = fit(samples)
     Path(args.output).write_text(json.dumps({"fitted_on": counts, "fold_model": info.get("fold"), "cells": cells},
                                             indent=1) + "\n", encoding="utf-8")
+    if args.samples:
+        Path(args.samples).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(json.dumps(counts))
     for key, (right, total) in cells.items():
-        print(f"{key:40s} {right:7.1f}/{total:<5d} {right / total:.2f}")
+        print(f"{key:48s} {right:7.1f}/{total:<5d} {right / total:.2f}")
+    print(f"fitted {len(samples)} judged entities in {time.perf_counter() - started:.0f} s -> {args.output}")
     return 0
 
 
