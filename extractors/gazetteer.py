@@ -185,11 +185,13 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
 
 _CHUNK = re.compile(r"\S+")
 _EDGE = "()[]{},.;:!?'\"“”‘’"
+_SPLIT_PIECE = re.compile(r"^(?:\d{1,3}|[A-Z]|v)$")
 
 
 def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[tuple[tuple[int, int], set[int]]]:
     """List names written with other hyphens, spaces or case than any listed form, one or two
-    words long (``Slim-Pajama``, ``CIFAR-10C``, ``Open Web Text``), where no exact match is.
+    words long (``Slim-Pajama``, ``CIFAR-10C``, ``Open Web Text``), or with digits a tokenizer
+    split off (``Sports 1 M``, ``ADE 20 K``), where no exact match is.
     Works on the text (one pass, no token walk); only a match is mapped back to tokens."""
     index = gazetteer.normalized_index()
     text = doc.text
@@ -202,11 +204,13 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
             chunks.append((start, start + len(core), core))
     taken_chars = {(doc[i].idx, doc[i].idx + len(doc[i])) for i in covered}
     out: list[tuple[tuple[int, int], set[int]]] = []
-    for width in (2, 1):
+    for width in (4, 3, 2, 1):
         for k in range(len(chunks) - width + 1):
             first = chunks[k][2]
             if width == 1 and not any(c.isupper() or c.isdigit() for c in first):
                 continue
+            if width > 2 and not all(_SPLIT_PIECE.match(c[2]) for c in chunks[k + 1:k + width]):
+                continue  # three or four chunks only when a tokenizer split the digits ("Sports 1 M")
             start, end = chunks[k][0], chunks[k + width - 1][1]
             entries = index.get(norm_key(" ".join(c[2] for c in chunks[k:k + width])))
             if not entries or any(s < end and start < e for s, e in taken_chars):
