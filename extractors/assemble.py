@@ -53,7 +53,10 @@ def assemble(pt: PaperText, candidates: list[Candidate], max_tasks: int | None =
             etype = lead.type
         else:
             weight: dict[str, float] = {}
-            for c in group:
+            # the rules' reading of a name beats the tagger's guesses at its other mentions
+            # (the tagger labels most unknown names METHOD): "our own dataset, MIBURI" types MIBURI
+            ruled = [c for c in group if c.extractor != "tagger" and c.type in ("method", "dataset")]
+            for c in ruled or group:
                 weight[c.type] = weight.get(c.type, 0.0) + c.confidence
             etype = max(sorted(weight), key=lambda t: weight[t])
         members = [c for c in group if c.type == etype] or group

@@ -13,7 +13,7 @@ from extractors.vocab import (DATA_ON_CUES, DATASET_LIST_NOUNS, DATASET_NOUNS, E
                               METHOD_NOUNS, TASK_HEADS, USE_CUES)
 
 LIST_CONF = {"method": 0.7, "dataset": 0.7, "metric": 0.6, "task": 0.6}
-LIST_INTRO = frozenset("such as including like e.g. e.g., namely viz. i.e.".split())
+LIST_INTRO = frozenset("such as including like e.g. e.g., e.g namely viz. viz i.e. i.e".split())  # words drop the final "."
 OUTPERFORM = frozenset("outperform outperforms outperformed outperforming surpass surpasses surpassing "
                        "beats beat".split())
 
@@ -228,6 +228,8 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                     start, end = named
                     out.append(Candidate("dataset", pt.text[start:end], start, end, dataset_role(pt, start), 0.6,
                                          "patterns", (pt.text[start:w.end],)))  # the surface "Tobacco-3482 dataset" too
+            if lw in DATASET_NOUNS and i + 1 < len(ws):
+                out += _names_after(pt, ws, i, known)  # "our own dataset, MIBURI", "the datasets 3DMatch & 3DLoMatch"
             if lw in DATASET_LIST_NOUNS and lw.endswith(("s", "a")) and i > 1 \
                     and (not ws[i - 1].trail or _citation(ws[i - 1])):
                 out += _enumeration_before(pt, ws, i, known)  # "3DMatch and 3DLoMatch datasets"
@@ -249,6 +251,28 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
                         out.append(Candidate("dataset", m.text, m.start, m.end, dataset_role(pt, m.start), 0.55, "patterns"))
                     elif is_method_list and lw != "on":
                         out.append(Candidate("method", m.text, m.start, m.end, method_role(pt, m.start), 0.5, "patterns"))
+    return out
+
+
+def _names_after(pt: PaperText, ws: list[Word], i: int, known: Known) -> list[Candidate]:
+    """Coined names right after the dataset noun at ``i`` ("the person Re-ID dataset SSM and",
+    "our own dataset, MIBURI.", "the indoor datasets 3DMatch [44] & 3DLoMatch [18]"): a name in
+    apposition, each item of a list after a plural noun; the name ends its clause (a comma,
+    a reference, a conjunction), so "the dataset X achieves" is not read as naming X."""
+    w = ws[i]
+    if w.trail and not w.trail.startswith(",") or pt.in_title(w.start):
+        return []
+    plural = w.lower.endswith("s") or w.lower == "corpora"
+    members = _list_members(ws, i + 1) if plural else [ws[i + 1]]
+    out = []
+    for m in members:
+        k = next(n for n in range(i + 1, len(ws)) if ws[n].start >= m.start)
+        nxt = ws[k + 1] if k + 1 < len(ws) else None
+        ends = bool(m.trail) or nxt is None or _citation(nxt) or nxt.lower in ("and", "or", "&", "/")
+        if not is_coined(m.text) or not ends or m.lead or known(m.text) - {"dataset"} or is_not_name(m.text) \
+                or is_generic(m.text):
+            continue
+        out.append(Candidate("dataset", m.text, m.start, m.end, dataset_role(pt, m.start), 0.55, "patterns"))
     return out
 
 
@@ -383,7 +407,7 @@ def _list_members(ws: list[Word], start: int, runs: bool = False) -> list[Word]:
     i = start
     while i < len(ws) and len(members) < 12:
         w = ws[i]
-        if w.lower in ("and", "or", "the"):
+        if w.lower in ("and", "or", "the", "&", "/"):
             i += 1
             continue
         if not (is_coined(w.text) or is_capitalized(w.text)):
@@ -401,7 +425,7 @@ def _list_members(ws: list[Word], start: int, runs: bool = False) -> list[Word]:
         while i + 1 < len(ws) and _citation(ws[i + 1]) and not w.trail:
             i += 1  # "Replay-Attack [10] and OULU-NPU [23]": a reference between the items
             w = ws[i]
-        if not (w.trail.startswith(",") or (i + 1 < len(ws) and ws[i + 1].lower in ("and", "or"))):
+        if not (w.trail.startswith(",") or (i + 1 < len(ws) and ws[i + 1].lower in ("and", "or", "&", "/"))):
             break
         i += 1
     return members if len(members) >= 1 else []

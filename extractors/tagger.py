@@ -47,7 +47,7 @@ _SIZE = re.compile(r"^~?[\d.,]+[KMBTkmbt]?(?:-\w+)?$")
 _LATEX = re.compile(r"[~\\{}$]")
 # a citation key left in the text ("bahdanau2014neural", "Kiros:2015", "Hutter:04uaibook")
 _CITE_KEY = re.compile(r"^[a-z]+(?:19|20)\d\d[a-z]+$|^[A-Za-z]+:\d{2,4}[a-z]*$")
-_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
+_APPOSITIVE = re.compile(r"(?:,|\s+(?:is|was))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
                          r"model|method|framework|architecture|algorithm|approach|network|system|toolkit|library)\b",
                          re.I)
 _MEASURE = re.compile(r"[\s-]+(?:divergence|distance|loss|score|metric|measure|criterion|entropy|error|norm)\b", re.I)
