@@ -175,6 +175,7 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
     covered = {i for span in spans for i in range(span.start, span.end)}
     for (start, end), entries in normalized_hits(doc, gazetteer, covered):
         labels[(start, end)] = entries
+        spans = [s for s in spans if not (start <= s.start and s.end <= end)]  # "ADE 20 K" wins over "ADE"
         spans.append(Span(doc, start, end))
     for span in sorted(spans, key=lambda s: s.start):
         if part_of_compound(doc, span.start, span.end):
@@ -185,7 +186,7 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
 
 _CHUNK = re.compile(r"\S+")
 _EDGE = "()[]{},.;:!?'\"“”‘’"
-_SPLIT_PIECE = re.compile(r"^(?:\d{1,3}|[A-Z]|v)$")
+_SPLIT_PIECE = re.compile(r"^(?:\d{1,3}|[A-Z]|[km]|v)$")
 
 
 def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[tuple[tuple[int, int], set[int]]]:
@@ -213,12 +214,14 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
                 continue  # three or four chunks only when a tokenizer split the digits ("Sports 1 M")
             start, end = chunks[k][0], chunks[k + width - 1][1]
             entries = index.get(norm_key(" ".join(c[2] for c in chunks[k:k + width])))
-            if not entries or any(s < end and start < e for s, e in taken_chars):
+            # a split name may contain a shorter exact hit ("ADE" in "ADE 20 K"), never cut one
+            inside = width > 2 and all(start <= s and e <= end for s, e in taken_chars if s < end and start < e)
+            if not entries or (any(s < end and start < e for s, e in taken_chars) and not inside):
                 continue
             surface = text[start:end]
             found = {i for i in entries if _case_ok(surface, gazetteer.entries[i])}
             span = doc.char_span(start, end, alignment_mode="expand") if found else None
-            if span is not None and not any(i in covered for i in range(span.start, span.end)):
+            if span is not None and (inside or not any(i in covered for i in range(span.start, span.end))):
                 out.append(((span.start, span.end), found))
                 covered = covered | set(range(span.start, span.end))
                 taken_chars.add((start, end))

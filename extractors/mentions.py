@@ -278,17 +278,19 @@ def _names_after(pt: PaperText, ws: list[Word], i: int, known: Known) -> list[Ca
 
 def _piece(ws: list[Word], k: int) -> bool:
     """Word ``k`` continues the name before it: digits a tokenizer split off (``UCF 101``,
-    ``Sports 1 M``) or the ``of`` of ``University of Pavia``."""
-    if k == 0 or ws[k - 1].trail or ws[k].lead or not (is_capitalized(ws[k - 1].text) or is_coined(ws[k - 1].text)):
+    ``Sports 1 M``, ``ADE 20 K``) or the ``of`` of ``University of Pavia``."""
+    if k == 0 or ws[k - 1].trail or ws[k].lead:
         return False
+    named_before = is_capitalized(ws[k - 1].text) or is_coined(ws[k - 1].text)
     if ws[k].lower == "of":
-        return k + 1 < len(ws) and is_capitalized(ws[k + 1].text) and not ws[k].trail
-    if ws[k].text.isdigit() and any(c.isdigit() for c in ws[k - 1].text):
-        return False  # "CoNLL-2014 10 annotations": the name has its number already
-    return _SPLIT_PIECE.match(ws[k].text) is not None
+        return named_before and k + 1 < len(ws) and is_capitalized(ws[k + 1].text) and not ws[k].trail
+    if ws[k].text.isdigit():  # "CoNLL-2014 10 annotations": a name with its number already is done
+        return named_before and len(ws[k].text) <= 3 and not any(c.isdigit() for c in ws[k - 1].text)
+    return _SPLIT_PIECE.match(ws[k].text) is not None and ws[k - 1].text.isdigit() and _piece(ws, k - 1)
 
 
-_SPLIT_PIECE = re.compile(r"^(?:\d{1,3}|[A-Z])$")
+_GLUED_WORD = re.compile(r"^[a-z]{4,}-(?=[A-Z])")
+_SPLIT_PIECE = re.compile(r"^(?:[A-Z]|[km])$")
 NOT_DATA_WORDS = frozenset("table tables figure fig fig. section appendix equation eq algorithm".split())
 
 
@@ -323,12 +325,16 @@ def _name_before(pt: PaperText, ws: list[Word], i: int, known: Known) -> tuple[i
     k = _name_start(ws, i - 1, longest=8, after_coined=True)
     if k == 0 and not is_coined(ws[0].text) and k < i - 1:
         k += 1  # a sentence-initial capital is not part of the name
-    if ws[k].lower in NOT_DATA_WORDS or (k == i - 1 and piece):
+    if ws[k].lower in NOT_DATA_WORDS or (k == i - 1 and piece) or prev.end - ws[k].start < 2:
         return None
-    name = pt.text[ws[k].start:prev.end]
+    start = ws[k].start
+    glued = _GLUED_WORD.match(ws[k].text)
+    if glued:  # "sentiment classification-IMDb dataset": a dash glued a plain word to the name
+        start += glued.end()
+    name = pt.text[start:prev.end]
     if {"method", "task", "metric"} & known(name):
         return None
-    return ws[k].start, prev.end
+    return start, prev.end
 
 
 def _enumeration_before(pt: PaperText, ws: list[Word], i: int, known: Known) -> list[Candidate]:
