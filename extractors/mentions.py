@@ -96,7 +96,7 @@ _DATASET_VARIANT = re.compile(
 _YEAR_BEFORE = re.compile(r"(?<![\w.,-])((?:19[89]\d|20[0-3]\d))\s$")
 # "the COCO segmentation dataset", "the KITTI object detection benchmark": the subset is named
 # by the task words between the list name and the dataset noun
-_TASK_SUBSET = re.compile(r"\s+((?:[a-z][a-z-]+\s+){0,2}[a-z][a-z-]+)\s+([A-Za-z-]+)")
+_TASK_SUBSET = re.compile(r"(?:\s+[A-Za-z-]+){1,4}")
 
 
 def dataset_surfaces(pt: PaperText, start: int, end: int) -> list[str]:
@@ -108,11 +108,15 @@ def dataset_surfaces(pt: PaperText, start: int, end: int) -> list[str]:
     follower = re.match(r"\s+([A-Za-z-]+)", text[end:end + 20])
     if follower and follower.group(1).lower() in DATASET_NOUNS:
         out.append(f"{text[start:end]} {follower.group(1)}")  # the surface "ImageNet-1K dataset"
-    subset = _TASK_SUBSET.match(text, end)
-    if subset and subset.group(2).lower() in DATASET_NOUNS:
-        last = subset.group(1).split()[-1]
-        if last.rstrip("s") in TASK_HEADS or last in TASK_HEADS:
-            out.append(text[start:subset.end(1)])
+    after = _TASK_SUBSET.match(text, end)
+    if after:
+        words_after = after.group(0).split()
+        for n in range(1, len(words_after)):  # "COCO segmentation dataset", "KITTI object detection benchmark"
+            last = words_after[n - 1]
+            if words_after[n].lower() in DATASET_NOUNS and (last in TASK_HEADS or last.rstrip("s") in TASK_HEADS) \
+                    and all(w.islower() for w in words_after[:n]):
+                out.append(f"{text[start:end]} {' '.join(words_after[:n])}")
+                break
     return out + list(language_variant(pt, start, end))
 
 
@@ -299,10 +303,17 @@ def _name_start(ws: list[Word], j: int, longest: int = 3, after_coined: bool = F
     tokens and :func:`_piece` words, without a leading article or a sentence-initial plain word
     (``after_coined``: a capitalized word may precede a coined one, "Chinese DuReader")."""
     k = j
-    while k - 1 >= 0 and j - k < longest and not ws[k - 1].trail and not ws[k].lead \
-            and (_piece(ws, k) or (is_capitalized(ws[k - 1].text) and (after_coined or not is_coined(ws[k].text)))) \
-            and ws[k - 1].lower not in LIST_STOP and ws[k - 1].lower not in NOT_DATA_WORDS:
-        k -= 1
+    while k - 1 >= 0 and j - k < longest and not ws[k - 1].trail and not ws[k].lead:
+        before = ws[k - 1]
+        if before.lower == "of" and _piece(ws, k - 1):
+            k -= 2  # "University of Pavia"
+            continue
+        if before.lower in LIST_STOP or before.lower in NOT_DATA_WORDS:
+            break
+        if _piece(ws, k) or (is_capitalized(before.text) and (after_coined or not is_coined(ws[k].text))):
+            k -= 1
+            continue
+        break
     while k < j and ws[k].lower == "of":
         k += 1
     return k
@@ -312,6 +323,9 @@ def _name_before(pt: PaperText, ws: list[Word], i: int, known: Known) -> tuple[i
     """The name of ``the X dataset`` before the dataset noun at ``i`` (``Tobacco-3482``,
     ``UC Merced Land Use``, ``University of Pavia``, ``Sports 1 M``), or ``None``."""
     w, prev = ws[i], ws[i - 1]
+    glued = _GLUED_WORD.match(prev.text)  # "sentiment classification-IMDb dataset": a dash glued a plain word on
+    if glued:
+        prev = Word(prev.text[glued.end():], prev.start + glued.end(), prev.end, prev.trail, "")
     plural = w.lower.endswith("s") or w.lower in ("corpora",)
     piece = _piece(ws, i - 1)
     capital_ok = (is_capitalized(prev.text) or piece) and i - 1 > 0 and not plural and not pt.in_title(prev.start)
@@ -327,10 +341,8 @@ def _name_before(pt: PaperText, ws: list[Word], i: int, known: Known) -> tuple[i
         k += 1  # a sentence-initial capital is not part of the name
     if ws[k].lower in NOT_DATA_WORDS or (k == i - 1 and piece) or prev.end - ws[k].start < 2:
         return None
-    start = ws[k].start
-    glued = _GLUED_WORD.match(ws[k].text)
-    if glued:  # "sentiment classification-IMDb dataset": a dash glued a plain word to the name
-        start += glued.end()
+    first = _GLUED_WORD.match(ws[k].text)
+    start = prev.start if glued else ws[k].start + (first.end() if first else 0)
     name = pt.text[start:prev.end]
     if {"method", "task", "metric"} & known(name):
         return None
