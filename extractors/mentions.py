@@ -135,6 +135,26 @@ def inside_longer_definition(pt: PaperText, start: int, end: int) -> bool:
                and d.short_start > d.long_start and is_coined(d.short) for d in pt.definitions)
 
 
+# what follows a dataset's name: a part of it ("X training subset", "X test split", "X samples")
+# or a count of its units ("X consists of 1,000 object classes", "X (103 classes, 800 K records)")
+DATA_UNITS = ("images|classes|samples|records|pairs|videos|clips|sentences|documents|utterances|frames|"
+              "scenes|questions|articles|reviews|tweets|hours|subjects|annotations|categories|tuples|dialogues|"
+              "recordings|patients|scans|molecules|graphs")
+_DATA_AFTER = re.compile(
+    r"\s*(?:\[[\d,\s]+\]\s*)?(?:"
+    r"(?:training|train|test|testing|validation|dev|development)\s+(?:set|sets|split|splits|subset|subsets|data|images)\b"
+    r"|(?:subset|subsets|samples?|split|splits|tuples)\b(?!\s+of\b)"  # not "the STEM subsets of MMLU"
+    r"|(?:\(|,?\s*(?:which\s+)?(?:contains?|consists\s+of|includes?|comprises|has|have|provides?)\s+)"
+    r"(?:over\s+|about\s+|around\s+|more\s+than\s+|nearly\s+|[~∼]\s*)?\d[\d,.\s]*[KkM]?\s+(?:[\w-]+\s+){0,2}"
+    r"(?:" + DATA_UNITS + r")\b)")
+
+
+def data_after(text: str, end: int) -> bool:
+    """The words after a name say it is data: a split or subset of it, or a count of its
+    units (``MIBRA test split``, ``X consists of 1, 000 object classes``)."""
+    return _DATA_AFTER.match(text, end) is not None
+
+
 def dataset_variant(text: str, end: int) -> str:
     """The edition or language pair right after a listed dataset name (``" 2007"`` after
     ``PASCAL VOC``, ``" English-German"`` after ``WMT 2014``), or ``""``."""

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from extractors.batched import BatchedComponent
 from extractors.context import Candidate, PaperText
 from extractors.gazetteer import TypeIndex
-from extractors.mentions import dataset_role, method_role
+from extractors.mentions import data_after, dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
 from extractors.proposals import defined_types
@@ -286,7 +286,7 @@ def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: in
     leaves out the weak ``context`` cue (a preposition or "such as" before the name)."""
     after = pt.text[end:end + 40].split()
     head = after[0].lower().strip(",.;:)") if after else ""
-    if head in DATASET_NOUNS or head in ("set", "split", "splits"):
+    if head in DATASET_NOUNS or head in ("set", "split", "splits") or data_after(pt.text, end):
         return "head"
     appositive = _APPOSITIVE.match(pt.text, end)
     if appositive:  # "X, a contrastive benchmark ..."

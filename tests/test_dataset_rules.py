@@ -127,3 +127,24 @@ def test_a_rules_method_is_never_retyped_by_a_neighbour() -> None:
     pt = _paper("We reach the best scores on Zentrix and Brovak Bank.")
     cands = [_at(pt, "Zentrix", "dataset", "patterns"), _at(pt, "Brovak Bank", "method", "patterns")]
     assert coordinated_datasets(pt, cands)[1].type == "method"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ZENTRA consists of 1, 000 object classes", True),
+    ("ZENTRA (103 classes, ∼ 800 K records) and", True),
+    ("ZENTRA training subset had", True),
+    ("ZENTRA [31] sample.", True),
+    ("ZENTRA contains 12, 000 hand-labeled images", True),
+    ("ZENTRA has 110 M parameters", False),
+    ("ZENTRA with 3 examples", False),
+    ("ZENTRA images are noisy", False),
+])
+def test_the_words_after_a_name_say_it_is_data(text: str, expected: bool) -> None:
+    from extractors.mentions import data_after
+
+    assert data_after(text, len("ZENTRA")) is expected
+
+
+def test_a_tagger_name_followed_by_a_count_of_data_units_is_a_dataset(run: Run) -> None:
+    ents = run(TITLE, "Unlike earlier collections, our BRAVIX-9 consists of 9, 000 object classes with masks.")
+    assert not any(e["name"] == "BRAVIX-9" and e["type"] == "method" for e in ents)
