@@ -293,8 +293,9 @@ def _names_after(pt: PaperText, ws: list[Word], i: int, known: Known) -> list[Ca
         k = next(n for n in range(i + 1, len(ws)) if ws[n].start >= m.start)
         nxt = ws[k + 1] if k + 1 < len(ws) else None
         ends = bool(m.trail) or nxt is None or _citation(nxt) or nxt.lower in ("and", "or", "&", "/")
-        if not is_coined(m.text) or not ends or m.lead or known(m.text) - {"dataset"} or is_not_name(m.text) \
-                or is_generic(m.text):
+        quoted = m.lead[-1:] in ("\"", "“", "'", "‘")  # 'a large-scale dataset, “CompCars”, that ...'
+        if not is_coined(m.text) or not ends or (m.lead and not quoted) or known(m.text) - {"dataset"} \
+                or is_not_name(m.text) or is_generic(m.text):
             continue
         out.append(Candidate("dataset", m.text, m.start, m.end, dataset_role(pt, m.start), 0.55, "patterns"))
     return out

@@ -52,7 +52,7 @@ _APPOSITIVE = re.compile(r"(?:,|\s+(?:is|was))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,
                          re.I)
 _MEASURE = re.compile(r"[\s-]+(?:divergence|distance|loss|score|metric|measure|criterion|entropy|error|norm)\b", re.I)
 _TRAILING_ACRONYM = re.compile(r"[-\s(]+[A-Z]{2,}s?\)?$")
-DATA_PREPOSITIONS = frozenset("on from using of across".split())
+DATA_PREPOSITIONS = frozenset("on from using across".split())
 _COORD = re.compile(r"\s*[,;/]\s+|\s+(?:and|or|vs\.?|versus|&)\s+")
 _PLAIN_FIRST = re.compile(r"^[a-z][a-z-]*\s+")
 _PLAIN_LAST = re.compile(r"\s+[a-z][a-z-]*$")

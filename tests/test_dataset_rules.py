@@ -148,3 +148,14 @@ def test_the_words_after_a_name_say_it_is_data(text: str, expected: bool) -> Non
 def test_a_tagger_name_followed_by_a_count_of_data_units_is_a_dataset(run: Run) -> None:
     ents = run(TITLE, "Unlike earlier collections, our BRAVIX-9 consists of 9, 000 object classes with masks.")
     assert not any(e["name"] == "BRAVIX-9" and e["type"] == "method" for e in ents)
+
+
+def test_a_quoted_name_after_a_dataset_noun(run: Run) -> None:
+    found = datasets(run(TITLE, "We collect a large-scale dataset, “VexCars”, that covers 160 makes of cars."))
+    assert "VexCars" in found
+
+
+def test_of_before_a_name_is_no_dataset_cue(run: Run) -> None:
+    ents = run(TITLE, "Section 3 gives the design of ZorbMD for trajectory simulation, and the momentum of "
+                      "ZorbMD is set to 0.9.")
+    assert "ZorbMD" not in datasets(ents)
