@@ -100,6 +100,20 @@ def find_definitions(text: str, sentences: Iterable[tuple[int, int]] | None = No
     return out
 
 
+def _initials(short: str, long: str) -> bool:
+    """Every letter of ``short`` starts a word of ``long``, in order, and ``long`` has at most
+    one word more than ``short`` has letters."""
+    firsts = [w[0].lower() for w in re.split(r"[\s-]+", long) if w]
+    letters = [c.lower() for c in short if c.isalpha()]
+    if len(firsts) > len(letters) + 1:
+        return False
+    it = iter(firsts)
+    return all(c in it for c in letters)
+
+
+_VERSION = re.compile(r"^([A-Za-z]*[A-Z][A-Za-z]+)[-_ ]?v?\d+(?:\.\d+)?$")
+
+
 def _long_before(short: str, before: str) -> tuple[str, int] | None:
     words = list(_WORD.finditer(before))
     limit = min(len(short) + 5, len(short) * 2)
@@ -109,6 +123,11 @@ def _long_before(short: str, before: str) -> tuple[str, int] | None:
     start = window[0].start()
     candidate = before[start:]
     long = best_long_form(short, candidate)
+    version = _VERSION.match(short)
+    if not long and version:  # "Stanford Sentiment Treebank Binary (SST-2)": the version is not spelled out
+        long = best_long_form(version.group(1), candidate)
+        if long and not _initials(version.group(1), long):
+            long = None
     if not long:
         return None
     long = long.strip("\"'“”,;:")

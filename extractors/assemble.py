@@ -44,9 +44,48 @@ def _joined(char: str) -> bool:
     return char.isalnum() or char in "_-"
 
 
+# between two items of a list: a reference, then a comma or a conjunction, then an article
+_COORDINATION = re.compile(r"\s*(?:\[[\d,\s–-]+\])?\s*(?P<sep>,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+)?$")
+_LIST_GOES_ON = re.compile(r"\s*(?:\[[\d,\s–-]+\])?\s*(?:,|and\b|or\b|&|/)")
+
+
+def coordinated_datasets(pt: PaperText, candidates: list[Candidate]) -> list[Candidate]:
+    """A name the tagger alone calls a method, written as an item of a list whose other item
+    the rules call a dataset, is a dataset ("on FiQA and Financial PhraseBank", "N-Cars and
+    N-Caltech 101"). A comma alone separates list items only inside a list that goes on
+    ("on ImageNet, ResNet-50 reaches ..." is no list)."""
+    datasets = sorted({(c.start, c.end) for c in candidates if c.type == "dataset" and c.extractor != "tagger"})
+    if not datasets:
+        return candidates
+    out = []
+    for c in candidates:
+        if c.type == "method" and c.extractor == "tagger" and c.role != "proposed" and _next_to(pt, c, datasets):
+            c = Candidate("dataset", c.name, c.start, c.end, c.role, c.confidence, c.extractor, c.aliases, c.ids)
+        out.append(c)
+    return out
+
+
+def _next_to(pt: PaperText, c: Candidate, spans: list[tuple[int, int]]) -> bool:
+    sentence = pt.sentence_of(c.start)
+    for s, e in spans:
+        if not sentence[0] <= s < sentence[1]:
+            continue
+        if e <= c.start:
+            between, after_list = pt.text[e:c.start], pt.text[c.end:c.end + 12]
+        elif c.end <= s:
+            between, after_list = pt.text[c.end:s], pt.text[e:e + 12]
+        else:
+            continue
+        found = _COORDINATION.fullmatch(between) if len(between) < 24 else None
+        if found and (found.group("sep").strip() != "," or _LIST_GOES_ON.match(after_list)):
+            return True
+    return False
+
+
 def assemble(pt: PaperText, candidates: list[Candidate], max_tasks: int | None = MAX_TASKS) -> list[dict[str, object]]:
     """One entity per real thing; at most ``max_tasks`` tasks (``None``: all, for a caller
     that ranks them itself, see :func:`keep_tasks`)."""
+    candidates = coordinated_datasets(pt, candidates)
     groups: list[list[Candidate]] = []
     index: dict[str, int] = {}
     for c in sorted(candidates, key=lambda c: (-ROLE_RANK[c.role], -c.confidence, c.start)):
@@ -71,7 +110,10 @@ def assemble(pt: PaperText, candidates: list[Candidate], max_tasks: int | None =
             etype = lead.type
         else:
             weight: dict[str, float] = {}
-            for c in group:
+            # the rules' reading of a name beats the tagger's guesses at its other mentions
+            # (the tagger labels most unknown names METHOD): "our own dataset, MIBURI" types MIBURI
+            ruled = [c for c in group if c.extractor != "tagger" and c.type in ("method", "dataset")]
+            for c in ruled or group:
                 weight[c.type] = weight.get(c.type, 0.0) + c.confidence
             etype = max(sorted(weight), key=lambda t: weight[t])
         members = [c for c in group if c.type == etype] or group

@@ -176,6 +176,7 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
     covered = {i for span in spans for i in range(span.start, span.end)}
     for (start, end), entries in normalized_hits(doc, gazetteer, covered):
         labels[(start, end)] = entries
+        spans = [s for s in spans if not (start <= s.start and s.end <= end)]  # "ADE 20 K" wins over "ADE"
         spans.append(Span(doc, start, end))
     for span in sorted(spans, key=lambda s: s.start):
         if part_of_compound(doc, span.start, span.end):
@@ -187,11 +188,13 @@ def find_hits(doc: Doc, gazetteer: Gazetteer, matchers: tuple[PhraseMatcher, Phr
 _CHUNK = re.compile(r"\S+")
 _CAP_OR_DIGIT = re.compile(r"[A-Z0-9]")  # str.isupper/isdigit on ASCII
 _EDGE = "()[]{},.;:!?'\"“”‘’"
+_SPLIT_PIECE = re.compile(r"^(?:\d{1,3}|[A-Z]|[km]|v)$")
 
 
 def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[tuple[tuple[int, int], set[int]]]:
     """List names written with other hyphens, spaces or case than any listed form, one or two
-    words long (``Slim-Pajama``, ``CIFAR-10C``, ``Open Web Text``), where no exact match is.
+    words long (``Slim-Pajama``, ``CIFAR-10C``, ``Open Web Text``), or with digits a tokenizer
+    split off (``Sports 1 M``, ``ADE 20 K``), where no exact match is.
     Works on the text (one pass, no token walk); only a match is mapped back to tokens."""
     index = gazetteer.normalized_index()
     text = text_of(doc)
@@ -208,7 +211,7 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
     for i in covered:
         taken[doc[i].idx:doc[i].idx + len(doc[i])] = b"\x01" * len(doc[i])
     out: list[tuple[tuple[int, int], set[int]]] = []
-    for width in (2, 1):
+    for width in (4, 3, 2, 1):
         for k in range(len(chunks) - width + 1):
             first = chunks[k][2]
             if width == 1:
@@ -216,18 +219,29 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
                         else any(c.isupper() or c.isdigit() for c in first)):
                     continue
                 key = keys[k]
-            elif first.isascii() and chunks[k + 1][2].isascii():
-                key = keys[k] + keys[k + 1]
+            elif width == 2:
+                if first.isascii() and chunks[k + 1][2].isascii():
+                    key = keys[k] + keys[k + 1]
+                else:
+                    key = norm_key(f"{first} {chunks[k + 1][2]}")
+            elif all(_SPLIT_PIECE.match(c[2]) for c in chunks[k + 1:k + width]):
+                key = norm_key(" ".join(c[2] for c in chunks[k:k + width]))
             else:
-                key = norm_key(f"{first} {chunks[k + 1][2]}")
+                continue  # three or four chunks only when a tokenizer split the digits ("Sports 1 M")
             start, end = chunks[k][0], chunks[k + width - 1][1]
             entries = index.get(key)
-            if not entries or taken.find(1, start, end) >= 0:
+            if not entries:
+                continue
+            # a split name may contain a shorter exact hit ("ADE" in "ADE 20 K"), never cut one
+            overlaps = taken.find(1, start, end) >= 0
+            inside = width > 2 and not (start > 0 and taken[start - 1] and taken[start]) \
+                and not (taken[end - 1] and taken[end])
+            if overlaps and not inside:
                 continue
             surface = text[start:end]
             found = {i for i in entries if _case_ok(surface, gazetteer.entries[i])}
             span = doc.char_span(start, end, alignment_mode="expand") if found else None
-            if span is not None and not any(i in covered for i in range(span.start, span.end)):
+            if span is not None and (inside or not any(i in covered for i in range(span.start, span.end))):
                 out.append(((span.start, span.end), found))
                 covered = covered | set(range(span.start, span.end))
                 taken[start:end] = b"\x01" * (end - start)

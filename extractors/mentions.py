@@ -10,11 +10,10 @@ from extractors.names import is_acronym, is_coined, is_generic, is_not_name, nor
 from extractors.proposals import Known, defined_types
 from extractors.text import Word, is_capitalized
 from extractors.vocab import (DATA_ON_CUES, DATASET_LIST_NOUNS, DATASET_NOUNS, EVAL_CUES, LANGUAGES, METHOD_HEADS,
-                              METHOD_NOUNS, TASK_HEADS,
-                              USE_CUES)
+                              METHOD_NOUNS, TASK_HEADS, USE_CUES)
 
 LIST_CONF = {"method": 0.7, "dataset": 0.7, "metric": 0.6, "task": 0.6}
-LIST_INTRO = frozenset("such as including like e.g. e.g., namely viz. i.e.".split())
+LIST_INTRO = frozenset("such as including like e.g. e.g., e.g namely viz. viz i.e. i.e".split())  # words drop the final "."
 OUTPERFORM = frozenset("outperform outperforms outperformed outperforming surpass surpasses surpassing "
                        "beats beat".split())
 
@@ -65,16 +64,23 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
                 continue
         if entry.ambiguous and hit.text == entry.acronym:
             continue
+        if entry.type == "dataset" and inside_longer_definition(pt, hit.start, hit.end):
+            continue  # "Stanford Sentiment Treebank Binary (SST-2)": the definition's name wins
         role = dataset_role(pt, hit.start) if entry.type == "dataset" else method_role(pt, hit.start)
         variant = dataset_variant(pt.text, hit.end) if entry.type == "dataset" else None
-        if variant:  # "PASCAL VOC 2007", "WMT 2014 English-German": the edition is its own dataset
-            out.append(Candidate("dataset", hit.text + variant, hit.start, hit.end + len(variant), role,
-                                 LIST_CONF["dataset"], "variants"))
+        year = _YEAR_BEFORE.search(pt.text, max(0, hit.start - 6), hit.start) if entry.type == "dataset" else None
+        if variant or year:  # "PASCAL VOC 2007", "WMT 2014 English-German", "the 2012 PASCAL VOC": an edition
+            start = year.start(1) if year else hit.start
+            end = hit.end + len(variant or "")
+            # a year before the name dates the round of a series ("the 2012 PASCAL VOC challenge"):
+            # the plain name is an alias; an edition after it is its own dataset ("PASCAL VOC 2007")
+            plain = (hit.text,) if year and not variant else ()
+            out.append(Candidate("dataset", pt.text[start:end], start, end, role, LIST_CONF["dataset"], "variants",
+                                 plain + language_variant(pt, start, end)))
             continue
         aliases = [hit.text] if hit.text != entry.name else []
-        follower = re.match(r"\s+([A-Za-z-]+)", pt.text[hit.end:hit.end + 20])
-        if entry.type == "dataset" and follower and follower.group(1).lower() in DATASET_NOUNS:
-            aliases.append(f"{hit.text} {follower.group(1)}")  # the surface "ImageNet-1K dataset"
+        if entry.type == "dataset":
+            aliases += dataset_surfaces(pt, hit.start, hit.end)
         out.append(Candidate(entry.type, entry.name, hit.start, hit.end, role, LIST_CONF[entry.type],
                              "gazetteer", tuple(aliases), entry.ids))
     return out
@@ -83,8 +89,70 @@ def list_mentions(pt: PaperText) -> list[Candidate]:
 _LANG = "(?:" + "|".join(sorted((w.capitalize() for w in LANGUAGES), key=len, reverse=True)) + r"|[A-Z][a-z])"
 _DATASET_VARIANT = re.compile(
     r"(?P<year>[ -]?(?:19[89]\d|20[0-3]\d)(?!\d)(?!\s+[a-z]+s\b)(?![-.]?\w)"  # "... 2007", not "2000 images"
-    r"|\s(?:v\d+(?:\.\d+)*|[1-9]\.\d)(?![\w%-]|\.\d))?"  # "OntoNotes v5.0", "SQuAD 2.0"
+    r"|\s(?:v ?\d+(?:\.\d+)*|[1-9]\.\d)(?![\w%-]|\.\d))?"  # "OntoNotes v5.0", "SQuAD v 1.1", "SQuAD 2.0"
     r"(?P<pair>\s*[(]?" + _LANG + r"(?:-to-|-|\s+to\s+|\s*→\s*)" + _LANG + r"(?![\w-])[)]?)?")
+
+
+_YEAR_BEFORE = re.compile(r"(?<![\w.,-])((?:19[89]\d|20[0-3]\d))\s$")
+# "the COCO segmentation dataset", "the KITTI object detection benchmark": the subset is named
+# by the task words between the list name and the dataset noun
+_TASK_SUBSET = re.compile(r"(?:\s+[A-Za-z-]+){1,4}")
+
+
+def dataset_surfaces(pt: PaperText, start: int, end: int) -> list[str]:
+    """Surface forms a listed dataset name takes with the words around it: ``ImageNet-1K
+    dataset``, the task subset ``COCO segmentation`` (``the COCO segmentation dataset``), a
+    language prefix ``Chinese OntoNotes``."""
+    out = []
+    text = pt.text
+    follower = re.match(r"\s+([A-Za-z-]+)", text[end:end + 20])
+    if follower and follower.group(1).lower() in DATASET_NOUNS:
+        out.append(f"{text[start:end]} {follower.group(1)}")  # the surface "ImageNet-1K dataset"
+    after = _TASK_SUBSET.match(text, end)
+    if after:
+        words_after = after.group(0).split()
+        for n in range(1, len(words_after)):  # "COCO segmentation dataset", "KITTI object detection benchmark"
+            last = words_after[n - 1]
+            if words_after[n].lower() in DATASET_NOUNS and (last in TASK_HEADS or last.rstrip("s") in TASK_HEADS) \
+                    and all(w.islower() for w in words_after[:n]):
+                out.append(f"{text[start:end]} {' '.join(words_after[:n])}")
+                break
+    return out + list(language_variant(pt, start, end))
+
+
+def language_variant(pt: PaperText, start: int, end: int) -> tuple[str, ...]:
+    """``Chinese OntoNotes v5.0`` for a list name (or edition) after a capitalized language."""
+    before = re.search(r"(?<![\w-])([A-Z][a-z]+)\s$", pt.text[max(0, start - 14):start])
+    if before and before.group(1).lower() in LANGUAGES:
+        return (pt.text[start - len(before.group(0)):end],)
+    return ()
+
+
+def inside_longer_definition(pt: PaperText, start: int, end: int) -> bool:
+    """A list hit strictly inside the long form of an acronym definition whose long form is
+    longer and names the acronym's entity ("Stanford Sentiment Treebank Binary (SST-2)")."""
+    return any(d.long_start <= start and end <= d.long_end and (d.long_start, d.long_end) != (start, end)
+               and d.short_start > d.long_start and is_coined(d.short) for d in pt.definitions)
+
+
+# what follows a dataset's name: a part of it ("X training subset", "X test split", "X samples")
+# or a count of its units ("X consists of 1,000 object classes", "X (103 classes, 800 K records)")
+DATA_UNITS = ("images|classes|samples|records|pairs|videos|clips|sentences|documents|utterances|frames|"
+              "scenes|questions|articles|reviews|tweets|hours|subjects|annotations|categories|tuples|dialogues|"
+              "recordings|patients|scans|molecules|graphs")
+_DATA_AFTER = re.compile(
+    r"\s*(?:\[[\d,\s]+\]\s*)?(?:"
+    r"(?:training|train|test|testing|validation|dev|development)\s+(?:set|sets|split|splits|subset|subsets|data|images)\b"
+    r"|(?:subset|subsets|samples?|split|splits|tuples)\b(?!\s+of\b)"  # not "the STEM subsets of MMLU"
+    r"|(?:\(|,?\s*(?:which\s+)?(?:contains?|consists\s+of|includes?|comprises|has|have|provides?)\s+)"
+    r"(?:over\s+|about\s+|around\s+|more\s+than\s+|nearly\s+|[~∼]\s*)?\d[\d,.\s]*[KkM]?\s+(?:[\w-]+\s+){0,2}"
+    r"(?:" + DATA_UNITS + r")\b)")
+
+
+def data_after(text: str, end: int) -> bool:
+    """The words after a name say it is data: a split or subset of it, or a count of its
+    units (``MIBRA test split``, ``X consists of 1, 000 object classes``)."""
+    return _DATA_AFTER.match(text, end) is not None
 
 
 def dataset_variant(text: str, end: int) -> str:
@@ -136,6 +204,12 @@ def definition_mentions(pt: PaperText, known: Known) -> list[Candidate]:
         if is_generic(d.long) or is_generic(d.short):
             continue
         types = defined_types(known, d.short, d.long)
+        long_types = known(d.long) & {"method", "dataset", "metric"}
+        if len(long_types) == 1 and len(types) > 1:
+            types = long_types  # "stochastic gradient descent (SGD)": not the SGD dataset
+        if not types and any(h.entry.type == "dataset" and d.long_start <= h.start and h.end <= d.long_end
+                             for h in pt.hits):
+            types = frozenset({"dataset"})  # "ImageNet Large Scale Visual Recognition Challenge 2013 (ILSVRC2013)"
         head = _head(d.long)
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
         if "task" in types or (not types and singular in TASK_HEADS and not _capitalized_name(d.long)):
@@ -173,29 +247,17 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
         for i, w in enumerate(ws):
             lw = w.lower
             if lw in DATASET_NOUNS and i > 0:
-                prev = ws[i - 1]
-                plural = lw.endswith("s") or lw in ("corpora",)
-                capital_ok = is_capitalized(prev.text) and i - 1 > 0 and not plural and not pt.in_title(prev.start)
-                kind_of_data = prev.lower in LANGUAGES or (plural and len(prev.text) <= 3)
-                # "German dataset", "TS datasets": a kind of data, not a name; "Waymo Open Motion
-                # Dataset (WOMD)": the definition covers it
-                defined = any(d.long_start <= prev.start < d.long_end for d in pt.definitions)
-                if not kind_of_data and not defined and not prev.trail and (is_coined(prev.text) or capital_ok) \
-                        and not is_generic(prev.text) and not ({"method", "task", "metric"} & known(prev.text)) \
-                        and prev.lower not in DATASET_NOUNS and prev.text not in ("The", "A", "An", "Our", "This"):
-                    start = prev.start
-                    j = i - 2
-                    while j >= 0 and not ws[j].trail and is_capitalized(ws[j].text) \
-                            and ws[j].lower not in ("the", "a", "an", "our", "this") \
-                            and not (j == 0 and not is_coined(ws[j].text)):
-                        start = ws[j].start
-                        j -= 1
-                    name = pt.text[start:prev.end]
-                    out.append(Candidate("dataset", name, start, prev.end, dataset_role(pt, start), 0.6, "patterns",
-                                         (pt.text[start:w.end],)))  # the surface "Tobacco-3482 dataset" too
-            if lw in DATASET_LIST_NOUNS and lw.endswith(("s", "a")) and i > 1 and not ws[i - 1].trail:
+                named = _name_before(pt, ws, i, known)
+                if named is not None:
+                    start, end = named
+                    out.append(Candidate("dataset", pt.text[start:end], start, end, dataset_role(pt, start), 0.6,
+                                         "patterns", (pt.text[start:w.end],)))  # the surface "Tobacco-3482 dataset" too
+            if lw in DATASET_NOUNS and i + 1 < len(ws):
+                out += _names_after(pt, ws, i, known)  # "our own dataset, MIBURI", "the datasets 3DMatch & 3DLoMatch"
+            if lw in DATASET_LIST_NOUNS and lw.endswith(("s", "a")) and i > 1 \
+                    and (not ws[i - 1].trail or _citation(ws[i - 1])):
                 out += _enumeration_before(pt, ws, i, known)  # "3DMatch and 3DLoMatch datasets"
-            colon = w.trail.startswith(":") and lw in DATASET_LIST_NOUNS  # "two databases: X and Y"
+            colon = w.trail.startswith(":") and lw in DATASET_LIST_NOUNS and lw.endswith(("s", "a"))  # "two databases: X and Y"
             if lw in LIST_INTRO or colon or (lw == "on" and i + 1 < len(ws)):
                 head = {x.lower for x in ws[max(0, i - 3):i + int(colon)]}
                 members = _list_members(ws, i + 1, runs=not pt.in_title(w.start))
@@ -216,24 +278,123 @@ def pattern_datasets(pt: PaperText, known: Known) -> list[Candidate]:
     return out
 
 
+def _names_after(pt: PaperText, ws: list[Word], i: int, known: Known) -> list[Candidate]:
+    """Coined names right after the dataset noun at ``i`` ("the person Re-ID dataset SSM and",
+    "our own dataset, MIBURI.", "the indoor datasets 3DMatch [44] & 3DLoMatch [18]"): a name in
+    apposition, each item of a list after a plural noun; the name ends its clause (a comma,
+    a reference, a conjunction), so "the dataset X achieves" is not read as naming X."""
+    w = ws[i]
+    if w.trail and not w.trail.startswith(",") or pt.in_title(w.start):
+        return []
+    plural = w.lower.endswith("s") or w.lower == "corpora"
+    members = _list_members(ws, i + 1) if plural else [ws[i + 1]]
+    out = []
+    for m in members:
+        k = next(n for n in range(i + 1, len(ws)) if ws[n].start >= m.start)
+        nxt = ws[k + 1] if k + 1 < len(ws) else None
+        ends = bool(m.trail) or nxt is None or _citation(nxt) or nxt.lower in ("and", "or", "&", "/")
+        quoted = m.lead[-1:] in ("\"", "“", "'", "‘")  # 'a large-scale dataset, “CompCars”, that ...'
+        if not is_coined(m.text) or not ends or (m.lead and not quoted) or known(m.text) - {"dataset"} \
+                or is_not_name(m.text) or is_generic(m.text):
+            continue
+        out.append(Candidate("dataset", m.text, m.start, m.end, dataset_role(pt, m.start), 0.55, "patterns"))
+    return out
+
+
+def _piece(ws: list[Word], k: int) -> bool:
+    """Word ``k`` continues the name before it: digits a tokenizer split off (``UCF 101``,
+    ``Sports 1 M``, ``ADE 20 K``) or the ``of`` of ``University of Pavia``."""
+    if k == 0 or ws[k - 1].trail or ws[k].lead:
+        return False
+    named_before = is_capitalized(ws[k - 1].text) or is_coined(ws[k - 1].text)
+    if ws[k].lower == "of":
+        return named_before and k + 1 < len(ws) and is_capitalized(ws[k + 1].text) and not ws[k].trail
+    if ws[k].text.isdigit():  # "CoNLL-2014 10 annotations": a name with its number already is done
+        return named_before and len(ws[k].text) <= 3 and not any(c.isdigit() for c in ws[k - 1].text)
+    return _SPLIT_PIECE.match(ws[k].text) is not None and ws[k - 1].text.isdigit() and _piece(ws, k - 1)
+
+
+_GLUED_WORD = re.compile(r"^[a-z]{4,}-(?=[A-Z])")
+_SPLIT_PIECE = re.compile(r"^(?:[A-Z]|[km])$")
+NOT_DATA_WORDS = frozenset("table tables figure fig fig. section appendix equation eq algorithm".split())
+
+
+def _name_start(ws: list[Word], j: int, longest: int = 3, after_coined: bool = False) -> int:
+    """The first word of the name that ends at word ``j``: a run of capitalized words, coined
+    tokens and :func:`_piece` words, without a leading article or a sentence-initial plain word
+    (``after_coined``: a capitalized word may precede a coined one, "Chinese DuReader")."""
+    k = j
+    while k - 1 >= 0 and j - k < longest and not ws[k - 1].trail and not ws[k].lead:
+        before = ws[k - 1]
+        if before.lower == "of" and _piece(ws, k - 1):
+            k -= 2  # "University of Pavia"
+            continue
+        if before.lower in LIST_STOP or before.lower in NOT_DATA_WORDS:
+            break
+        if _piece(ws, k) or (is_capitalized(before.text) and (after_coined or not is_coined(ws[k].text))):
+            k -= 1
+            continue
+        break
+    while k < j and ws[k].lower == "of":
+        k += 1
+    return k
+
+
+def _name_before(pt: PaperText, ws: list[Word], i: int, known: Known) -> tuple[int, int] | None:
+    """The name of ``the X dataset`` before the dataset noun at ``i`` (``Tobacco-3482``,
+    ``UC Merced Land Use``, ``University of Pavia``, ``Sports 1 M``), or ``None``."""
+    w, prev = ws[i], ws[i - 1]
+    glued = _GLUED_WORD.match(prev.text)  # "sentiment classification-IMDb dataset": a dash glued a plain word on
+    if glued:
+        prev = Word(prev.text[glued.end():], prev.start + glued.end(), prev.end, prev.trail, "")
+    plural = w.lower.endswith("s") or w.lower in ("corpora",)
+    piece = _piece(ws, i - 1)
+    capital_ok = (is_capitalized(prev.text) or piece) and i - 1 > 0 and not plural and not pt.in_title(prev.start)
+    kind_of_data = prev.lower in LANGUAGES or (plural and len(prev.text) <= 3)
+    # "German dataset", "TS datasets": a kind of data, not a name; "Waymo Open Motion
+    # Dataset (WOMD)": the definition covers it
+    defined = any(d.long_start <= prev.start < d.long_end for d in pt.definitions)
+    if kind_of_data or defined or prev.trail or not (is_coined(prev.text) or capital_ok) or is_generic(prev.text) \
+            or prev.lower in DATASET_NOUNS or prev.text in ("The", "A", "An", "Our", "This"):
+        return None
+    k = _name_start(ws, i - 1, longest=8, after_coined=True)
+    if k == 0 and not is_coined(ws[0].text) and k < i - 1:
+        k += 1  # a sentence-initial capital is not part of the name
+    if ws[k].lower in NOT_DATA_WORDS or (k == i - 1 and piece) or prev.end - ws[k].start < 2:
+        return None
+    first = _GLUED_WORD.match(ws[k].text)
+    start = prev.start if glued else ws[k].start + (first.end() if first else 0)
+    name = pt.text[start:prev.end]
+    if {"method", "task", "metric"} & known(name):
+        return None
+    return start, prev.end
+
+
 def _enumeration_before(pt: PaperText, ws: list[Word], i: int, known: Known) -> list[Candidate]:
     """Every item of "X, Y(,) and Z datasets" before the plural dataset noun at ``i`` (two
-    items or more; each a coined word or a short run of capitalized words, "Indian Pines")."""
+    items or more; each a coined word or a short run of capitalized words, "Indian Pines",
+    "University of Pavia", "UCF 101"; references and articles between them are skipped:
+    "MPII [3] and the PoseTrack [2] datasets")."""
     items: list[tuple[int, int]] = []
     j = i - 1
+    sep = True
     while j >= 0 and len(items) < 8:
-        if items and ws[j].lower in ("and", "or", "&"):
+        if _citation(ws[j]) or (ws[j].lower == "the" and items):
+            sep = sep or ws[j].trail.startswith(",")
             j -= 1
             continue
-        if items and not (ws[j].trail.startswith(",") or ws[j + 1].lower in ("and", "or", "&")):
+        if items and ws[j].lower in ("and", "or", "&"):
+            sep = True
+            j -= 1
+            continue
+        if items and not (sep or ws[j].trail.startswith(",")):
             break
-        k = j
-        while k - 1 >= 0 and j - k < 2 and not ws[k - 1].trail and is_capitalized(ws[k - 1].text) \
-                and not is_coined(ws[k].text) and ws[k - 1].lower not in LIST_STOP:
-            k -= 1
+        sep = False
+        k = _name_start(ws, j, longest=2)
         run = ws[k:j + 1]
-        if not all(is_coined(x.text) or is_capitalized(x.text) for x in run) or any(x.lead for x in run[1:]) \
-                or run[0].lower in LIST_STOP or (k == 0 and not is_coined(run[0].text)):
+        if not all(is_coined(x.text) or is_capitalized(x.text) or _piece(ws, k + n) for n, x in enumerate(run)) \
+                or any(x.lead for x in run[1:]) or run[0].lower in LIST_STOP or run[0].lower in NOT_DATA_WORDS \
+                or (k == 0 and not is_coined(run[0].text)):
             break
         items.append((run[0].start, run[-1].end))
         j = k - 1
@@ -285,15 +446,17 @@ def _list_members(ws: list[Word], start: int, runs: bool = False) -> list[Word]:
     i = start
     while i < len(ws) and len(members) < 12:
         w = ws[i]
-        if w.lower in ("and", "or", "the"):
+        if w.lower in ("and", "or", "the", "&", "/"):
             i += 1
             continue
         if not (is_coined(w.text) or is_capitalized(w.text)):
             break
         j = i  # a capitalized run is one name: "Indian Pines", "Stanford Background"
         while runs and j + 1 < len(ws) and j - i < 3 and not ws[j].trail and not ws[j + 1].lead \
-                and (is_coined(ws[j + 1].text) or is_capitalized(ws[j + 1].text)):
+                and (is_coined(ws[j + 1].text) or is_capitalized(ws[j + 1].text) or _piece(ws, j + 1)):
             j += 1
+        if j > i and ws[j].lower == "of":
+            j -= 1
         if j > i:
             w = Word(" ".join(x.text for x in ws[i:j + 1]), w.start, ws[j].end, ws[j].trail, w.lead)
             i = j
@@ -301,7 +464,7 @@ def _list_members(ws: list[Word], start: int, runs: bool = False) -> list[Word]:
         while i + 1 < len(ws) and _citation(ws[i + 1]) and not w.trail:
             i += 1  # "Replay-Attack [10] and OULU-NPU [23]": a reference between the items
             w = ws[i]
-        if not (w.trail.startswith(",") or (i + 1 < len(ws) and ws[i + 1].lower in ("and", "or"))):
+        if not (w.trail.startswith(",") or (i + 1 < len(ws) and ws[i + 1].lower in ("and", "or", "&", "/"))):
             break
         i += 1
     return members if len(members) >= 1 else []

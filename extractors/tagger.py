@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 from extractors.batched import BatchedComponent
 from extractors.context import Candidate, PaperText
 from extractors.gazetteer import TypeIndex
-from extractors.mentions import dataset_role, method_role
+from extractors.mentions import data_after, dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
 from extractors.proposals import defined_types
@@ -47,12 +47,12 @@ _SIZE = re.compile(r"^~?[\d.,]+[KMBTkmbt]?(?:-\w+)?$")
 _LATEX = re.compile(r"[~\\{}$]")
 # a citation key left in the text ("bahdanau2014neural", "Kiros:2015", "Hutter:04uaibook")
 _CITE_KEY = re.compile(r"^[a-z]+(?:19|20)\d\d[a-z]+$|^[A-Za-z]+:\d{2,4}[a-z]*$")
-_APPOSITIVE = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
+_APPOSITIVE = re.compile(r"(?:,|\s+(?:is|was))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
                          r"model|method|framework|architecture|algorithm|approach|network|system|toolkit|library)\b",
                          re.I)
 _MEASURE = re.compile(r"[\s-]+(?:divergence|distance|loss|score|metric|measure|criterion|entropy|error|norm)\b", re.I)
 _TRAILING_ACRONYM = re.compile(r"[-\s(]+[A-Z]{2,}s?\)?$")
-DATA_PREPOSITIONS = frozenset("on from using of across".split())
+DATA_PREPOSITIONS = frozenset("on from using across".split())
 _COORD = re.compile(r"\s*[,;/]\s+|\s+(?:and|or|vs\.?|versus|&)\s+")
 _PLAIN_FIRST = re.compile(r"^[a-z][a-z-]*\s+")
 _PLAIN_LAST = re.compile(r"\s+[a-z][a-z-]*$")
@@ -286,7 +286,7 @@ def _dataset_cue(pt: PaperText, end: int, text: str, known: TypeIndex, start: in
     leaves out the weak ``context`` cue (a preposition or "such as" before the name)."""
     after = pt.text[end:end + 40].split()
     head = after[0].lower().strip(",.;:)") if after else ""
-    if head in DATASET_NOUNS or head in ("set", "split", "splits"):
+    if head in DATASET_NOUNS or head in ("set", "split", "splits") or data_after(pt.text, end):
         return "head"
     appositive = _APPOSITIVE.match(pt.text, end)
     if appositive:  # "X, a contrastive benchmark ..."
