@@ -101,6 +101,8 @@ def tdmsci_passages(conll: Path, tmp: Path) -> tuple[Path, Path]:
             sentences.append([])
     with inp.open("w", encoding="utf-8") as fi, gold.open("w", encoding="utf-8") as fg:
         for n, toks in enumerate((t for t in sentences if t), 1):
+            base = toks[0][1]  # offsets count from the document start
+            toks = [(tok, off - base, tag) for tok, off, tag in toks]
             chars: list[str] = []
             for tok, off, _ in toks:
                 chars.extend(" " * (off - len(chars)))
