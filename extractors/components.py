@@ -169,7 +169,11 @@ class EntitiesComponent:
             taken = [(c.start, c.end) for c in candidates]
             names = {norm_key(n) for c in candidates if c.type in ("method", "dataset") for n in (c.name, *c.aliases)}
             tasks = {norm_key(n) for c in candidates if c.type == "task" for n in (c.name, *c.aliases)}
-            candidates += tag_candidates(pt, doc._.paperkg_tags, known, taken, names, tasks)
+            tagged = tag_candidates(pt, doc._.paperkg_tags, known, taken, names, tasks)
+            tagged_tasks = [c for c in tagged if c.type == "task"]
+            if tagged_tasks:  # the tagger's tasks are ranked with the rules' (one test, one limit)
+                candidates = [c for c in candidates if c.type != "task"] + find_tasks(pt, known, tagged_tasks)
+            candidates += [c for c in tagged if c.type != "task"]
         entities = assemble(pt, candidates, max_tasks=None)
         calibrate(entities)
         doc._.paperkg_entities = keep_tasks(entities)

@@ -5,8 +5,12 @@ Names are lowercase, American spelling, ``pre-training`` hyphenated; at most
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import cast
 
 from extractors.context import Candidate, PaperText
+from extractors.gazetteer import default_records
 from extractors.names import is_acronym, is_coined, is_generic, is_paradigm, norm_key
 from extractors.mentions import redefined_acronyms
 from extractors.proposals import Known, defined_types
@@ -44,7 +48,14 @@ def normalize_task(text: str) -> str:
     return t.strip(" -,.;:")
 
 
-def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
+def find_tasks(pt: PaperText, known: Known, extra: list[Candidate] | tuple[Candidate, ...] = ()) -> list[Candidate]:
+    """The paper's tasks, ranked: the rules' candidates and ``extra`` ones (the tagger's
+    TASK spans) judged together, so one test decides every free phrase."""
+    return rank_tasks(pt, task_candidates(pt, known) + list(extra), known)
+
+
+def task_candidates(pt: PaperText, known: Known) -> list[Candidate]:
+    """Every rule's task candidates, before ranking (:func:`rank_tasks`)."""
     found: list[Candidate] = []
     redefined = redefined_acronyms(pt)
     for hit in pt.hits:
@@ -54,6 +65,8 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
     for d in pt.definitions:
         head = d.long.split()[-1].lower() if d.long.split() else ""
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+        if _participle(head):
+            continue  # "Vision-Language Pre-trained (VLP) models": the long form modifies a model noun
         types = defined_types(known, d.short, d.long)
         lowercase_phrase = singular in PHRASE_TASK_HEADS and d.long.islower() and not types
         if "task" in types or lowercase_phrase or (
@@ -81,7 +94,7 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
     found += phrase_tasks(pt, known)
     found += enumerated_tasks(pt, known)
     found += title_tasks(pt, known)
-    return rank_tasks(pt, found, known)
+    return found
 
 
 PHRASE_STOP = frozenset("""the a an this that these those our their its his her we they it is are was were be been
@@ -169,13 +182,23 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
             if len(name.split()) < 2 and "task" not in known(name) and not single:
                 continue
             conf = 0.5 if in_title else 0.35
-            named_task = k + 1 < len(ws) and ws[k + 1].lower in TASK_NOUNS and task_like(name, [], True, known)
+            named_task = _named_as_task(ws, k) and (single or task_like(name, [], True, known))
             out.append(Candidate("task", name, ws[j].start, w.end, "used", conf + 0.1 * named_task,
                                  "patterns" if named_task else "phrases"))  # "the link prediction task"
     return out
 
 
 TASK_NOUNS = frozenset("task tasks problem problems".split())
+
+
+def _named_as_task(ws: list[Word], k: int) -> bool:
+    """The phrase ending at word ``k`` is called a task: "the link prediction task",
+    "classification and segmentation tasks" (a coordinated head shares the noun)."""
+    nxt = [x.lower for x in ws[k + 1:k + 4]]
+    if nxt[:1] and nxt[0] in TASK_NOUNS and not ws[k].trail:
+        return True
+    return len(nxt) == 3 and nxt[0] in ("and", "or") and nxt[1] in PHRASE_TASK_HEADS and nxt[2] in TASK_NOUNS \
+        and not ws[k].trail and not ws[k + 2].trail
 APPROACH_FOLLOWERS = frozenset("for of to with via without from".split())
 # one-word tasks a paper may name its task by ("we address segmentation ..."): kept when said
 # twice or in the title, and only if no longer task of the paper ends with them
@@ -248,7 +271,10 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
     then the most mentioned, then the earliest."""
     spans = {(c.start, c.end) for c in found}
     by_name: dict[str, list[Candidate]] = {}
-    for c in found:
+    titled: set[str] = set()  # names said in the title, if only inside a longer task there
+    for c in map(_listed_name, found):
+        if pt.in_title(c.start):
+            titled.add(norm_key(c.name))
         if any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in spans):
             continue  # "dense retrieval" inside "Few-shot Dense Retrieval": part of the longer task's name
         if c.name:
@@ -262,15 +288,20 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
     for name in list(by_name):
         cands = by_name[name]
         in_title = any(pt.in_title(c.start) for c in cands)
-        if is_paradigm(cands[0].name):
+        if is_paradigm(cands[0].name) and name not in titled:
             if not in_title and not any(_studied(pt, c) for c in cands):
                 del by_name[name]  # "the model is pre-trained and then fine-tuned": a regime, not the paper's task
-        elif len(cands[0].name.split()) == 1 and len({c.start for c in cands}) < 2 and not in_title:
+        elif len(cands[0].name.split()) == 1 and len({c.start for c in cands}) < 2 and not in_title \
+                and not (cands[0].name in SINGLE_WORD_TASKS and any(c.extractor == "patterns" for c in cands)):
             del by_name[name]  # a one-word task mentioned once in passing
         elif cands[0].name in SINGLE_WORD_TASKS:
             if any(other != name and other.endswith(name) for other in by_name):
                 del by_name[name]  # "classification" beside "text classification": the longer name says it
-        elif all(c.extractor == "phrases" for c in cands) and not task_like(cands[0].name, cands, in_title, known):
+        elif all(c.extractor == "tagger" for c in cands) and all(is_acronym(pt.text[c.start:c.end]) for c in cands) \
+                and "task" not in known(cands[0].name):
+            del by_name[name]  # "VP", "MT": a bare acronym the paper does not define as a task
+        elif all(c.extractor in ("phrases", "tagger") for c in cands) and "task" not in known(cands[0].name) \
+                and not task_like(cands[0].name, cands, in_title, known):
             del by_name[name]
 
     canonical = _normalize_onto_vocabulary(pt, by_name, known)
@@ -290,6 +321,25 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
             aliases = c.aliases + ((c.name,) if c.name != name else ())
             out.append(Candidate("task", name, c.start, c.end, "used", conf, c.extractor, aliases, c.ids))
     return out
+
+
+@lru_cache(maxsize=1)
+def task_acronyms() -> dict[str, str]:
+    """Normalized acronym -> name of each task in the curated list ("ner" -> "named entity recognition")."""
+    out: dict[str, str] = {}
+    for row in default_records().get("task", []):
+        for form in cast("list[str]", row.get("acronyms") or []):
+            out.setdefault(norm_key(form), str(row["name"]))
+    return out
+
+
+def _listed_name(c: Candidate) -> Candidate:
+    """A candidate named by a listed task's acronym ("NER") takes the listed name (a listed
+    alias phrase keeps its own, more specific, name: "passage retrieval")."""
+    listed = task_acronyms().get(norm_key(c.name))
+    if listed is None or listed == c.name:
+        return c
+    return replace(c, name=listed, aliases=(*c.aliases, c.name))
 
 
 def _normalize_onto_vocabulary(pt: PaperText, by_name: dict[str, list[Candidate]], known: Known) -> dict[str, str]:
@@ -335,6 +385,14 @@ def _studied(pt: PaperText, cand: Candidate) -> bool:
     return False
 
 
+ED_NOUNS = frozenset("speed seed need feed bed red embed shed".split())
+
+
+def _participle(word: str) -> bool:
+    """``pre-trained``, ``supervised``: an adjective, not the head noun of a task."""
+    return word.endswith("ed") and word.rsplit("-", 1)[-1] not in ED_NOUNS
+
+
 def _verb_like(word: str) -> bool:
     if word in VERBS:
         return True
@@ -353,6 +411,9 @@ def task_like(name: str, cands: list[Candidate], in_title: bool, known: Known) -
     if not re.fullmatch(r"[a-z0-9][a-z0-9 -]*", name) or len(ws[0]) < 2 or len(ws) < 2:
         return False
     mods, head = ws[:-1], ws[-1]
+    singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+    if singular in METHOD_NOUNS or singular in DATASET_NOUNS or _participle(head):
+        return False  # "vision-language pre-trained models": the head names a model, not a task
     if any(m in NOT_TASK_MODIFIERS or m in PHRASE_STOP for m in mods) or _verb_like(mods[0]):
         return False
     if head in STRONG_TASK_HEADS:
