@@ -289,7 +289,7 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
         cands = by_name[name]
         in_title = any(pt.in_title(c.start) for c in cands)
         if is_paradigm(cands[0].name) and name not in titled:
-            if not in_title and not any(_studied(pt, c) for c in cands):
+            if not in_title and not _title_verb(pt, cands[0].name) and not any(_studied(pt, c) for c in cands):
                 del by_name[name]  # "the model is pre-trained and then fine-tuned": a regime, not the paper's task
         elif len(cands[0].name.split()) == 1 and len({c.start for c in cands}) < 2 and not in_title \
                 and not (cands[0].name in SINGLE_WORD_TASKS and any(c.extractor == "patterns" for c in cands)):
@@ -367,6 +367,25 @@ def _normalize_onto_vocabulary(pt: PaperText, by_name: dict[str, list[Candidate]
             by_name[norm_key(listed)] = by_name.pop(longer)  # "multi-horizon time series forecasting"
             canonical[norm_key(listed)] = names[norm_key(listed)] = listed
     return canonical
+
+
+GENERIC_PARADIGM_HEADS = frozenset("learning training pre-training fine-tuning tuning engineering".split())
+
+
+def _stem(word: str) -> str:
+    """A crude shared stem of a verb and its nominalization: distilling/distillation -> distil."""
+    w = re.sub(r"(?:ations?|ions?|ing|ed|es|s|e)$", "", word.lower())
+    return w[:-1] if len(w) > 2 and w[-1] == w[-2] else w
+
+
+def _title_verb(pt: PaperText, paradigm: str) -> bool:
+    """The title names the paradigm by its verb: "Distilling Efficient Language-Specific Models"
+    is about knowledge distillation, "Pruning LLMs in One Shot" about pruning. Heads as general
+    as learning or training say nothing."""
+    head = paradigm.split()[-1]
+    if head in GENERIC_PARADIGM_HEADS or len(_stem(head)) < 4:
+        return False
+    return any(_stem(w.lower) == _stem(head) for w in words(pt.title))
 
 
 def _studied(pt: PaperText, cand: Candidate) -> bool:

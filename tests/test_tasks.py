@@ -130,3 +130,24 @@ def test_paradigm_in_passing_is_still_not_a_task() -> None:
     start = pt.text.index("fine-tuned")
     found = [Candidate("task", "fine-tuning", start, start + 10, "used", 0.6, "gazetteer")]
     assert rank_tasks(pt, found, KNOWN) == []
+
+
+@pytest.mark.parametrize("title, paradigm", [
+    ("Distilling Compact Parsers from Large Teachers", "knowledge distillation"),
+    ("Pruning Vision Transformers Without Retraining", "network pruning"),
+])
+def test_title_verb_makes_its_paradigm_the_subject(title: str, paradigm: str) -> None:
+    abstract = f"The student keeps the accuracy of its teacher. We apply {paradigm} to three backbones."
+    pt = paper(title, abstract)
+    start = pt.text.index(paradigm, pt.title_end)
+    found = [Candidate("task", paradigm, start, start + len(paradigm), "used", 0.6, "gazetteer")]
+    assert paradigm in names(rank_tasks(pt, found, KNOWN))
+
+
+@pytest.mark.parametrize("title", ["Learning to Parse Tables", "Training Parsers on Tables"])
+def test_a_general_title_verb_does_not_make_a_paradigm_the_subject(title: str) -> None:
+    abstract = "Tables are hard to parse. Our parser is trained with transfer learning on web tables."
+    pt = paper(title, abstract)
+    start = pt.text.index("transfer learning", pt.title_end)
+    found = [Candidate("task", "transfer learning", start, start + 17, "used", 0.6, "gazetteer")]
+    assert rank_tasks(pt, found, KNOWN) == []
