@@ -25,7 +25,7 @@ _BRITISH = [(r"isation\b", "ization"), (r"modelling\b", "modeling"),
             (r"\bcontinued pre-training\b", "continual pre-training")]
 _LEADING = re.compile(r"^(?:the|a|an|our|this|these|their|its|such|various|several|many|downstream|"
                       r"challenging|diverse|different|multiple|new|novel|existing|standard|real-world|"
-                      r"important|popular|common|complex|general|specific|related)\s+")
+                      r"important|popular|common|complex|general|specific|related|automatic|automated)\s+")
 TASK_PHRASE_STOP = frozenset("""with using via by from through of on in and or to for under across without
 based towards toward is are be""".split())
 _KEEP_IZE = ("size", "rise", "noise", "precise", "concise", "promise", "expertise", "wise", "premise",
@@ -175,6 +175,8 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
             if in_title and head not in STRONG_TASK_HEADS and not w.trail and k + 1 < len(ws) \
                     and ws[k + 1].lower in APPROACH_FOLLOWERS:
                 continue  # "Prompt-Efficient Adaptation of SAM to ...": the title's approach, not its task
+            if not w.trail and k + 1 < len(ws) and ws[k + 1].lower in CAPABILITY_NOUNS:
+                continue  # "retaining general language understanding capabilities": a skill, not a task
             name = normalize_task(pt.text[ws[j].start:w.end])
             single = name in SINGLE_WORD_TASKS
             if not name or (name in GENERIC_TASKS and not single) or is_generic(name) or known(name) - {"task"}:
@@ -193,12 +195,20 @@ TASK_NOUNS = frozenset("task tasks problem problems".split())
 
 def _named_as_task(ws: list[Word], k: int) -> bool:
     """The phrase ending at word ``k`` is called a task: "the link prediction task",
-    "classification and segmentation tasks" (a coordinated head shares the noun)."""
-    nxt = [x.lower for x in ws[k + 1:k + 4]]
-    if nxt[:1] and nxt[0] in TASK_NOUNS and not ws[k].trail:
+    "classification and segmentation tasks" (a coordinated head shares the noun), with an
+    acronym between allowed ("segmentation CTTA tasks")."""
+    nxt = [x for x in ws[k + 1:k + 5] if not is_acronym(x.text)]  # acronyms of the setting are skipped
+    if ws[k].trail or not nxt:
+        return False
+    if nxt[0].lower in TASK_NOUNS:
         return True
-    return len(nxt) == 3 and nxt[0] in ("and", "or") and nxt[1] in PHRASE_TASK_HEADS and nxt[2] in TASK_NOUNS \
-        and not ws[k].trail and not ws[k + 2].trail
+    return len(nxt) >= 3 and nxt[0].lower in ("and", "or") and nxt[1].lower in PHRASE_TASK_HEADS \
+        and nxt[2].lower in TASK_NOUNS and not nxt[1].trail
+
+
+CAPABILITY_NOUNS = frozenset("""capability capabilities ability abilities skill skills proficiency
+competence competences""".split())
+
 APPROACH_FOLLOWERS = frozenset("for of to with via without from".split())
 # one-word tasks a paper may name its task by ("we address segmentation ..."): kept when said
 # twice or in the title, and only if no longer task of the paper ends with them

@@ -151,3 +151,22 @@ def test_a_general_title_verb_does_not_make_a_paradigm_the_subject(title: str) -
     start = pt.text.index("transfer learning", pt.title_end)
     found = [Candidate("task", "transfer learning", start, start + 17, "used", 0.6, "gazetteer")]
     assert rank_tasks(pt, found, KNOWN) == []
+
+
+def test_coordinated_single_word_tasks_with_a_setting_acronym(run: Callable[..., list[Entity]]) -> None:
+    abstract = "Our adapter works in both classification and segmentation CTTA tasks on four benchmarks."
+    tasks = {e["name"] for e in run(TITLE, abstract) if e["type"] == "task"}
+    assert "classification" in tasks
+
+
+def test_a_capability_is_not_a_task(run: Callable[..., list[Entity]]) -> None:
+    abstract = "The adapted models keep their general language understanding capabilities after tuning."
+    assert not [e for e in run(TITLE, abstract) if e["type"] == "task" and "understanding" in e["name"]]
+
+
+@pytest.mark.parametrize("raw, expected", [("automatic corruption detection", "corruption detection"),
+                                           ("automated essay scoring", "essay scoring")])
+def test_automatic_is_not_part_of_a_task_name(raw: str, expected: str) -> None:
+    from extractors.tasks import normalize_task
+
+    assert normalize_task(raw) == expected
