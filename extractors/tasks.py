@@ -15,7 +15,7 @@ from extractors.names import is_acronym, is_coined, is_generic, is_paradigm, nor
 from extractors.mentions import redefined_acronyms
 from extractors.proposals import Known, defined_types
 from extractors.text import Word, words
-from extractors.vocab import (DATASET_NOUNS, METHOD_NOUNS, NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
+from extractors.vocab import (DATASET_NOUNS, LANGUAGES, METHOD_NOUNS, NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
                               SUBJECT_WORDS, TASK_HEADS)
 
 MAX_TASKS = 5
@@ -165,6 +165,9 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                 if low in PHRASE_STOP or low in VERBS or not re.fullmatch(r"[a-z][a-z0-9-]*", low) or low.endswith("ly") \
                         or (_verb_like(low) and j < k):
                     break  # "Interleaving Program Synthesis": the task starts after the verb
+                if all(part in LANGUAGES for part in low.split("-")):
+                    j -= 1  # "Chinese-English translation", "Chinese word segmentation": the language belongs to the task
+                    continue
                 if not in_title and prev.text[:1].isupper() and j - 1 > 0:
                     if j == k and is_acronym(prev.text) and len(prev.text) <= 6 and not known(prev.text):
                         j -= 1  # "HSI classification", "LLM reasoning": an acronym names the data or model

@@ -170,3 +170,12 @@ def test_automatic_is_not_part_of_a_task_name(raw: str, expected: str) -> None:
     from extractors.tasks import normalize_task
 
     assert normalize_task(raw) == expected
+
+
+@pytest.mark.parametrize("abstract, task", [
+    ("Experiments on Chinese-English translation show gains of two BLEU points.", "chinese-english translation"),
+    ("We revisit Chinese word segmentation with a character tagger.", "chinese word segmentation"),
+])
+def test_a_language_modifier_belongs_to_the_task(run: Callable[..., list[Entity]], abstract: str, task: str) -> None:
+    tasks = {e["name"] for e in run(TITLE, abstract) if e["type"] == "task"}
+    assert task in tasks and "translation" not in tasks and "segmentation" not in tasks
