@@ -9,6 +9,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import cast
 
+from extractors.acronyms import Definition
 from extractors.context import Candidate, PaperText
 from extractors.gazetteer import default_records
 from extractors.names import is_acronym, is_coined, is_generic, is_paradigm, norm_key
@@ -67,6 +68,8 @@ def task_candidates(pt: PaperText, known: Known) -> list[Candidate]:
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
         if _participle(head):
             continue  # "Vision-Language Pre-trained (VLP) models": the long form modifies a model noun
+        if re.search(r"[(),;%\d]", d.long) or _names_a_method(pt, d):
+            continue  # "Simple Linear Iterative Clustering (SLIC) algorithm": a method's name
         types = defined_types(known, d.short, d.long)
         lowercase_phrase = singular in PHRASE_TASK_HEADS and d.long.islower() and not types
         if "task" in types or lowercase_phrase or (
@@ -75,8 +78,9 @@ def task_candidates(pt: PaperText, known: Known) -> list[Candidate]:
                     and "task" not in known(d.long) and (singular not in TASK_HEADS or is_coined(d.short)
                                                           and not d.short.isupper()):
                 continue  # "Multimodal Distillation (MDist)": a named component, not a task
-            found.append(Candidate("task", normalize_task(d.long), d.long_start, d.long_end, "used", 0.7,
-                                   "acronyms", (d.short,)))
+            listed = task_acronyms().get(norm_key(d.short)) if "task" in types else None  # "Named Entities Recognition (NER)"
+            found.append(Candidate("task", listed or normalize_task(d.long), d.long_start, d.long_end, "used", 0.7,
+                                   "acronyms", (d.short, *((d.long,) if listed and listed != normalize_task(d.long) else ()))))
     # "the task of X", "the problem of X"
     for span in pt.sentences:
         ws = pt.words_of(span)
@@ -128,7 +132,7 @@ caused causing lead leads led leading reduce reduces reducing increase increases
 accelerates produce produces contain contains modify modifies adopt adopts discard discards compare compares
 choose chooses generate generates avoid avoids utilize utilizes augment augments refine refines become
 becomes achieve achieved offer offers enjoy enjoys revisit revisits report reports reported preform preforms perform require re-implement
-implement implements apply applies obtain obtains yield yields""".split())
+implement implements apply applies obtain obtains yield yields challenges""".split())
 # "-ed"/"-ing" words that are adjectives or nouns in front of a task head, not verbs
 ED_ING_MODIFIERS = frozenset("""supervised unsupervised semi-supervised self-supervised embedded distributed
 federated structured unstructured grounded weighted labeled unlabeled labelled unlabelled constrained augmented
@@ -380,6 +384,17 @@ def _normalize_onto_vocabulary(pt: PaperText, by_name: dict[str, list[Candidate]
             by_name[norm_key(listed)] = by_name.pop(longer)  # "multi-horizon time series forecasting"
             canonical[norm_key(listed)] = names[norm_key(listed)] = listed
     return canonical
+
+
+def _names_a_method(pt: PaperText, d: Definition) -> bool:
+    """``Long Form (SHORT) model``, ``SHORT (Long Form) algorithm``: a method noun right after
+    a capitalized definition says the acronym names a method, not a task (a lowercase task
+    with a method noun after it, "machine translation (MT) systems", stays a task)."""
+    if not all(w[:1].isupper() or not w[:1].isalpha() for w in d.long.split()):
+        return False
+    end = max(d.long_end, d.short_end)
+    after = words(pt.text, end, min(len(pt.text), end + 30))
+    return bool(after) and after[0].lower in METHOD_NOUNS
 
 
 GENERIC_PARADIGM_HEADS = frozenset("learning training pre-training fine-tuning tuning engineering".split())

@@ -179,3 +179,29 @@ def test_automatic_is_not_part_of_a_task_name(raw: str, expected: str) -> None:
 def test_a_language_modifier_belongs_to_the_task(run: Callable[..., list[Entity]], abstract: str, task: str) -> None:
     tasks = {e["name"] for e in run(TITLE, abstract) if e["type"] == "task"}
     assert task in tasks and "translation" not in tasks and "segmentation" not in tasks
+
+
+@pytest.mark.parametrize("abstract, name", [
+    ("We use the Simple Linear Iterative Clustering (SLIC) algorithm to get superpixels.", "simple linear iterative clustering"),
+    ("An integrated Deep Active Lesion Segmentation (DALS) model predicts the contour.", "deep active lesion segmentation"),
+])
+def test_capitalized_definition_before_a_method_noun_names_a_method(run: Callable[..., list[Entity]], abstract: str,
+                                                                   name: str) -> None:
+    assert name not in {e["name"] for e in run(TITLE, abstract) if e["type"] == "task"}
+
+
+def test_lowercase_task_definition_before_a_method_noun_stays_a_task(run: Callable[..., list[Entity]]) -> None:
+    ents = run(TITLE, "Viewport prediction (VP) models guess where the user will look next.")
+    assert "viewport prediction" in {e["name"] for e in ents if e["type"] == "task"}
+
+
+def test_a_listed_task_acronym_names_its_misspelled_long_form(run: Callable[..., list[Entity]]) -> None:
+    ents = run(TITLE, "The challenges of Named Entities Recognition (NER) for tweets lie in their brevity.")
+    ner = next(e for e in ents if e["type"] == "task" and "NER" in e["aliases"])
+    assert ner["name"] == "named entity recognition"
+
+
+@pytest.mark.parametrize("text", ["word embedding", "text embedding", "sentence embedding", "scaling laws",
+                                  "low-rank approximation"])
+def test_representations_and_laws_are_not_listed_tasks(text: str) -> None:
+    assert "task" not in KNOWN(text)
