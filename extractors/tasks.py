@@ -325,7 +325,8 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
 
     def score(cands: list[Candidate]) -> tuple[float, int]:
         in_title = any(pt.in_title(c.start) for c in cands)
-        return (-(3.0 * in_title + len(cands) + max(c.confidence for c in cands)), min(c.start for c in cands))
+        return (-(3.0 * in_title + len({c.start for c in cands}) + max(c.confidence for c in cands)),
+                min(c.start for c in cands))
 
     ranked = sorted(by_name, key=lambda k: score(by_name[k]))[:MAX_TASKS]
     out = []

@@ -205,3 +205,17 @@ def test_a_listed_task_acronym_names_its_misspelled_long_form(run: Callable[...,
                                   "low-rank approximation"])
 def test_representations_and_laws_are_not_listed_tasks(text: str) -> None:
     assert "task" not in KNOWN(text)
+
+
+def test_a_task_said_often_outranks_one_many_extractors_found_once() -> None:
+    abstract = ("We study keyword spotting on phones. Keyword spotting must run in real time. "
+                "Keyword spotting errors annoy users. We also mention sentiment analysis.")
+    pt = paper(TITLE, abstract)
+    found = []
+    for start in [m for m in range(len(pt.text)) if pt.text.startswith("eyword spotting", m)]:
+        found.append(Candidate("task", "keyword spotting", start - 1, start + 15, "used", 0.35, "phrases"))
+    s = pt.text.index("sentiment analysis")
+    found += [Candidate("task", "sentiment analysis", s, s + 18, "used", c, x)
+              for c, x in ((0.6, "gazetteer"), (0.35, "phrases"), (0.4, "tagger"), (0.45, "patterns"))]
+    ranked = [c.name for c in rank_tasks(pt, found, KNOWN)]
+    assert ranked.index("keyword spotting") < ranked.index("sentiment analysis")
