@@ -289,7 +289,8 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
     spans = {(c.start, c.end) for c in found}
     by_name: dict[str, list[Candidate]] = {}
     titled: set[str] = set()  # names said in the title, if only inside a longer task there
-    for c in map(_listed_name, found):
+    own = {norm_key(d.short): normalize_task(d.long) for d in pt.definitions}  # the paper's meaning of its acronyms
+    for c in (_own_name(c, own) if norm_key(c.name) in own else _listed_name(c) for c in found):
         if pt.in_title(c.start):
             titled.add(norm_key(c.name))
         if any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in spans):
@@ -349,6 +350,16 @@ def task_acronyms() -> dict[str, str]:
         for form in cast("list[str]", row.get("acronyms") or []):
             out.setdefault(norm_key(form), str(row["name"]))
     return out
+
+
+def _own_name(c: Candidate, own: dict[str, str]) -> Candidate:
+    """An acronym the paper defines is named by the paper's long form ("VLP" defined as
+    "Vision-Language Pre-trained" is not the listed "vision-language pre-training")."""
+    long = own[norm_key(c.name)]
+    listed = task_acronyms().get(norm_key(c.name))
+    if listed and (listed == long or listed.endswith(" " + long)):
+        return _listed_name(c)  # "Re-ID (re-identification)": the listed "person re-identification"
+    return replace(c, name=long, aliases=(*c.aliases, c.name)) if long and long != c.name else c
 
 
 def _listed_name(c: Candidate) -> Candidate:

@@ -219,3 +219,19 @@ def test_a_task_said_often_outranks_one_many_extractors_found_once() -> None:
               for c, x in ((0.6, "gazetteer"), (0.35, "phrases"), (0.4, "tagger"), (0.45, "patterns"))]
     ranked = [c.name for c in rank_tasks(pt, found, KNOWN)]
     assert ranked.index("keyword spotting") < ranked.index("sentiment analysis")
+
+
+def test_a_tagger_acronym_the_paper_defines_as_a_model_is_not_the_listed_task() -> None:
+    abstract = "Vision-Language Pre-trained (VLP) models are costly. We make VLP models cheaper."
+    pt = paper(TITLE, abstract)
+    start = pt.text.index("VLP models cheaper")
+    cand = Candidate("task", "vlp", start, start + 3, "used", 0.4, "tagger")
+    assert "vision-language pre-training" not in names(rank_tasks(pt, [cand], KNOWN))
+
+
+def test_a_tagger_acronym_defined_by_a_shorter_long_form_keeps_the_listed_task() -> None:
+    abstract = "Person search needs re-identification (Re-ID) of people. Re-ID features are shared."
+    pt = paper(TITLE, abstract)
+    start = pt.text.index("Re-ID features")
+    cand = Candidate("task", "re-id", start, start + 5, "used", 0.4, "tagger")
+    assert "person re-identification" in names(rank_tasks(pt, [cand], KNOWN))
