@@ -78,9 +78,10 @@ def task_candidates(pt: PaperText, known: Known) -> list[Candidate]:
                     and "task" not in known(d.long) and (singular not in TASK_HEADS or is_coined(d.short)
                                                           and not d.short.isupper()):
                 continue  # "Multimodal Distillation (MDist)": a named component, not a task
-            listed = task_acronyms().get(norm_key(d.short)) if "task" in types else None  # "Named Entities Recognition (NER)"
-            found.append(Candidate("task", listed or normalize_task(d.long), d.long_start, d.long_end, "used", 0.7,
-                                   "acronyms", (d.short, *((d.long,) if listed and listed != normalize_task(d.long) else ()))))
+            name = normalize_task(d.long)
+            listed = task_acronyms().get(norm_key(d.short)) if "task" in types else None  # "Named Entities Recognition"
+            aliases = (d.short, d.long) if listed and listed != name else (d.short,)
+            found.append(Candidate("task", listed or name, d.long_start, d.long_end, "used", 0.7, "acronyms", aliases))
     # "the task of X", "the problem of X"
     for span in pt.sentences:
         ws = pt.words_of(span)
