@@ -7,7 +7,10 @@ passages, scores each with the project's scorers in ``../shared/eval`` and print
 * SciREX train abstracts (``score.py scirex``): methods, datasets;
 * SciER passages (``score_spans.py``): methods, datasets, tasks;
 * novel-name recall on SciER: recall over the *named* gold mentions whose normalized form
-  is in none of the curated lists (``extractors/data``) — what the lists cannot give.
+  is in none of the curated lists (``extractors/data``) — what the lists cannot give;
+* SciREX abstract Task mentions (clusters by gold entity, ``score.py``'s matching): tasks;
+* TDMSci test sentences (``../shared/corpora/tdmsci``, NLP papers, one passage per sentence,
+  ``score_spans.py``): tasks and datasets — a held-out measure no rule was tuned on.
 
     python benchmarks/eval_extraction.py [--shared ../shared] [--json] [-- EXTRACT OPTIONS]
 
@@ -85,6 +88,68 @@ def held_out_scirex(ev: Path, model_dir: Path, tmp: Path) -> tuple[Path, Path]:
     return inp, gold
 
 
+def tdmsci_passages(conll: Path, tmp: Path) -> tuple[Path, Path]:
+    """The TDMSci CoNLL sentences (token, char offset, BIO tag) as ``paperkg extract`` input and
+    ``score_spans.py`` gold: one passage per sentence; every TASK and DATASET span is named."""
+    inp, gold = tmp / "tdmsci.input.jsonl", tmp / "tdmsci.gold.jsonl"
+    sentences: list[list[tuple[str, int, str]]] = [[]]
+    for line in conll.open(encoding="utf-8"):
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) == 3:
+            sentences[-1].append((cols[0], int(cols[1]), cols[2]))
+        elif sentences[-1]:
+            sentences.append([])
+    with inp.open("w", encoding="utf-8") as fi, gold.open("w", encoding="utf-8") as fg:
+        for n, toks in enumerate((t for t in sentences if t), 1):
+            base = toks[0][1]  # offsets count from the document start
+            toks = [(tok, off - base, tag) for tok, off, tag in toks]
+            chars: list[str] = []
+            for tok, off, _ in toks:
+                chars.extend(" " * (off - len(chars)))
+                chars[off:off + len(tok)] = tok
+            text = "".join(chars)
+            ents: list[dict[str, object]] = []
+            for tok, off, tag in toks:
+                label = tag[2:].lower()
+                if tag.startswith("B-"):
+                    ents.append({"type": label, "start": off, "end": off + len(tok)})
+                elif tag.startswith("I-") and ents and ents[-1]["type"] == label:
+                    ents[-1]["end"] = off + len(tok)
+            title = f"TDMSci sentence {n}"
+            fi.write(json.dumps({"id": f"tdmsci-{n}", "title": title, "abstract": text}) + "\n")
+            fg.write(json.dumps({"title": title, "entities": [
+                {"type": e["type"], "text": text[int(e["start"]):int(e["end"])], "named": True}  # type: ignore[call-overload]
+                for e in ents if e["type"] in ("task", "dataset")]}) + "\n")
+    return inp, gold
+
+
+def scirex_tasks(ev: Path, pred_path: Path, gold_path: Path | None = None) -> dict[str, float | int]:
+    """SciREX abstract Task mentions: one gold entity per annotated cluster (its forms), each
+    predicted task matched at most once (``score.py``'s ``match_sets``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("shared_score", ev / "score.py")
+    assert spec and spec.loader
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    pred = score.load_pred(str(pred_path))
+    acc = [0, 0, 0]
+    for line in (gold_path or ev / "scirex" / "train.abstracts.jsonl").open(encoding="utf-8"):
+        g = json.loads(line)
+        if not g.get("abstract_ok"):
+            continue
+        rec = pred.get(score.norm_title(g.get("title") or g["doc_id"])) or {"entities": []}
+        clusters: dict[str, set[str]] = {}
+        for m in g["mentions"] + g.get("title_mentions", []):
+            if m["type"] == "Task":
+                key = m.get("entity") or score.norm(m["text"])
+                clusters.setdefault(key, set()).add(score.norm(m["text"]))
+        gold_ents = [s - {""} for s in clusters.values() if s - {""}]
+        pred_ents = [score.forms(e) for e in rec.get("entities", []) if e.get("type") == "task"]
+        acc = [a + b for a, b in zip(acc, score.match_sets(pred_ents, gold_ents, set()))]
+    return dict(score.prf(*acc))
+
+
 def run(cmd: list[str]) -> str:
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if res.returncode not in (0, 1):
@@ -110,6 +175,7 @@ def main() -> None:
             "dev": (ev / "seed-dev" / "dev.jsonl", "seedgold"),
             "scirex": (ev / "scirex" / "train.input.jsonl", "scirex"),
             "scier": (ev / "scier" / "input.jsonl", "spans"),
+            "tdmsci": (shared / "corpora" / "tdmsci" / "test_500_v2.conll", "tdmsci"),
         }
         gold_opts: dict[str, list[str]] = {}
         if args.scirex_docs:
@@ -118,8 +184,14 @@ def main() -> None:
             gold_opts["scirex"] = ["--gold", str(gold)]
         for name, (inp, kind) in sets.items():
             pred = Path(tmp) / f"{name}.jsonl"
+            if kind == "tdmsci":
+                inp, gold_path = tdmsci_passages(inp, Path(tmp))
             run([*paperkg, "-q", "extract", str(inp), "-o", str(pred), *args.extract_options])
-            if kind == "spans":
+            if kind == "tdmsci":
+                out = run([sys.executable, str(ev / "score_spans.py"), str(gold_path), str(pred), "--json"])
+                res = json.loads(out)
+                results[name] = {"task": res["task"], "dataset": res["dataset"]}
+            elif kind == "spans":
                 out = run([sys.executable, str(ev / "score_spans.py"), str(ev / "scier" / "gold.jsonl"),
                            str(pred), "--json"])
                 results[name] = json.loads(out)
@@ -127,6 +199,8 @@ def main() -> None:
             else:
                 out = run([sys.executable, str(ev / "score.py"), kind, str(pred), "--json", *gold_opts.get(name, [])])
                 results[name] = json.loads(out)
+                if kind == "scirex":
+                    results["scirex"]["task"] = scirex_tasks(ev, pred, Path(gold_opts[name][1]) if name in gold_opts else None)
     if args.json:
         print(json.dumps(results, indent=1))
         return

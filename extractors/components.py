@@ -34,7 +34,7 @@ from extractors.names import norm_key
 from extractors.mentions import (definition_mentions, list_mentions, pattern_datasets, pattern_methods,
                                  variant_mentions)
 from extractors.proposals import find_proposals, headline_names, title_coinages
-from extractors.tasks import find_tasks
+from extractors.tasks import rank_tasks, task_candidates
 from extractors.text import text_of
 import extractors.syntax  # noqa: F401,E402  (registers paperkg_syntax)
 from extractors.tagger import tag_candidates  # registers paperkg_tagger
@@ -164,12 +164,19 @@ class EntitiesComponent:
         known = self.known
         candidates = [*headline_names(pt, known), *title_coinages(pt, known), *find_proposals(pt, known),
                       *list_mentions(pt), *definition_mentions(pt, known), *pattern_datasets(pt, known),
-                      *pattern_methods(pt, known), *variant_mentions(pt, known), *find_tasks(pt, known)]
+                      *pattern_methods(pt, known), *variant_mentions(pt, known)]
+        raw_tasks = task_candidates(pt, known)
+        candidates += rank_tasks(pt, raw_tasks, known)
         if doc._.paperkg_tags:
             taken = [(c.start, c.end) for c in candidates]
             names = {norm_key(n) for c in candidates if c.type in ("method", "dataset") for n in (c.name, *c.aliases)}
             tasks = {norm_key(n) for c in candidates if c.type == "task" for n in (c.name, *c.aliases)}
-            candidates += tag_candidates(pt, doc._.paperkg_tags, known, taken, names, tasks)
+            tagged = tag_candidates(pt, doc._.paperkg_tags, known, taken, names, tasks)
+            tagged_tasks = [c for c in tagged if c.type == "task"]
+            if tagged_tasks:  # the tagger's tasks are ranked with the rules' (one test, one limit)
+                candidates = [c for c in candidates if c.type != "task"]
+                candidates += rank_tasks(pt, raw_tasks + tagged_tasks, known)
+            candidates += [c for c in tagged if c.type != "task"]
         entities = assemble(pt, candidates, max_tasks=None)
         calibrate(entities)
         doc._.paperkg_entities = keep_tasks(entities)

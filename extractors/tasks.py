@@ -5,13 +5,18 @@ Names are lowercase, American spelling, ``pre-training`` hyphenated; at most
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import cast
 
+from extractors.acronyms import Definition
 from extractors.context import Candidate, PaperText
+from extractors.gazetteer import default_records
 from extractors.names import is_acronym, is_coined, is_generic, is_paradigm, norm_key
 from extractors.mentions import redefined_acronyms
 from extractors.proposals import Known, defined_types
 from extractors.text import Word, words
-from extractors.vocab import (DATASET_NOUNS, METHOD_NOUNS, NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
+from extractors.vocab import (DATASET_NOUNS, LANGUAGES, METHOD_NOUNS, NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
                               SUBJECT_WORDS, TASK_HEADS)
 
 MAX_TASKS = 5
@@ -21,7 +26,7 @@ _BRITISH = [(r"isation\b", "ization"), (r"modelling\b", "modeling"),
             (r"\bcontinued pre-training\b", "continual pre-training")]
 _LEADING = re.compile(r"^(?:the|a|an|our|this|these|their|its|such|various|several|many|downstream|"
                       r"challenging|diverse|different|multiple|new|novel|existing|standard|real-world|"
-                      r"important|popular|common|complex|general|specific|related)\s+")
+                      r"important|popular|common|complex|general|specific|related|automatic|automated)\s+")
 TASK_PHRASE_STOP = frozenset("""with using via by from through of on in and or to for under across without
 based towards toward is are be""".split())
 _KEEP_IZE = ("size", "rise", "noise", "precise", "concise", "promise", "expertise", "wise", "premise",
@@ -44,7 +49,14 @@ def normalize_task(text: str) -> str:
     return t.strip(" -,.;:")
 
 
-def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
+def find_tasks(pt: PaperText, known: Known, extra: list[Candidate] | tuple[Candidate, ...] = ()) -> list[Candidate]:
+    """The paper's tasks, ranked: the rules' candidates and ``extra`` ones (the tagger's
+    TASK spans) judged together, so one test decides every free phrase."""
+    return rank_tasks(pt, task_candidates(pt, known) + list(extra), known)
+
+
+def task_candidates(pt: PaperText, known: Known) -> list[Candidate]:
+    """Every rule's task candidates, before ranking (:func:`rank_tasks`)."""
     found: list[Candidate] = []
     redefined = redefined_acronyms(pt)
     for hit in pt.hits:
@@ -54,6 +66,10 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
     for d in pt.definitions:
         head = d.long.split()[-1].lower() if d.long.split() else ""
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+        if _participle(head):
+            continue  # "Vision-Language Pre-trained (VLP) models": the long form modifies a model noun
+        if re.search(r"[(),;%\d]", d.long) or _names_a_method(pt, d):
+            continue  # "Simple Linear Iterative Clustering (SLIC) algorithm": a method's name
         types = defined_types(known, d.short, d.long)
         lowercase_phrase = singular in PHRASE_TASK_HEADS and d.long.islower() and not types
         if "task" in types or lowercase_phrase or (
@@ -62,8 +78,10 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                     and "task" not in known(d.long) and (singular not in TASK_HEADS or is_coined(d.short)
                                                           and not d.short.isupper()):
                 continue  # "Multimodal Distillation (MDist)": a named component, not a task
-            found.append(Candidate("task", normalize_task(d.long), d.long_start, d.long_end, "used", 0.7,
-                                   "acronyms", (d.short,)))
+            name = normalize_task(d.long)
+            listed = task_acronyms().get(norm_key(d.short)) if "task" in types else None  # "Named Entities Recognition"
+            aliases = (d.short, d.long) if listed and listed != name else (d.short,)
+            found.append(Candidate("task", listed or name, d.long_start, d.long_end, "used", 0.7, "acronyms", aliases))
     # "the task of X", "the problem of X"
     for span in pt.sentences:
         ws = pt.words_of(span)
@@ -81,7 +99,7 @@ def find_tasks(pt: PaperText, known: Known) -> list[Candidate]:
     found += phrase_tasks(pt, known)
     found += enumerated_tasks(pt, known)
     found += title_tasks(pt, known)
-    return rank_tasks(pt, found, known)
+    return found
 
 
 PHRASE_STOP = frozenset("""the a an this that these those our their its his her we they it is are was were be been
@@ -115,7 +133,7 @@ caused causing lead leads led leading reduce reduces reducing increase increases
 accelerates produce produces contain contains modify modifies adopt adopts discard discards compare compares
 choose chooses generate generates avoid avoids utilize utilizes augment augments refine refines become
 becomes achieve achieved offer offers enjoy enjoys revisit revisits report reports reported preform preforms perform require re-implement
-implement implements apply applies obtain obtains yield yields""".split())
+implement implements apply applies obtain obtains yield yields challenges""".split())
 # "-ed"/"-ing" words that are adjectives or nouns in front of a task head, not verbs
 ED_ING_MODIFIERS = frozenset("""supervised unsupervised semi-supervised self-supervised embedded distributed
 federated structured unstructured grounded weighted labeled unlabeled labelled unlabelled constrained augmented
@@ -152,6 +170,9 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
                 if low in PHRASE_STOP or low in VERBS or not re.fullmatch(r"[a-z][a-z0-9-]*", low) or low.endswith("ly") \
                         or (_verb_like(low) and j < k):
                     break  # "Interleaving Program Synthesis": the task starts after the verb
+                if all(part in LANGUAGES for part in low.split("-")):
+                    j -= 1  # "Chinese-English translation", "Chinese word segmentation": the language belongs to the task
+                    continue
                 if not in_title and prev.text[:1].isupper() and j - 1 > 0:
                     if j == k and is_acronym(prev.text) and len(prev.text) <= 6 and not known(prev.text):
                         j -= 1  # "HSI classification", "LLM reasoning": an acronym names the data or model
@@ -162,6 +183,8 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
             if in_title and head not in STRONG_TASK_HEADS and not w.trail and k + 1 < len(ws) \
                     and ws[k + 1].lower in APPROACH_FOLLOWERS:
                 continue  # "Prompt-Efficient Adaptation of SAM to ...": the title's approach, not its task
+            if not w.trail and k + 1 < len(ws) and ws[k + 1].lower in CAPABILITY_NOUNS:
+                continue  # "retaining general language understanding capabilities": a skill, not a task
             name = normalize_task(pt.text[ws[j].start:w.end])
             single = name in SINGLE_WORD_TASKS
             if not name or (name in GENERIC_TASKS and not single) or is_generic(name) or known(name) - {"task"}:
@@ -169,13 +192,31 @@ def phrase_tasks(pt: PaperText, known: Known) -> list[Candidate]:
             if len(name.split()) < 2 and "task" not in known(name) and not single:
                 continue
             conf = 0.5 if in_title else 0.35
-            named_task = k + 1 < len(ws) and ws[k + 1].lower in TASK_NOUNS and task_like(name, [], True, known)
+            named_task = _named_as_task(ws, k) and (single or task_like(name, [], True, known))
             out.append(Candidate("task", name, ws[j].start, w.end, "used", conf + 0.1 * named_task,
                                  "patterns" if named_task else "phrases"))  # "the link prediction task"
     return out
 
 
 TASK_NOUNS = frozenset("task tasks problem problems".split())
+
+
+def _named_as_task(ws: list[Word], k: int) -> bool:
+    """The phrase ending at word ``k`` is called a task: "the link prediction task",
+    "classification and segmentation tasks" (a coordinated head shares the noun), with an
+    acronym between allowed ("segmentation CTTA tasks")."""
+    nxt = [x for x in ws[k + 1:k + 5] if not is_acronym(x.text)]  # acronyms of the setting are skipped
+    if ws[k].trail or not nxt:
+        return False
+    if nxt[0].lower in TASK_NOUNS:
+        return True
+    return len(nxt) >= 3 and nxt[0].lower in ("and", "or") and nxt[1].lower in PHRASE_TASK_HEADS \
+        and nxt[2].lower in TASK_NOUNS and not nxt[1].trail
+
+
+CAPABILITY_NOUNS = frozenset("""capability capabilities ability abilities skill skills proficiency
+competence competences""".split())
+
 APPROACH_FOLLOWERS = frozenset("for of to with via without from".split())
 # one-word tasks a paper may name its task by ("we address segmentation ..."): kept when said
 # twice or in the title, and only if no longer task of the paper ends with them
@@ -248,7 +289,11 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
     then the most mentioned, then the earliest."""
     spans = {(c.start, c.end) for c in found}
     by_name: dict[str, list[Candidate]] = {}
-    for c in found:
+    titled: set[str] = set()  # names said in the title, if only inside a longer task there
+    own = {norm_key(d.short): normalize_task(d.long) for d in pt.definitions}  # the paper's meaning of its acronyms
+    for c in (_own_name(c, own) if norm_key(c.name) in own else _listed_name(c) for c in found):
+        if pt.in_title(c.start):
+            titled.add(norm_key(c.name))
         if any(s <= c.start and c.end <= e and (s, e) != (c.start, c.end) for s, e in spans):
             continue  # "dense retrieval" inside "Few-shot Dense Retrieval": part of the longer task's name
         if c.name:
@@ -262,22 +307,28 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
     for name in list(by_name):
         cands = by_name[name]
         in_title = any(pt.in_title(c.start) for c in cands)
-        if is_paradigm(cands[0].name):
-            if not in_title and not any(_studied(pt, c) for c in cands):
+        if is_paradigm(cands[0].name) and name not in titled:
+            if not in_title and not _title_verb(pt, cands[0].name) and not any(_studied(pt, c) for c in cands):
                 del by_name[name]  # "the model is pre-trained and then fine-tuned": a regime, not the paper's task
-        elif len(cands[0].name.split()) == 1 and len({c.start for c in cands}) < 2 and not in_title:
+        elif len(cands[0].name.split()) == 1 and len({c.start for c in cands}) < 2 and not in_title \
+                and not (cands[0].name in SINGLE_WORD_TASKS and any(c.extractor == "patterns" for c in cands)):
             del by_name[name]  # a one-word task mentioned once in passing
         elif cands[0].name in SINGLE_WORD_TASKS:
             if any(other != name and other.endswith(name) for other in by_name):
                 del by_name[name]  # "classification" beside "text classification": the longer name says it
-        elif all(c.extractor == "phrases" for c in cands) and not task_like(cands[0].name, cands, in_title, known):
+        elif all(c.extractor == "tagger" for c in cands) and all(is_acronym(pt.text[c.start:c.end]) for c in cands) \
+                and "task" not in known(cands[0].name):
+            del by_name[name]  # "VP", "MT": a bare acronym the paper does not define as a task
+        elif all(c.extractor in ("phrases", "tagger") for c in cands) and "task" not in known(cands[0].name) \
+                and not task_like(cands[0].name, cands, in_title, known):
             del by_name[name]
 
     canonical = _normalize_onto_vocabulary(pt, by_name, known)
 
     def score(cands: list[Candidate]) -> tuple[float, int]:
         in_title = any(pt.in_title(c.start) for c in cands)
-        return (-(3.0 * in_title + len(cands) + max(c.confidence for c in cands)), min(c.start for c in cands))
+        return (-(3.0 * in_title + len({c.start for c in cands}) + max(c.confidence for c in cands)),
+                min(c.start for c in cands))
 
     ranked = sorted(by_name, key=lambda k: score(by_name[k]))[:MAX_TASKS]
     out = []
@@ -290,6 +341,35 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
             aliases = c.aliases + ((c.name,) if c.name != name else ())
             out.append(Candidate("task", name, c.start, c.end, "used", conf, c.extractor, aliases, c.ids))
     return out
+
+
+@lru_cache(maxsize=1)
+def task_acronyms() -> dict[str, str]:
+    """Normalized acronym -> name of each task in the curated list ("ner" -> "named entity recognition")."""
+    out: dict[str, str] = {}
+    for row in default_records().get("task", []):
+        for form in cast("list[str]", row.get("acronyms") or []):
+            out.setdefault(norm_key(form), str(row["name"]))
+    return out
+
+
+def _own_name(c: Candidate, own: dict[str, str]) -> Candidate:
+    """An acronym the paper defines is named by the paper's long form ("VLP" defined as
+    "Vision-Language Pre-trained" is not the listed "vision-language pre-training")."""
+    long = own[norm_key(c.name)]
+    listed = task_acronyms().get(norm_key(c.name))
+    if listed and (listed == long or listed.endswith(" " + long)):
+        return _listed_name(c)  # "Re-ID (re-identification)": the listed "person re-identification"
+    return replace(c, name=long, aliases=(*c.aliases, c.name)) if long and long != c.name else c
+
+
+def _listed_name(c: Candidate) -> Candidate:
+    """A candidate named by a listed task's acronym ("NER") takes the listed name (a listed
+    alias phrase keeps its own, more specific, name: "passage retrieval")."""
+    listed = task_acronyms().get(norm_key(c.name))
+    if listed is None or listed == c.name:
+        return c
+    return replace(c, name=listed, aliases=(*c.aliases, c.name))
 
 
 def _normalize_onto_vocabulary(pt: PaperText, by_name: dict[str, list[Candidate]], known: Known) -> dict[str, str]:
@@ -319,6 +399,36 @@ def _normalize_onto_vocabulary(pt: PaperText, by_name: dict[str, list[Candidate]
     return canonical
 
 
+def _names_a_method(pt: PaperText, d: Definition) -> bool:
+    """``Long Form (SHORT) model``, ``SHORT (Long Form) algorithm``: a method noun right after
+    a capitalized definition says the acronym names a method, not a task (a lowercase task
+    with a method noun after it, "machine translation (MT) systems", stays a task)."""
+    if not all(w[:1].isupper() or not w[:1].isalpha() for w in d.long.split()):
+        return False
+    end = max(d.long_end, d.short_end)
+    after = words(pt.text, end, min(len(pt.text), end + 30))
+    return bool(after) and after[0].lower in METHOD_NOUNS
+
+
+GENERIC_PARADIGM_HEADS = frozenset("learning training pre-training fine-tuning tuning engineering".split())
+
+
+def _stem(word: str) -> str:
+    """A crude shared stem of a verb and its nominalization: distilling/distillation -> distil."""
+    w = re.sub(r"(?:ations?|ions?|ing|ed|es|s|e)$", "", word.lower())
+    return w[:-1] if len(w) > 2 and w[-1] == w[-2] else w
+
+
+def _title_verb(pt: PaperText, paradigm: str) -> bool:
+    """The title names the paradigm by its verb: "Distilling Efficient Language-Specific Models"
+    is about knowledge distillation, "Pruning LLMs in One Shot" about pruning. Heads as general
+    as learning or training say nothing."""
+    head = paradigm.split()[-1]
+    if head in GENERIC_PARADIGM_HEADS or len(_stem(head)) < 4:
+        return False
+    return any(_stem(w.lower) == _stem(head) for w in words(pt.title))
+
+
 def _studied(pt: PaperText, cand: Candidate) -> bool:
     """The paradigm is what the paper studies: "we study/investigate/revisit X", or the kind of
     its contribution: "we propose a new X method" (X right after the authors' proposal verb,
@@ -333,6 +443,14 @@ def _studied(pt: PaperText, cand: Candidate) -> bool:
         if before[v] in STRONG_PROPOSAL_VERBS and set(before[max(0, v - 8):v]) & SUBJECT_WORDS:
             return True
     return False
+
+
+ED_NOUNS = frozenset("speed seed need feed bed red embed shed".split())
+
+
+def _participle(word: str) -> bool:
+    """``pre-trained``, ``supervised``: an adjective, not the head noun of a task."""
+    return word.endswith("ed") and word.rsplit("-", 1)[-1] not in ED_NOUNS
 
 
 def _verb_like(word: str) -> bool:
@@ -353,6 +471,9 @@ def task_like(name: str, cands: list[Candidate], in_title: bool, known: Known) -
     if not re.fullmatch(r"[a-z0-9][a-z0-9 -]*", name) or len(ws[0]) < 2 or len(ws) < 2:
         return False
     mods, head = ws[:-1], ws[-1]
+    singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+    if singular in METHOD_NOUNS or singular in DATASET_NOUNS or _participle(head):
+        return False  # "vision-language pre-trained models": the head names a model, not a task
     if any(m in NOT_TASK_MODIFIERS or m in PHRASE_STOP for m in mods) or _verb_like(mods[0]):
         return False
     if head in STRONG_TASK_HEADS:
