@@ -38,7 +38,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def nt_count(examples: Path, tmp_path_factory: pytest.TempPathFactory) -> int:
     return export(kg.store.core.open_store(examples), tmp_path_factory.mktemp("nt") / "g.nt", rdf_format="nt",
-                  evidence="full")  # push sends full evidence
+                  evidence="summary")  # push sends summary evidence by default, as export
 
 
 # --------------------------------------------------------------------------- a fake Graph Store
@@ -243,6 +243,32 @@ def test_push_to_virtuoso_twice_replaces_the_graph(virtuoso: str, examples: Path
     small.add_node("task:x", id="task:x", type="Task", name="X", aliases=[], paper_count=0)
     report = push_sparql(small, endpoint, graph_iri=GRAPH, user="dba", password="dba")
     assert count(virtuoso, GRAPH) == report.triples < 20
+
+
+def test_push_evidence_levels_to_virtuoso(virtuoso: str, examples: Path, tmp_path: Path) -> None:
+    """``--evidence`` sends that level (the same triples as ``export --evidence``), and the canned
+    ``relation-evidence`` query answers on the server at summary and full: the summary
+    assertions named by their triple and the RFC 5147 pointers work on Virtuoso too."""
+    from support import canned_sparql
+
+    endpoint = f"{virtuoso}/sparql-graph-crud-auth"
+    query = canned_sparql("relation-evidence").replace("WHERE {", f"FROM <{GRAPH}>\nWHERE {{", 1)
+    query += '\nVALUES ?name { "lora" }\n'
+    rows = {}
+    for level in ("none", "summary", "full"):
+        expected = export(kg.store.core.open_store(examples), tmp_path / f"{level}.nt", rdf_format="nt",
+                          evidence=level)
+        result = RUNNER.invoke(main, ["push", "sparql", str(examples), "--endpoint", endpoint, "--graph", GRAPH,
+                                      "--user", "dba", "--password", "dba", "--evidence", level])
+        assert result.exit_code == 0, result.stderr
+        assert count(virtuoso, GRAPH) == expected
+        rows[level] = [{k: v["value"] for k, v in r.items()} for r in sparql_select(virtuoso, query)]
+    assert not rows["none"] and rows["summary"] and len(rows["summary"]) < len(rows["full"])
+    full = {(r["paper_id"], r["relation"], r["start"], r["end"]) for r in rows["full"]}
+    assert all((r["paper_id"], r["relation"], r["start"], r["end"]) in full for r in rows["summary"])
+    assert all(r["sentence"] for r in rows["summary"])
+    result = RUNNER.invoke(main, ["push", "sparql", str(examples), "--endpoint", endpoint, "--evidence", "some"])
+    assert result.exit_code == 2 and "'some' is not one of" in result.stderr
 
 
 def test_virtuoso_rejects_a_wrong_password(virtuoso: str, examples: Path) -> None:
