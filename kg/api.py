@@ -433,14 +433,16 @@ def validate_store(directory: str | Path, *, base_iri: str | None = None, eviden
 def push_sparql(directory: str | Path, *, endpoint: str, graph_iri: str | None = None,
                 base_iri: str | None = None, user: str | None = None, password: str | None = None,
                 batch_size: int = 50_000, timeout: float = 300.0,
-                progress: Callable[[int], None] | None = None) -> SparqlPushReport:
+                progress: Callable[[int], None] | None = None, evidence: str = "summary") -> SparqlPushReport:
     """``paperkg push sparql``: replace the named graph ``graph_iri`` at the Graph Store
-    Protocol ``endpoint`` with the graph in ``directory`` (``progress``: triples sent)."""
+    Protocol ``endpoint`` with the graph in ``directory`` at the ``evidence`` level
+    (``progress``: triples sent)."""
     from kg.export.rdf.push import push_sparql as push
     from kg.store.core import open_store
 
     return push(open_store(directory), endpoint, graph_iri=graph_iri, base_iri=base_iri, user=user,
-                password=password, batch_size=batch_size, timeout=timeout, progress=progress)
+                password=password, batch_size=batch_size, timeout=timeout, progress=progress,
+                evidence=evidence)
 
 
 def push_neo4j(directory: str | Path, *, uri: str, user: str | None = "neo4j", password: str | None = None,

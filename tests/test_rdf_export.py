@@ -72,7 +72,7 @@ def test_evidence_pattern(examples: Path, nt_graph: Graph) -> None:
                            if k == "USES" and len(d["evidence"]) >= 2)
     s, o, p = URIRef(iris.node(u)), URIRef(iris.node(v)), PKG.uses
     assert (s, p, o) in nt_graph and (s, LPWCP.hasMethod, o) in nt_graph
-    assertion = URIRef(iris.assertion(u, key, v))
+    assertion = URIRef(iris.assertion(u, str(p), v))
     assert {(t, x) for t, x in nt_graph.predicate_objects(assertion) if t in (RDF.subject, RDF.predicate, RDF.object)} \
         == {(RDF.subject, s), (RDF.predicate, p), (RDF.object, o)}
     assert {PKG.Assertion, RDF.Statement, PROV.Entity} <= set(nt_graph.objects(assertion, RDF.type))

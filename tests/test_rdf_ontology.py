@@ -109,7 +109,32 @@ def test_iri_examples() -> None:
     assert iris.node("dataset:d&d") == "https://w3id.org/paperkg/dataset/d%26d"
     assert iris.node("method:tülu") == "https://w3id.org/paperkg/method/t%C3%BClu"
     assert Iris("https://example.org/kg#").node("task:x") == "https://example.org/kg#task/x"
-    assert iris.assertion("a", "USES", "b") == iris.assertion("a", "USES", "b") != iris.assertion("b", "USES", "a")
+    uses = "https://w3id.org/paperkg/ontology#uses"
+    assert iris.assertion("a:x", uses, "b:y") == iris.assertion("a:x", uses, "b:y") != iris.assertion("b:y", uses, "a:x")
+    # named by its triple: <subject IRI>;<property local name>=<ENCODE_FOR_URI(object key)>
+    assert (iris.assertion("paper:arxiv:2403.01234", uses, "method:lo ra/x")
+            == "https://w3id.org/paperkg/paper/arxiv:2403.01234;uses=method%3Alo%20ra%2Fx")
+    assert iris.evidence(iris.assertion("paper:p", uses, "method:m"), 2) == "https://w3id.org/paperkg/paper/p;uses=method%3Am;evidence=2"
+    assert iris.text_span("paper:p", "abstract", 3, 9) == "https://w3id.org/paperkg/paper/p;abstract#char=3,9"
+    assert Iris("https://example.org/kg#").text_span("paper:p", "title", 0, 4) == "https://example.org/kg#paper/p;title;char=0,4"
+    assert key_of(iris.assertion("paper:p", uses, "method:m")) is None
+    assert key_of(iris.text_span("paper:p", "abstract", 3, 9)) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(KEYS, KEYS)
+def test_assertion_iris_are_valid_and_computable_in_sparql(source: str, target: str) -> None:
+    """A consumer finds a summary assertion from its triple with one BIND: the exporter's name
+    equals SPARQL's ``CONCAT(STR(?s), ";uses=", ENCODE_FOR_URI(?o_id))``, for any keys."""
+    iris = Iris()
+    uses = "https://w3id.org/paperkg/ontology#uses"
+    name = iris.assertion(source, uses, target)
+    ox.NamedNode(name)
+    (row,) = ox.Store().query(f"SELECT (CONCAT(STR(<{iris.node(source)}>), ';uses=', ENCODE_FOR_URI(?o)) AS ?a) "
+                              "WHERE { VALUES ?o { " + ox.Literal(target).__str__() + " } }")
+    assert row["a"].value == name
+    for base in ("https://example.org/kg#", None):
+        ox.NamedNode(Iris(base).text_span(source, "abstract", 0, 5))
 
 
 @pytest.mark.parametrize("base", ["example.org/", "https://example.org", "https://ex ample.org/", ""])

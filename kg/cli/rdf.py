@@ -69,10 +69,13 @@ def validate(directory: str, base_iri: str | None, as_json: bool, max_shown: int
               help="Triples per request.")
 @click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(1),
               help="Seconds to wait for each request.")
+@click.option("--evidence", type=click.Choice(["none", "summary", "full"]), default="summary", show_default=True,
+              help="Per relation: nothing, its confidence, support and one evidence pointer, "
+                   "or every evidence sentence and offset.")
 @click.pass_obj
 @handle_errors
 def sparql(state: State, directory: str, endpoint: str, graph_iri: str | None, base_iri: str | None,
-           user: str | None, password: str | None, batch_size: int, timeout: float) -> None:
+           user: str | None, password: str | None, batch_size: int, timeout: float, evidence: str) -> None:
     """Replace a named graph on a SPARQL server with the graph in DIR.
 
     Uses the SPARQL 1.1 Graph Store HTTP Protocol: PUT of the first batch (replacing
@@ -88,7 +91,8 @@ def sparql(state: State, directory: str, endpoint: str, graph_iri: str | None, b
 
     with progress_bar(state, "pushing triples") as advance:
         report = push_sparql(directory, endpoint=endpoint, graph_iri=graph_iri, base_iri=base_iri, user=user,
-                             password=password, batch_size=batch_size, timeout=timeout, progress=advance)
+                             password=password, batch_size=batch_size, timeout=timeout, progress=advance,
+                             evidence=evidence)
     state.info(f"pushed {report.triples} triples to <{report.graph}> at {report.endpoint} "
                f"in {report.requests} request(s), {report.seconds:.1f} s.")
 

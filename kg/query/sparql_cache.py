@@ -23,7 +23,7 @@ from kg.store.core import open_store
 
 CACHE_NAME = "sparql"
 STORE_DIR = "store"
-CACHE_KEY = {"format": "paperkg-rdf", "format_version": 2}
+CACHE_KEY = {"format": "paperkg-rdf", "format_version": 3}
 """Bump the version when the RDF mapping changes: older caches are then made again on first query."""
 CHUNK = 1 << 20
 

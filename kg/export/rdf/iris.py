@@ -5,12 +5,21 @@ A node key ``<kind>:<rest>`` becomes ``<base><kind>/<rest>`` with ``rest`` perce
 is ``https://w3id.org/paperkg/paper/arxiv:2403.01234`` and
 ``repo:github.com/chronolora/chronolora`` is ``…/repo/github.com/chronolora/chronolora``.
 The mapping is reversible (:func:`key_of`) and depends only on the key, so an entity keeps
-its IRI across builds, exports and pushes. Assertions (edges) are named by a hash of
-``(source key, edge type, target key)``, their evidence by the assertion hash and an index.
+its IRI across builds, exports and pushes.
+
+An assertion (an edge ``source -[TYPE]-> target`` described as a statement) is named by its
+triple, so a consumer finds it from the triple with one ``BIND`` and no link triples:
+``<source IRI>;<property local name>=<ENCODE_FOR_URI(target key)>``, e.g.
+``…/paper/arxiv:2403.01234;uses=method%3Alora``. Node IRIs never hold a raw ``;`` (it is
+percent-encoded), so the name cannot collide with a node. In SPARQL:
+``IRI(CONCAT(STR(?paper), ";uses=", ENCODE_FOR_URI(?method_id)))``. The evidence spans of a
+``full`` export are ``<assertion IRI>;evidence=<index>``; the one evidence pointer of a
+``summary`` export is an RFC 5147 fragment of the text of the paper's field:
+``<paper IRI>;abstract#char=<start>,<end>`` (``;char=`` instead of ``#char=`` when the base
+IRI already holds a ``#``).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from urllib.parse import quote, unquote
 
@@ -19,7 +28,7 @@ from kg.export.rdf.namespace import DEFAULT_BASE_IRI
 from kg.graph.model import NODE_KINDS as NODE_KEY_PREFIXES
 
 SAFE = ":/@~"
-ASSERTION, EVIDENCE, EXTRACTOR = "assertion", "evidence", "extractor"
+EXTRACTOR = "extractor"
 NODE_KINDS = tuple(NODE_KEY_PREFIXES.values())
 """The node key prefixes of :mod:`kg.graph.model`; each is also the IRI path segment."""
 _BASE_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s<>\"{}|\\^`]*[/#]")
@@ -42,8 +51,9 @@ def check_iri(iri: str, what: str = "IRI") -> str:
     return iri
 
 
-def _digest(*parts: str) -> str:
-    return hashlib.blake2b("\x00".join(parts).encode("utf-8"), digest_size=10).hexdigest()
+def local_name(iri: str) -> str:
+    """The local name of a vocabulary IRI (after its ``#`` or last ``/``)."""
+    return re.split(r"[#/]", iri)[-1]
 
 
 class Iris:
@@ -58,11 +68,18 @@ class Iris:
             return f"{self.base}node/{quote(key, safe=SAFE)}"
         return f"{self.base}{quote(kind, safe='')}/{quote(rest, safe=SAFE)}"
 
-    def assertion(self, source: str, edge_type: str, target: str) -> str:
-        return f"{self.base}{ASSERTION}/{_digest(source, edge_type, target)}"
+    def assertion(self, source: str, prop: str, target: str) -> str:
+        """The statement ``source prop target`` (``prop``: the property IRI of the edge type)."""
+        return f"{self.node(source)};{local_name(prop)}={quote(target, safe='')}"
 
     def evidence(self, assertion: str, index: int) -> str:
-        return f"{self.base}{EVIDENCE}/{assertion.rsplit('/', 1)[1]}-{index}"
+        return f"{assertion};evidence={index}"
+
+    def text_span(self, paper: str, field: str, start: int, end: int) -> str:
+        """The RFC 5147 pointer to characters ``start``-``end`` of the ``field`` (abstract or
+        title) of ``paper`` (a node key)."""
+        document = f"{self.node(paper)};{quote(field, safe='')}"
+        return f"{document}{';' if '#' in document else '#'}char={int(start)},{int(end)}"
 
     def extractor(self, name: str) -> str:
         return f"{self.base}{EXTRACTOR}/{quote(name, safe='')}"
@@ -73,7 +90,7 @@ class Iris:
 
     def prefixes(self) -> dict[str, str]:
         """Turtle prefixes for the instance IRIs (``paper:`` ... ``extractor:``)."""
-        return {kind: f"{self.base}{kind}/" for kind in (*NODE_KINDS, ASSERTION, EVIDENCE, EXTRACTOR)}
+        return {kind: f"{self.base}{kind}/" for kind in (*NODE_KINDS, EXTRACTOR)}
 
 
 def key_of(iri: str, base: str = DEFAULT_BASE_IRI) -> str | None:
@@ -81,6 +98,6 @@ def key_of(iri: str, base: str = DEFAULT_BASE_IRI) -> str | None:
     if not iri.startswith(base):
         return None
     kind, sep, rest = iri[len(base):].partition("/")
-    if not sep or kind not in NODE_KINDS:
+    if not sep or kind not in NODE_KINDS or ";" in rest:  # ";": an assertion or text span, not a node
         return None
     return f"{kind}:{unquote(rest)}"

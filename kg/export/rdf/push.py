@@ -21,6 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 from kg.errors import PaperKGError
 from kg.graph.model import GraphLike
+from kg.export.evidence import DEFAULT_EVIDENCE, check_evidence
 from kg.export.rdf.export import base_iri_default, triples_of
 from kg.export.rdf.iris import Iris, check_iri
 from kg.export.rdf.writers import nt_batches
@@ -152,17 +153,20 @@ def _batches(triples: Iterator[Any], batch_size: int) -> Iterator[tuple[bytes, i
 
 def push_sparql(store: GraphLike, endpoint: str, *, graph_iri: str | None = None, base_iri: str | None = None,
                 user: str | None = None, password: str | None = None, batch_size: int = DEFAULT_BATCH,
-                timeout: float = 300.0, progress: Callable[[int], None] | None = None) -> PushReport:
+                timeout: float = 300.0, progress: Callable[[int], None] | None = None,
+                evidence: str = DEFAULT_EVIDENCE) -> PushReport:
     """Replace the named graph ``graph_iri`` (default ``<base>graph``) at the Graph Store
-    Protocol ``endpoint`` with the triples of ``store`` (a store or a networkx graph)."""
+    Protocol ``endpoint`` with the triples of ``store`` (a store or a networkx graph) at the
+    ``evidence`` level (``none``, ``summary`` or ``full``)."""
     start = time.perf_counter()
     check_endpoint(endpoint)
+    check_evidence(evidence)
     if batch_size < 1:
         raise SparqlPushError("--batch-size must be at least 1")
     graph = check_iri(graph_iri, "graph IRI") if graph_iri else Iris(base_iri_default(base_iri)).graph()
     url = f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode({'graph': graph})}"
     opener = _opener(endpoint, user, password)
-    triples = iter(triples_of(store, base_iri))
+    triples = iter(triples_of(store, base_iri, evidence))
     total = requests = 0
     for body, count in _batches(triples, batch_size):
         _send(opener, "PUT" if requests == 0 else "POST", url, endpoint, body, timeout)

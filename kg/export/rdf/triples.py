@@ -74,10 +74,11 @@ def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = No
                   evidence: str = "full") -> Iterator[Triple]:
     """Every triple of ``graph`` under ``iris`` at the ``evidence`` level
     (:data:`kg.export.evidence.EVIDENCE_LEVELS`): ``none`` the edges only; ``summary`` each edge
-    as an assertion with its confidence, support and one evidence pointer (the IRI ``full``
-    describes); ``full`` every evidence span with its sentence and offsets, the extractors and
-    the role. ``none`` and ``summary`` leave out what the ontology implies (:func:`_node_triples`).
-    See docs/decisions.md (issue 14)."""
+    annotated with its confidence, support and one evidence pointer, on the assertion node named
+    by the edge's triple (:meth:`Iris.assertion`: no link triples); ``full`` each edge as a
+    reified statement with every evidence span (sentence and offsets), the extractors and the
+    role. ``none`` and ``summary`` leave out what the ontology implies and the provenance of
+    reading (:func:`_node_triples`). See docs/rdf.md and docs/decisions.md (issue 14)."""
     terms = terms or mapping()
     check_evidence(evidence)
     node_iri = {node: iris.node(node) for node in graph}
@@ -89,7 +90,7 @@ def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = No
         return
     for source, target, edge_type, data in graph.edges(keys=True, data=True):
         if evidence == "summary":
-            yield from _summary_triples(source, target, edge_type, data, node_iri, iris, terms)
+            yield from _summary_triples(source, target, edge_type, data, iris, terms)
             continue
         yield from _assertion_triples(source, target, edge_type, data, node_iri, iris, terms, extractors)
     for name in sorted(extractors):
@@ -103,7 +104,9 @@ def _node_triples(graph: nx.MultiDiGraph, node: str, data: dict[str, Any], node_
     """A node's triples. ``compact`` (the ``none`` and ``summary`` levels) leaves out what the
     ontology implies: the super-classes of its class, the super- and inverse properties of its
     edges (``rdfs:subClassOf``, ``rdfs:subPropertyOf``, ``owl:inverseOf`` in ontology/paperkg.ttl),
-    and ``rdfs:label``, which repeats ``schema:name``."""
+    ``rdfs:label``, which repeats ``schema:name``, a paper's ``schema:name``, which repeats its
+    ``dcterms:title``, and its ``pkg:sourceLocation`` (where it was read: provenance, as the
+    extractors and roles of ``full``)."""
     s = node_iri[node]
     node_type = str(data.get("type", ""))
     classes = terms.node_classes(node_type, node)
@@ -113,7 +116,8 @@ def _node_triples(graph: nx.MultiDiGraph, node: str, data: dict[str, Any], node_
     yield s, IDENTIFIER, (node, None)
     if not compact:
         yield s, LABEL, (name, None)
-    yield s, NAME, (name, None)
+    if not (compact and node_type == "Paper"):
+        yield s, NAME, (name, None)
     aliases = _strings(data.get("aliases") or [])
     for alias in aliases:
         yield s, ALT, (alias, None)
@@ -123,7 +127,7 @@ def _node_triples(graph: nx.MultiDiGraph, node: str, data: dict[str, Any], node_
             if key:
                 yield s, P["nameKey"], (key, None)
     if node_type == "Paper":
-        yield from _paper_triples(s, data)
+        yield from _paper_triples(s, data, compact)
     elif node_type == "Repository":
         if data.get("url"):
             yield s, CODE_REPO, (str(data["url"]), ANY_URI)
@@ -156,7 +160,7 @@ def _node_triples(graph: nx.MultiDiGraph, node: str, data: dict[str, Any], node_
                 yield s, prop, node_iri[source]
 
 
-def _paper_triples(s: str, data: dict[str, Any]) -> Iterator[Triple]:
+def _paper_triples(s: str, data: dict[str, Any], compact: bool) -> Iterator[Triple]:
     yield s, TITLE, (str(data.get("title") or data.get("name") or ""), None)
     if data.get("abstract"):
         yield s, ABSTRACT, (str(data["abstract"]), None)
@@ -168,36 +172,39 @@ def _paper_triples(s: str, data: dict[str, Any]) -> Iterator[Triple]:
         yield s, CREATOR, (author, None)
     if data.get("published"):
         yield s, DATE, _date(data["published"])
-    sources = [f"{x.get('file')}:{x.get('line')} ({x.get('format')})"
-               for x in data.get("sources") or [] if isinstance(x, dict)]
+    sources = [] if compact else [f"{x.get('file')}:{x.get('line')} ({x.get('format')})"
+                                  for x in data.get("sources") or [] if isinstance(x, dict)]
     for location in dict.fromkeys(sources):
         yield s, P["sourceLocation"], (location, None)
 
 
 def _summary_triples(source: str, target: str, edge_type: str, data: dict[str, Any],
-                     node_iri: dict[str, str], iris: Iris, terms: Mapping) -> Iterator[Triple]:
-    """An edge as a compact assertion: the statement, its confidence and support, and the IRI of
-    its first evidence span (described by a ``full`` export) as the pointer. The assertion node
-    is the one ``full`` describes; its class ``pkg:Assertion`` is implied by the domain of
-    ``pkg:confidence`` and not written."""
-    a = iris.assertion(source, edge_type, target)
-    yield a, SUBJECT, node_iri[source]
-    yield a, PREDICATE, terms.edge_terms(edge_type, source, target).iri
-    yield a, OBJECT, node_iri[target]
+                     iris: Iris, terms: Mapping) -> Iterator[Triple]:
+    """An edge's confidence, support and one evidence pointer (an RFC 5147 fragment of the
+    paper's text, :meth:`Iris.text_span`), on the assertion node named by the edge's triple
+    (the node ``full`` describes). Its class ``pkg:Assertion`` is implied by the domain of
+    ``pkg:confidence`` and not written; its ``rdf:subject``/``predicate``/``object`` are
+    implied by its name."""
+    a = iris.assertion(source, terms.edge_terms(edge_type, source, target).iri, target)
     yield a, P["confidence"], decimal(data.get("confidence", 0.0))
     yield a, P["support"], integer(data.get("support", 0))
-    if any(isinstance(e, dict) for e in data.get("evidence") or []):
-        yield a, DERIVED, iris.evidence(a, 0)
+    first = next((e for e in data.get("evidence") or [] if isinstance(e, dict)), None)
+    if first is not None:
+        paper = str(first.get("paper", ""))
+        key = paper if paper.startswith("paper:") else f"paper:{paper}"
+        yield a, DERIVED, iris.text_span(key, str(first.get("field", "abstract")), int(first.get("start", 0)),
+                                         int(first.get("end", 0)))
 
 
 def _assertion_triples(source: str, target: str, edge_type: str, data: dict[str, Any],
                        node_iri: dict[str, str], iris: Iris, terms: Mapping,
                        extractors: set[str]) -> Iterator[Triple]:
-    a = iris.assertion(source, edge_type, target)
+    prop = terms.edge_terms(edge_type, source, target).iri
+    a = iris.assertion(source, prop, target)
     for cls in terms.types[ASSERTION]:
         yield a, TYPE, cls
     yield a, SUBJECT, node_iri[source]
-    yield a, PREDICATE, terms.edge_terms(edge_type, source, target).iri
+    yield a, PREDICATE, prop
     yield a, OBJECT, node_iri[target]
     if data.get("role"):
         yield a, P["role"], (str(data["role"]), None)
