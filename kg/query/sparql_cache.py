@@ -3,7 +3,8 @@
 :func:`open_embedded` makes it on first use through :func:`kg.store.cache.ensure_cache`
 (stamped with the store it was made from; made again when the store changed or paperkg's
 RDF mapping did). The triples are bulk-loaded from an N-Triples stream generated on the fly
-(no temporary file).
+from the store's database (:mod:`kg.store.view`: no temporary file, and the graph is never
+loaded whole), then the store is compacted (``optimize``).
 """
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import StoreError
 from kg.export.rdf.export import triples_of
 from kg.export.rdf.writers import nt_lines
 from kg.store.cache import ensure_cache, is_current
+from kg.graph.model import GraphLike
 from kg.store.core import open_store
 
 CACHE_NAME = "sparql"
@@ -64,9 +65,9 @@ def _encoded(lines: Iterable[str], counter: list[int]) -> Iterator[bytes]:
     yield "".join(batch).encode("utf-8")
 
 
-def load(store: ox.Store, graph: nx.MultiDiGraph, base_iri: str | None = None, evidence: str = "full") -> int:
-    """Bulk-load the triples of ``graph`` at the ``evidence`` level into ``store``'s default
-    graph; returns their number. The embedded store holds ``full`` evidence: the canned
+def load(store: ox.Store, graph: GraphLike, base_iri: str | None = None, evidence: str = "full") -> int:
+    """Bulk-load the triples of ``graph`` (a store's graph is streamed from its database) at
+    the ``evidence`` level into ``store``'s default graph; returns their number. The embedded store holds ``full`` evidence: the canned
     ``relation-evidence`` query lists every evidence sentence (docs/decisions.md, issue 14).
 
     ``lenient``: the IRIs and literals are generated valid (percent-encoded IRIs, escaped
@@ -78,7 +79,7 @@ def load(store: ox.Store, graph: nx.MultiDiGraph, base_iri: str | None = None, e
 
 
 
-def write_embedded(target: Path, graph: nx.MultiDiGraph) -> int:
+def write_embedded(target: Path, graph: GraphLike) -> int:
     """Create the RDF store in the (new or empty) directory ``target`` for ``graph``."""
     target.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(target / STORE_DIR))
@@ -97,14 +98,18 @@ def open_embedded(directory: str | Path) -> ox.Store:
     """The RDF store of the graph store ``directory``, opened read-only; made first (in
     ``DIR/cache/sparql/``) when missing or stale, in memory when it cannot be written."""
     directory = Path(directory)
-    graph: nx.MultiDiGraph | None = None
     if not is_current(directory, CACHE_NAME, CACHE_KEY):
-        graph = open_store(directory).graph  # a StoreError saying what to do if DIR is no store
-    path = ensure_cache(directory, CACHE_NAME, CACHE_KEY,
-                        lambda staged: write_embedded(staged, graph if graph is not None else open_store(directory).graph))
+        open_store(directory).close()  # a StoreError saying what to do if DIR is no store
+
+    def make(staged: Path) -> int:
+        with open_store(directory) as source:
+            return write_embedded(staged, source)
+
+    path = ensure_cache(directory, CACHE_NAME, CACHE_KEY, make)
     if path is None:
         store = ox.Store()
-        load(store, graph if graph is not None else open_store(directory).graph)
+        with open_store(directory) as source:
+            load(store, source)
         return store
     try:
         return ox.Store.read_only(str(path / STORE_DIR))

@@ -78,6 +78,15 @@ def _batched(rows: Iterable[tuple[Any, ...]], size: int = BATCH) -> Iterator[lis
         yield batch
 
 
+def _fetched(cursor: sqlite3.Cursor, size: int = BATCH) -> Iterator[Any]:
+    """The rows of ``cursor``, read ``size`` at a time."""
+    while True:
+        rows = cursor.fetchmany(size)
+        if not rows:
+            return
+        yield from rows
+
+
 class Writer:
     """Creates a new database file and fills it in batches; ``close()`` adds the indices,
     commits and syncs it. ``graph_key`` is the sha256 of the graph's rows as written."""
@@ -193,6 +202,33 @@ class Reader:
         """``(source, target, key, attributes)`` of every edge in graph order, streamed."""
         for u, v, k, data in self.conn.execute("SELECT source, target, key, data FROM edges ORDER BY seq"):
             yield u, v, k, json.loads(data)
+
+    def node_rows_of_type(self, node_type: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, attributes)`` of the nodes of ``node_type`` in graph order, streamed (the
+        ``type`` index holds them in ``seq`` order: no sort)."""
+        cursor = self.conn.execute("SELECT id, data FROM nodes WHERE type = ? ORDER BY seq", (node_type,))
+        for node, data in _fetched(cursor):
+            yield node, {**json.loads(data), "id": node}
+
+    def edge_rows_of_type(self, key: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """``(source, target, key, attributes)`` of the edges of relation type ``key`` in graph
+        order, streamed."""
+        cursor = self.conn.execute("SELECT source, target, key, data FROM edges WHERE key = ? ORDER BY seq", (key,))
+        for u, v, k, data in _fetched(cursor):
+            yield u, v, k, json.loads(data)
+
+    def node_data(self, node: str) -> dict[str, Any] | None:
+        """The attributes of one node (by the id index), or None."""
+        row = self.conn.execute("SELECT data FROM nodes WHERE id = ?", (node,)).fetchone()
+        return None if row is None else {**json.loads(row[0]), "id": node}
+
+    def out_edges(self, node: str) -> list[tuple[str, str]]:
+        """``(target, key)`` of the edges leaving ``node``, in graph order (by the source index)."""
+        return self.conn.execute("SELECT target, key FROM edges WHERE source = ? ORDER BY seq", (node,)).fetchall()
+
+    def in_edges(self, node: str) -> list[tuple[str, str]]:
+        """``(source, key)`` of the edges entering ``node``, in graph order (by the target index)."""
+        return self.conn.execute("SELECT source, key FROM edges WHERE target = ? ORDER BY seq", (node,)).fetchall()
 
     def _edges(self, graph: nx.MultiDiGraph, rows: Iterable[tuple[str, str, str, str]]) -> None:
         for u, v, k, data in rows:

@@ -13,11 +13,9 @@ sends. Values become Cypher literals only through :mod:`kg.export.cypher.literal
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
-
-import networkx as nx
 
 from kg.export.cypher.literal import cypher_literal
 from kg.export.cypher.schema import (HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_TYPES, Prop,
@@ -26,7 +24,8 @@ from kg.export.evidence import DEFAULT_EVIDENCE
 from kg.iterutil import chunked
 from kg.export.cypher.statements import node_statement, read, rel_statement, schema_statements, split_statements
 from kg.errors import ExportError
-from kg.graph.model import GraphLike, graph_of
+from kg.graph.model import GraphLike
+from kg.store.view import GraphSource, stream_of
 from kg.fsutil import atomic_write, staged_dir
 from kg.output import atomic_open
 
@@ -68,7 +67,7 @@ def _cell(value: Any, prop: Prop | None, delimiter: str) -> str:
     return _quote(str(value))
 
 
-def choose_delimiter(graph: nx.MultiDiGraph, grouped: dict[str, list[Edge]] | None = None,
+def choose_delimiter(graph: GraphSource, grouped: dict[str, Iterable[Edge]] | None = None,
                      evidence: str = "full") -> str:
     """The first of ``ARRAY_DELIMITERS`` that occurs in no string-array value."""
     used: set[str] = set()
@@ -101,14 +100,14 @@ def _write_csv(handle: IO[str], header: list[str], lines: Iterator[list[str]]) -
     return count, multiline
 
 
-def _node_lines(graph: nx.MultiDiGraph, label: str, delimiter: str) -> Iterator[list[str]]:
+def _node_lines(graph: GraphSource, label: str, delimiter: str) -> Iterator[list[str]]:
     props = [p for p in NODE_PROPS[label] if p.name != "id"]
     for row in node_rows(graph, label):
         yield [_quote(row["id"]), label, *[_cell(row[p.name], p, delimiter) for p in props],
                _quote(row[HASH])]
 
 
-def _rel_lines(graph: nx.MultiDiGraph, rel_type: str, delimiter: str, edges: list[Edge],
+def _rel_lines(graph: GraphSource, rel_type: str, delimiter: str, edges: Iterable[Edge],
                evidence: str = "full") -> Iterator[list[str]]:
     props = rel_props(evidence)
     for row in rel_rows(graph, rel_type, edges=edges, evidence=evidence):
@@ -149,7 +148,7 @@ def export_csv(store: GraphLike, destination: str | Path, evidence: str = DEFAUL
     ``destination``, relationships with the properties of the ``evidence`` level
     (:data:`kg.export.cypher.schema.LEVEL_REL_PROPS`); returns the data rows written per
     label and relationship type."""
-    graph, target = graph_of(store), Path(destination)
+    graph, target = stream_of(store), Path(destination)
     rel_props(evidence)  # an unknown level fails before anything is written
     _check_destination(target)
     grouped = edges_by_type(graph)
@@ -217,7 +216,7 @@ def script_lines(store_or_graph: GraphLike, batch_size: int = SCRIPT_BATCH_SIZE,
                  evidence: str = DEFAULT_EVIDENCE) -> Iterator[str]:
     """The script, one command or statement at a time (each ends with a newline);
     relationships carry the properties of the ``evidence`` level."""
-    graph = graph_of(store_or_graph)
+    graph = stream_of(store_or_graph)
     rel_props(evidence)
     yield ("// paperkg graph as a cypher-shell script: constraints and indexes, then nodes and\n"
            "// relationships in idempotent UNWIND/MERGE batches (re-running it changes nothing).\n"

@@ -1,0 +1,112 @@
+"""The stored graph read as a stream: what the exporters and the query caches walk instead of
+loading the whole graph into networkx (issue 14).
+
+:class:`StoredGraph` answers the part of networkx's ``MultiDiGraph`` reading API that the
+writers use — ``nodes(data=True)``, ``edges(keys=True, data=True)``, ``out_edges`` /
+``in_edges`` of one node, ``nodes[id]`` — from the store's database in bounded batches, in
+the graph's own order (the order ``Store.graph`` would iterate: the ``nodes`` and ``edges``
+tables are written in graph order, ``kg.store.db``). So a writer produces the same bytes
+from either, holding one node's or one edge's rows at a time.
+
+:func:`stream_of` picks the source for a store or a graph; :func:`nodes_of_type` and
+:func:`edges_of_type` read one label or relation type through the database's indices when
+they can (and filter a networkx graph otherwise).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any, Union
+
+import networkx as nx
+
+from kg.store import db
+
+CACHED_NODES = 4096
+"""Node attribute dicts kept for ``nodes[id]`` lookups (an edge's endpoints repeat: a paper's
+edges are consecutive, entities are shared)."""
+
+
+class _NodeLookup:
+    """``nodes(data=…)`` and ``nodes[id]`` of a :class:`StoredGraph`."""
+
+    def __init__(self, reader: db.Reader) -> None:
+        self._reader = reader
+        self._lookup = lru_cache(maxsize=CACHED_NODES)(self._data)
+
+    def _data(self, node: str) -> dict[str, Any]:
+        data = self._reader.node_data(node)
+        if data is None:
+            raise KeyError(node)
+        return data
+
+    def __call__(self, data: bool = False) -> Iterator[Any]:
+        if data:
+            return self._reader.node_rows()
+        return (node for node, _ in self._reader.node_rows())
+
+    def __getitem__(self, node: str) -> dict[str, Any]:
+        return self._lookup(node)
+
+
+class StoredGraph:
+    """A read-only, streamed view of the graph in a store's database (see the module doc)."""
+
+    def __init__(self, reader: db.Reader) -> None:
+        self.reader = reader
+        self.nodes = _NodeLookup(reader)
+
+    @property
+    def graph(self) -> dict[str, Any]:
+        """The graph's attributes (``nx.MultiDiGraph.graph``)."""
+        return dict(self.reader.meta("graph", {}))
+
+    def __iter__(self) -> Iterator[str]:
+        return self.nodes()
+
+    def __len__(self) -> int:
+        return self.reader.count("nodes")
+
+    def number_of_edges(self) -> int:
+        return self.reader.count("edges")
+
+    def edges(self, keys: bool = False, data: bool = False) -> Iterator[tuple[Any, ...]]:
+        for u, v, k, attrs in self.reader.edge_rows():
+            yield (u, v) + ((k,) if keys else ()) + ((attrs,) if data else ())
+
+    def out_edges(self, node: str, keys: bool = False) -> Iterator[tuple[str, ...]]:
+        for target, key in self.reader.out_edges(node):
+            yield (node, target, key) if keys else (node, target)
+
+    def in_edges(self, node: str, keys: bool = False) -> Iterator[tuple[str, ...]]:
+        for source, key in self.reader.in_edges(node):
+            yield (source, node, key) if keys else (source, node)
+
+
+GraphSource = Union[nx.MultiDiGraph, StoredGraph]
+"""What the streaming writers read: a networkx graph or a store's :class:`StoredGraph`."""
+
+
+def stream_of(source: Any) -> GraphSource:
+    """What to stream the graph of ``source`` from: a networkx graph as it is; a store by
+    its database (unless a graph was put in its place in memory: then that graph)."""
+    if isinstance(source, (nx.MultiDiGraph, StoredGraph)):
+        return source
+    loaded = getattr(source, "_graph", None)
+    if loaded is not None:
+        return loaded
+    return StoredGraph(source.db)
+
+
+def nodes_of_type(graph: GraphSource, node_type: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(id, attributes)`` of the nodes of ``node_type`` in graph order."""
+    if isinstance(graph, StoredGraph):
+        return graph.reader.node_rows_of_type(node_type)
+    return ((node, data) for node, data in graph.nodes(data=True) if data.get("type") == node_type)
+
+
+def edges_of_type(graph: GraphSource, edge_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(source, target, attributes)`` of the edges of ``edge_type`` in graph order."""
+    if isinstance(graph, StoredGraph):
+        return ((u, v, data) for u, v, _, data in graph.reader.edge_rows_of_type(edge_type))
+    return ((u, v, data) for u, v, key, data in graph.edges(keys=True, data=True) if key == edge_type)
