@@ -222,6 +222,11 @@ class Reader:
         row = self.conn.execute("SELECT data FROM nodes WHERE id = ?", (node,)).fetchone()
         return None if row is None else {**json.loads(row[0]), "id": node}
 
+    def node_type(self, node: str) -> str | None:
+        """The type of one node (by the id index; its attributes are not parsed), or None."""
+        row = self.conn.execute("SELECT type FROM nodes WHERE id = ?", (node,)).fetchone()
+        return None if row is None else str(row[0])
+
     def out_edges(self, node: str) -> list[tuple[str, str]]:
         """``(target, key)`` of the edges leaving ``node``, in graph order (by the source index)."""
         return self.conn.execute("SELECT target, key FROM edges WHERE source = ? ORDER BY seq", (node,)).fetchall()

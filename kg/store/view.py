@@ -55,6 +55,7 @@ class StoredGraph:
     def __init__(self, reader: db.Reader) -> None:
         self.reader = reader
         self.nodes = _NodeLookup(reader)
+        self.node_type = lru_cache(maxsize=CACHED_NODES)(reader.node_type)
 
     @property
     def graph(self) -> dict[str, Any]:
@@ -110,3 +111,11 @@ def edges_of_type(graph: GraphSource, edge_type: str) -> Iterator[tuple[str, str
     if isinstance(graph, StoredGraph):
         return ((u, v, data) for u, v, _, data in graph.reader.edge_rows_of_type(edge_type))
     return ((u, v, data) for u, v, key, data in graph.edges(keys=True, data=True) if key == edge_type)
+
+
+def node_type(graph: GraphSource, node: str) -> Any:
+    """The ``type`` attribute of ``node`` (None when absent; KeyError for no such node in a
+    networkx graph)."""
+    if isinstance(graph, StoredGraph):
+        return graph.node_type(node)
+    return graph.nodes[node].get("type")

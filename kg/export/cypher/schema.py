@@ -26,7 +26,7 @@ from kg.graph.model import EDGE_ENDPOINTS, EDGE_PROPERTIES, NODE_PROPERTIES, NOD
 from kg.errors import ExportError
 from kg.export.evidence import check_evidence
 from kg.resolve.normalize import normalize
-from kg.store.view import GraphSource, StoredGraph, edges_of_type, nodes_of_type
+from kg.store.view import GraphSource, StoredGraph, edges_of_type, node_type, nodes_of_type
 
 Kind = PropertyKind
 
@@ -185,7 +185,7 @@ def rel_rows(graph: GraphSource, rel_type: str, *, with_hash: bool = True,
     if edges is None:
         edges = edges_of_type(graph, rel_type)
     for u, v, data in edges:
-        types = (graph.nodes[u].get("type"), graph.nodes[v].get("type"))
+        types = (node_type(graph, u), node_type(graph, v))
         if types != (start_label, end_label):
             raise ExportError(f"{rel_type} edge {u} -> {v} joins {types[0]} to {types[1]}, "
                               f"expected {start_label} to {end_label}",
