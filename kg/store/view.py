@@ -68,6 +68,9 @@ class StoredGraph:
     def __len__(self) -> int:
         return self.reader.count("nodes")
 
+    def number_of_nodes(self) -> int:
+        return self.reader.count("nodes")
+
     def number_of_edges(self) -> int:
         return self.reader.count("edges")
 
