@@ -175,3 +175,17 @@ def test_cypher_cache_holds_the_rows_of_the_graph(big_store: Path) -> None:
     finally:
         conn.close()
         db.close()
+
+
+def test_neo4j_csv_streamed_rewrites_with_another_delimiter_when_the_first_occurs(tmp_path: Path) -> None:
+    """The streamed CSV export writes once with ``;``; an alias holding ``;`` and ``|`` makes it
+    write again with the first free delimiter, and the files equal the graph path's."""
+    odd = Extraction(Paper("arxiv:0001", "Odd", "We use Odd;Net.", (Source("o.jsonl", 1, "jsonl"),)),
+                     (Mention("method", "OddNet", ("Odd;Net", "Odd|Net"), "used", 0.7,
+                              (Evidence("We use Odd;Net.", 7, 14),), "fake"),))
+    directory = tmp_path / "graph"
+    build([*tricky_extractions(), odd], directory)
+    streamed, loaded = _both(directory, tmp_path, "neo4j-csv", evidence="full")
+    assert "--array-delimiter='\u00a6'" in (streamed / "README.md").read_text("utf-8")
+    names = sorted(p.name for p in loaded.iterdir())
+    assert filecmp.cmpfiles(streamed, loaded, names, shallow=False)[1:] == ([], [])
