@@ -210,12 +210,14 @@ class Reader:
         for node, data in _fetched(cursor):
             yield node, {**json.loads(data), "id": node}
 
-    def edge_rows_of_type(self, key: str) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        """``(source, target, key, attributes)`` of the edges of relation type ``key`` in graph
-        order, streamed."""
-        cursor = self.conn.execute("SELECT source, target, key, data FROM edges WHERE key = ? ORDER BY seq", (key,))
-        for u, v, k, data in _fetched(cursor):
-            yield u, v, k, json.loads(data)
+    def typed_edge_rows(self, key: str) -> Iterator[tuple[str, str, dict[str, Any], str | None, str | None]]:
+        """``(source, target, attributes, source type, target type)`` of the edges of relation
+        type ``key`` in graph order, streamed (the endpoint types joined by the id index)."""
+        cursor = self.conn.execute(
+            "SELECT e.source, e.target, e.data, s.type, t.type FROM edges e LEFT JOIN nodes s ON s.id = e.source "
+            "LEFT JOIN nodes t ON t.id = e.target WHERE e.key = ? ORDER BY e.seq", (key,))
+        for u, v, data, u_type, v_type in _fetched(cursor):
+            yield u, v, json.loads(data), u_type, v_type
 
     def node_data(self, node: str) -> dict[str, Any] | None:
         """The attributes of one node (by the id index), or None."""

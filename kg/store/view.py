@@ -55,7 +55,7 @@ class StoredGraph:
     def __init__(self, reader: db.Reader) -> None:
         self.reader = reader
         self.nodes = _NodeLookup(reader)
-        self.node_type = lru_cache(maxsize=CACHED_NODES)(reader.node_type)
+        self._types: dict[str, str | None] = {}
 
     @property
     def graph(self) -> dict[str, Any]:
@@ -73,6 +73,27 @@ class StoredGraph:
 
     def number_of_edges(self) -> int:
         return self.reader.count("edges")
+
+    def node_type(self, node: str) -> str | None:
+        """The type of ``node``: remembered from the last edges read, else by the id index."""
+        if node in self._types:
+            return self._types[node]
+        found = self.reader.node_type(node)
+        self._remember(node, found)
+        return found
+
+    def _remember(self, node: str, node_type: str | None) -> None:
+        if len(self._types) >= CACHED_NODES:
+            self._types.clear()
+        self._types[node] = node_type
+
+    def edges_of_type(self, edge_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """``(source, target, attributes)`` of the edges of ``edge_type`` in graph order; the
+        endpoints' types come with them (one join), so :meth:`node_type` answers from memory."""
+        for u, v, data, u_type, v_type in self.reader.typed_edge_rows(edge_type):
+            self._remember(u, u_type)
+            self._remember(v, v_type)
+            yield u, v, data
 
     def edges(self, keys: bool = False, data: bool = False) -> Iterator[tuple[Any, ...]]:
         for u, v, k, attrs in self.reader.edge_rows():
@@ -112,7 +133,7 @@ def nodes_of_type(graph: GraphSource, node_type: str) -> Iterator[tuple[str, dic
 def edges_of_type(graph: GraphSource, edge_type: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """``(source, target, attributes)`` of the edges of ``edge_type`` in graph order."""
     if isinstance(graph, StoredGraph):
-        return ((u, v, data) for u, v, _, data in graph.reader.edge_rows_of_type(edge_type))
+        return graph.edges_of_type(edge_type)
     return ((u, v, data) for u, v, key, data in graph.edges(keys=True, data=True) if key == edge_type)
 
 
