@@ -13,6 +13,7 @@ the least-squares line through the sizes::
 
     .venv/bin/python benchmarks/bench_scale.py                          # 2,000 papers
     .venv/bin/python benchmarks/bench_scale.py --sizes 10000,50000,100000 --workers 2
+    .venv/bin/python benchmarks/bench_scale.py --sizes 10000 --from-records 2000   # no NLP at size N
 
 The corpus: sentences of ``../shared/corpora/unlabeled-*`` and ``../shared/seeds`` abstracts
 (read at run time; nothing is copied into the project), recombined into abstracts of 4 to 8
@@ -27,6 +28,13 @@ proposes a method, the others use it), then times ``build`` of N - 100 papers fr
 and ``build`` of the last 100 into that store, each in a fresh process::
 
     .venv/bin/python benchmarks/bench_scale.py --build-only /tmp/w/10000/papers.jsonl --sizes 10000,50000,100000
+
+``--from-records B`` skips the extraction of N papers (to measure the stages after it at sizes
+where extraction alone would take hours on a shared machine): it extracts B papers of the
+corpus once, then builds the store from N extraction records recombined from those B —
+record ``i`` is record ``i mod B`` under a new paper id and a numbered title, its mentions,
+evidence and links unchanged — and adds 100 more such records as the incremental step. The
+output says so; the entity vocabulary is then that of the B real abstracts.
 """
 from __future__ import annotations
 
@@ -120,9 +128,26 @@ def run(name: str, argv: list[str], log: Path) -> Step:
     return Step(name, seconds, usage.ru_maxrss / 1024, process.returncode == 0)
 
 
+_BUILD_FROM_RECORDS = """import json, sys
+from dataclasses import replace
+from kg.records import Extraction
+from kg.store.core import build
+def records(path, start, count):
+    with open(path, encoding='utf-8') as handle:
+        base = [line for line in handle if line.strip()]
+    for number in range(start, start + count):
+        ext = Extraction.from_dict(json.loads(base[number % len(base)]))
+        paper = replace(ext.paper, id=f"bench:{number}", title=f"{ext.paper.title} {number}")
+        yield replace(ext, paper=paper)
+build(records(sys.argv[1], int(sys.argv[3]), int(sys.argv[4])), sys.argv[2])
+"""
+
+
 def bench(size: int, work: Path, titles: list[str], sentences: list[str], args: argparse.Namespace) -> list[Step]:
     paperkg = str(Path(sys.executable).with_name("paperkg"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.from_records:
+        return bench_records(size, work, titles, sentences, args)
     corpus, added, store = work / "corpus.jsonl", work / "added.jsonl", work / "store"
     write_corpus(corpus, 0, size, titles, sentences, args.seed)
     write_corpus(added, size, ADDED, titles, sentences, args.seed)
@@ -131,6 +156,15 @@ def bench(size: int, work: Path, titles: list[str], sentences: list[str], args: 
     steps = [
         ("extract", [paperkg, "extract", str(corpus), "-o", str(work / "papers.jsonl"), *workers]),
         ("build (extract + build)", [paperkg, "build", str(corpus), "-o", str(store), "--rebuild", *workers]),
+        *downstream(paperkg, work, store),
+        (f"build +{ADDED} papers", [paperkg, "build", str(added), "-o", str(store), *workers]),
+    ]
+    return run_steps(size, steps, log)
+
+
+def downstream(paperkg: str, work: Path, store: Path) -> list[tuple[str, list[str]]]:
+    """The steps after the build: read, export and query the store."""
+    return [
         ("stats", [paperkg, "stats", str(store)]),
         ("export nt (summary)", [paperkg, "export", str(store), "--format", "nt", "-o", str(work / "graph.nt")]),
         ("export neo4j-csv", [paperkg, "export", str(store), "--format", "neo4j-csv", "-o", str(work / "csv")]),
@@ -139,8 +173,41 @@ def bench(size: int, work: Path, titles: list[str], sentences: list[str], args: 
         ("SPARQL top-methods again", [paperkg, "query", str(store), str(REPO / "queries/sparql/top-methods.rq")]),
         ("Cypher top-methods", [paperkg, "query", str(store), str(REPO / "queries/cypher/top-methods.cypher")]),
         ("Cypher top-methods again", [paperkg, "query", str(store), str(REPO / "queries/cypher/top-methods.cypher")]),
-        (f"build +{ADDED} papers", [paperkg, "build", str(added), "-o", str(store), *workers]),
     ]
+
+
+def bench_records(size: int, work: Path, titles: list[str], sentences: list[str],
+                  args: argparse.Namespace) -> list[Step]:
+    """``--from-records``: extract B papers once, build from N recombined records (module doc)."""
+    paperkg = str(Path(sys.executable).with_name("paperkg"))
+    corpus, records, store = work / "base-corpus.jsonl", work / "base-records.jsonl", work / "store"
+    write_corpus(corpus, 0, args.from_records, titles, sentences, args.seed)
+    log = work / "log.txt"
+    print(f"  {size:>7} papers: built from {args.from_records} extracted records recombined under new ids "
+          f"(extraction of {size} papers not run)", flush=True)
+    build = [sys.executable, "-c", _BUILD_FROM_RECORDS, str(records), str(store)]
+    steps = [
+        (f"extract {args.from_records} (base)", [paperkg, "extract", str(corpus), "-o", str(records),
+                                                 "--workers", str(args.workers)]),
+        ("build (from records)", [*build, "0", str(size)]),
+    ]
+    results = run_steps(size, steps, log)
+    if args.baseline:
+        # the same store, read by the baseline's paperkg (before) and by this one (after), step by step
+        before_dir = work / "before"
+        shutil.rmtree(before_dir, ignore_errors=True)
+        before_dir.mkdir()
+        shutil.copytree(store, before_dir / "store", ignore=shutil.ignore_patterns("cache"))
+        before = downstream(str(Path(args.baseline).with_name("paperkg")), before_dir, before_dir / "store")
+        for (name, argv_before), (_, argv_after) in zip(before, downstream(paperkg, work, store)):
+            results += run_steps(size, [(f"{name} [before]", argv_before), (f"{name} [after]", argv_after)], log)
+    else:
+        results += run_steps(size, downstream(paperkg, work, store), log)
+    results += run_steps(size, [(f"build +{ADDED} (records)", [*build, str(size), str(ADDED)])], log)
+    return results
+
+
+def run_steps(size: int, steps: list[tuple[str, list[str]]], log: Path) -> list[Step]:
     results = []
     for name, argv in steps:
         results.append(run(name, argv, log))
@@ -216,6 +283,11 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="keep the corpora and stores here")
     parser.add_argument("--build-only", type=Path, default=None, metavar="RECORDS",
                         help="time the build stage alone on recombined copies of these extraction records")
+    parser.add_argument("--from-records", type=int, default=0, metavar="B",
+                        help="extract B papers once and build each size from recombined records (no NLP at size N)")
+    parser.add_argument("--baseline", default=None, metavar="PYTHON",
+                        help="with --from-records: also run the read/export/query steps with the paperkg beside "
+                             "this interpreter (e.g. an older checkout's .venv/bin/python), on a copy of the store")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     root = args.workdir or Path(tempfile.mkdtemp(prefix="paperkg-bench-scale-"))

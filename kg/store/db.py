@@ -125,6 +125,15 @@ def create(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _fetched(cursor: sqlite3.Cursor, size: int = BATCH) -> Iterator[Any]:
+    """The rows of ``cursor``, read ``size`` at a time."""
+    while True:
+        rows = cursor.fetchmany(size)
+        if not rows:
+            return
+        yield from rows
+
+
 def row_hash(*parts: str) -> str:
     """The digest of one node or edge row; the graph's key sums them (order-free, so a build
     that rewrites a few rows updates it without reading the others)."""
@@ -197,6 +206,40 @@ class Reader:
         """``(source, target, key, attributes)`` of every edge in graph order, streamed."""
         for u, v, k, data in self.conn.execute("SELECT source, target, key, data FROM edges ORDER BY rank, source, target, key"):
             yield u, v, k, json.loads(data)
+
+    def node_rows_of_type(self, node_type: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(id, attributes)`` of the nodes of ``node_type`` in graph order, streamed (the
+        sorted into graph order)."""
+        cursor = self.conn.execute("SELECT id, data FROM nodes WHERE type = ? ORDER BY rank, id", (node_type,))
+        for node, data in _fetched(cursor):
+            yield node, {**json.loads(data), "id": node}
+
+    def typed_edge_rows(self, key: str) -> Iterator[tuple[str, str, dict[str, Any], str | None, str | None]]:
+        """``(source, target, attributes, source type, target type)`` of the edges of relation
+        type ``key`` in graph order, streamed (the endpoint types joined by the id index)."""
+        cursor = self.conn.execute(
+            "SELECT e.source, e.target, e.data, s.type, t.type FROM edges e LEFT JOIN nodes s ON s.id = e.source "
+            "LEFT JOIN nodes t ON t.id = e.target WHERE e.key = ? ORDER BY e.rank, e.source, e.target, e.key", (key,))
+        for u, v, data, u_type, v_type in _fetched(cursor):
+            yield u, v, json.loads(data), u_type, v_type
+
+    def node_data(self, node: str) -> dict[str, Any] | None:
+        """The attributes of one node (by the id index), or None."""
+        row = self.conn.execute("SELECT data FROM nodes WHERE id = ?", (node,)).fetchone()
+        return None if row is None else {**json.loads(row[0]), "id": node}
+
+    def node_type(self, node: str) -> str | None:
+        """The type of one node (by the id index; its attributes are not parsed), or None."""
+        row = self.conn.execute("SELECT type FROM nodes WHERE id = ?", (node,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def out_edges(self, node: str) -> list[tuple[str, str]]:
+        """``(target, key)`` of the edges leaving ``node``, in graph order (by the source index)."""
+        return self.conn.execute("SELECT target, key FROM edges WHERE source = ? ORDER BY rank, source, target, key", (node,)).fetchall()
+
+    def in_edges(self, node: str) -> list[tuple[str, str]]:
+        """``(source, key)`` of the edges entering ``node``, in graph order (by the target index)."""
+        return self.conn.execute("SELECT source, key FROM edges WHERE target = ? ORDER BY rank, source, target, key", (node,)).fetchall()
 
     def _edges(self, graph: nx.MultiDiGraph, rows: Iterable[tuple[str, str, str, str]]) -> None:
         for u, v, k, data in rows:

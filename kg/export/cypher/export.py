@@ -13,11 +13,9 @@ sends. Values become Cypher literals only through :mod:`kg.export.cypher.literal
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
-
-import networkx as nx
 
 from kg.export.cypher.literal import cypher_literal
 from kg.export.cypher.schema import (HASH, LABELS, NODE_PROPS, REL_ENDPOINTS, REL_TYPES, Prop,
@@ -26,7 +24,8 @@ from kg.export.evidence import DEFAULT_EVIDENCE
 from kg.iterutil import chunked
 from kg.export.cypher.statements import node_statement, read, rel_statement, schema_statements, split_statements
 from kg.errors import ExportError
-from kg.graph.model import GraphLike, graph_of
+from kg.graph.model import GraphLike
+from kg.store.view import GraphSource, stream_of
 from kg.fsutil import atomic_write, staged_dir
 from kg.output import atomic_open
 
@@ -68,26 +67,39 @@ def _cell(value: Any, prop: Prop | None, delimiter: str) -> str:
     return _quote(str(value))
 
 
-def choose_delimiter(graph: nx.MultiDiGraph, grouped: dict[str, list[Edge]] | None = None,
-                     evidence: str = "full") -> str:
-    """The first of ``ARRAY_DELIMITERS`` that occurs in no string-array value."""
-    used: set[str] = set()
-    grouped = grouped if grouped is not None else edges_by_type(graph)
+def _array_chars(row: dict[str, Any], arrays: list[str], used: set[str]) -> None:
+    """Add the ``ARRAY_DELIMITERS`` that occur in the string arrays ``arrays`` of ``row`` to ``used``."""
+    used.update(ch for name in arrays for item in row[name] or () for ch in item if ch in ARRAY_DELIMITERS)
 
-    def scan(rows: Iterator[dict[str, Any]], arrays: list[str]) -> None:
-        for row in rows:
-            used.update(ch for name in arrays for item in row[name] or () for ch in item if ch in ARRAY_DELIMITERS)
 
-    for label in LABELS:
-        scan(node_rows(graph, label, with_hash=False), [p.name for p in NODE_PROPS[label] if p.kind == "string[]"])
-    for rel in REL_TYPES:
-        scan(rel_rows(graph, rel, with_hash=False, edges=grouped[rel], evidence=evidence),
-             [p.name for p in rel_props(evidence) if p.kind == "string[]"])
+def _first_free(used: set[str]) -> str:
     for candidate in ARRAY_DELIMITERS:
         if candidate not in used:
             return candidate
     raise ExportError("every array delimiter candidate occurs in the data",
                       hint="use --format cypher or paperkg push neo4j instead")
+
+
+def _node_arrays(label: str) -> list[str]:
+    return [p.name for p in NODE_PROPS[label] if p.kind == "string[]"]
+
+
+def _rel_arrays(evidence: str) -> list[str]:
+    return [p.name for p in rel_props(evidence) if p.kind == "string[]"]
+
+
+def choose_delimiter(graph: GraphSource, grouped: dict[str, Iterable[Edge]] | None = None,
+                     evidence: str = "full") -> str:
+    """The first of ``ARRAY_DELIMITERS`` that occurs in no string-array value."""
+    used: set[str] = set()
+    grouped = grouped if grouped is not None else edges_by_type(graph)
+    for label in LABELS:
+        for row in node_rows(graph, label, with_hash=False):
+            _array_chars(row, _node_arrays(label), used)
+    for rel in REL_TYPES:
+        for row in rel_rows(graph, rel, with_hash=False, edges=grouped[rel], evidence=evidence):
+            _array_chars(row, _rel_arrays(evidence), used)
+    return _first_free(used)
 
 
 def _write_csv(handle: IO[str], header: list[str], lines: Iterator[list[str]]) -> tuple[int, bool]:
@@ -101,17 +113,23 @@ def _write_csv(handle: IO[str], header: list[str], lines: Iterator[list[str]]) -
     return count, multiline
 
 
-def _node_lines(graph: nx.MultiDiGraph, label: str, delimiter: str) -> Iterator[list[str]]:
+def _node_lines(graph: GraphSource, label: str, delimiter: str, used: set[str] | None = None) -> Iterator[list[str]]:
     props = [p for p in NODE_PROPS[label] if p.name != "id"]
+    arrays = _node_arrays(label)
     for row in node_rows(graph, label):
+        if used is not None:
+            _array_chars(row, arrays, used)
         yield [_quote(row["id"]), label, *[_cell(row[p.name], p, delimiter) for p in props],
                _quote(row[HASH])]
 
 
-def _rel_lines(graph: nx.MultiDiGraph, rel_type: str, delimiter: str, edges: list[Edge],
-               evidence: str = "full") -> Iterator[list[str]]:
+def _rel_lines(graph: GraphSource, rel_type: str, delimiter: str, edges: Iterable[Edge],
+               evidence: str = "full", used: set[str] | None = None) -> Iterator[list[str]]:
     props = rel_props(evidence)
+    arrays = _rel_arrays(evidence)
     for row in rel_rows(graph, rel_type, edges=edges, evidence=evidence):
+        if used is not None:
+            _array_chars(row, arrays, used)
         yield [_quote(row["start"]), _quote(row["end"]), rel_type,
                *[_cell(row[p.name], p, delimiter) for p in props], _quote(row[HASH])]
 
@@ -149,32 +167,47 @@ def export_csv(store: GraphLike, destination: str | Path, evidence: str = DEFAUL
     ``destination``, relationships with the properties of the ``evidence`` level
     (:data:`kg.export.cypher.schema.LEVEL_REL_PROPS`); returns the data rows written per
     label and relationship type."""
-    graph, target = graph_of(store), Path(destination)
+    graph, target = stream_of(store), Path(destination)
     rel_props(evidence)  # an unknown level fails before anything is written
     _check_destination(target)
     grouped = edges_by_type(graph)
-    delimiter = choose_delimiter(graph, grouped, evidence)
-    counts: dict[str, int] = {}
-    multiline = False
     nodes = [f"nodes-{label}.csv" for label in LABELS]
     rels = [f"rels-{rel}.csv" for rel in REL_TYPES]
+    used: set[str] = set()
     try:
         with staged_dir(target) as staged:
-            for label, name in zip(LABELS, nodes):
-                with open(staged / name, "w", encoding="utf-8", newline="") as handle:
-                    counts[label], more = _write_csv(handle, node_header(label), _node_lines(graph, label, delimiter))
-                multiline = multiline or more
-            for rel, name in zip(REL_TYPES, rels):
-                with open(staged / name, "w", encoding="utf-8", newline="") as handle:
-                    counts[rel], more = _write_csv(handle, rel_header(rel, evidence),
-                                                   _rel_lines(graph, rel, delimiter, grouped[rel], evidence))
-                multiline = multiline or more
+            # one pass in the common case: written with the first candidate delimiter while the
+            # characters the arrays use are collected; written again only if it occurs in them
+            delimiter = ARRAY_DELIMITERS[0]
+            counts, multiline = _write_tables(staged, graph, grouped, delimiter, evidence, used)
+            if _first_free(used) != delimiter:
+                delimiter = _first_free(used)
+                counts, multiline = _write_tables(staged, graph, grouped, delimiter, evidence)
             atomic_write(staged / "schema.cypher", read("push/schema.cypher"))
             atomic_write(staged / MARKER, _readme(import_command(nodes, rels, delimiter, multiline), counts, evidence))
     except OSError as exc:
         raise ExportError(f"cannot write the CSV files: {exc.strerror}", where=str(target),
                           hint="check the path and free space") from None
     return counts
+
+
+def _write_tables(staged: Path, graph: GraphSource, grouped: dict[str, Iterable[Edge]], delimiter: str,
+                  evidence: str, used: set[str] | None = None) -> tuple[dict[str, int], bool]:
+    """Write one CSV file per label and relationship type into ``staged``, streamed; returns the
+    rows per file and whether a value spans lines. ``used`` collects the delimiter candidates
+    the arrays contain."""
+    counts: dict[str, int] = {}
+    multiline = False
+    for label in LABELS:
+        with open(staged / f"nodes-{label}.csv", "w", encoding="utf-8", newline="") as handle:
+            counts[label], more = _write_csv(handle, node_header(label), _node_lines(graph, label, delimiter, used))
+        multiline = multiline or more
+    for rel in REL_TYPES:
+        with open(staged / f"rels-{rel}.csv", "w", encoding="utf-8", newline="") as handle:
+            counts[rel], more = _write_csv(handle, rel_header(rel, evidence),
+                                           _rel_lines(graph, rel, delimiter, grouped[rel], evidence, used))
+        multiline = multiline or more
+    return counts, multiline
 
 
 def _readme(command: str, counts: dict[str, int], evidence: str = "full") -> str:
@@ -217,7 +250,7 @@ def script_lines(store_or_graph: GraphLike, batch_size: int = SCRIPT_BATCH_SIZE,
                  evidence: str = DEFAULT_EVIDENCE) -> Iterator[str]:
     """The script, one command or statement at a time (each ends with a newline);
     relationships carry the properties of the ``evidence`` level."""
-    graph = graph_of(store_or_graph)
+    graph = stream_of(store_or_graph)
     rel_props(evidence)
     yield ("// paperkg graph as a cypher-shell script: constraints and indexes, then nodes and\n"
            "// relationships in idempotent UNWIND/MERGE batches (re-running it changes nothing).\n"

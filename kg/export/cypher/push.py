@@ -25,10 +25,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import networkx as nx
-
 from kg.export.evidence import DEFAULT_EVIDENCE, check_evidence
 from kg.export.cypher.schema import LABELS, REL_TYPES, edges_by_type, node_rows, rel_rows
+from kg.store.view import GraphSource, stream_of
 from kg.iterutil import chunked
 from kg.export.cypher.statements import node_statement, rel_statement, schema_statements
 from kg.errors import ExportError
@@ -103,7 +102,7 @@ def run_schema(tx: Any, statement: str) -> dict[str, int]:
     return _counters(tx.run(statement).consume())
 
 
-def batches(graph: nx.MultiDiGraph, batch_size: int,
+def batches(graph: GraphSource, batch_size: int,
             evidence: str = "full") -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
     """``(label or type, statement, rows)`` for every batch, nodes first (relationships
     need both ends), in the fixed order of ``LABELS`` and ``REL_TYPES``; relationship rows
@@ -166,7 +165,7 @@ def prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
         worker.join()
 
 
-def push_graph(graph: nx.MultiDiGraph, driver: Any, *, database: str | None = None,
+def push_graph(graph: GraphSource, driver: Any, *, database: str | None = None,
                batch_size: int = DEFAULT_BATCH_SIZE, progress: Progress | None = None,
                uri: str = "", evidence: str = DEFAULT_EVIDENCE) -> PushReport:
     """Push ``graph`` through an open ``neo4j`` driver (or anything with its
@@ -227,7 +226,7 @@ def push(directory: str | Path, *, uri: str, user: str | None = "neo4j", passwor
     from kg.store.core import open_store
 
     check_evidence(evidence)
-    graph = open_store(directory).graph
+    graph = stream_of(open_store(directory))  # read from the database in batches, not loaded whole
     driver = connect(uri, user, password)
     try:
         return push_graph(graph, driver, database=database, batch_size=batch_size,
@@ -236,7 +235,7 @@ def push(directory: str | Path, *, uri: str, user: str | None = "neo4j", passwor
         driver.close()
 
 
-def total_rows(graph: nx.MultiDiGraph) -> int:
+def total_rows(graph: GraphSource) -> int:
     """How many rows a push sends (for a progress bar)."""
     return int(graph.number_of_nodes() + graph.number_of_edges())
 

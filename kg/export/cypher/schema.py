@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import networkx as nx
 
 from kg.graph.model import EDGE_ENDPOINTS, EDGE_PROPERTIES, NODE_PROPERTIES, NODE_TYPES, PropertyKind
 from kg.errors import ExportError
 from kg.export.evidence import check_evidence
 from kg.resolve.normalize import normalize
+from kg.store.view import GraphSource, StoredGraph, edges_of_type, node_type, nodes_of_type
 
 Kind = PropertyKind
 
@@ -126,13 +125,11 @@ def content_hash(row: dict[str, Any]) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:24]
 
 
-def node_rows(graph: nx.MultiDiGraph, label: str, *, with_hash: bool = True) -> Iterator[dict[str, Any]]:
+def node_rows(graph: GraphSource, label: str, *, with_hash: bool = True) -> Iterator[dict[str, Any]]:
     """One row per node of ``label``: every property of ``NODE_PROPS[label]`` (null when
     absent), in graph order, plus ``kg_hash``."""
     props = NODE_PROPS[label]
-    for node, data in graph.nodes(data=True):
-        if data.get("type") != label:
-            continue
+    for node, data in nodes_of_type(graph, label):
         attrs = {**data, "id": node, "type": label}
         if label != "Paper":
             attrs["name_keys"] = name_keys(data)
@@ -148,14 +145,27 @@ def node_rows(graph: nx.MultiDiGraph, label: str, *, with_hash: bool = True) -> 
 Edge = tuple[Any, Any, dict[str, Any]]
 
 
-def edges_by_type(graph: nx.MultiDiGraph) -> dict[str, list[Edge]]:
+class _TypedEdges:
+    """The edges of one relationship type of a stored graph, read again on each iteration."""
+
+    def __init__(self, graph: StoredGraph, rel_type: str) -> None:
+        self._rows: Callable[[], Iterator[Edge]] = lambda: edges_of_type(graph, rel_type)
+
+    def __iter__(self) -> Iterator[Edge]:
+        return self._rows()
+
+
+def edges_by_type(graph: GraphSource) -> dict[str, Iterable[Edge]]:
     """``(u, v, data)`` of every edge, grouped by relationship type in one pass over the
     graph (``rel_rows(…, edges=)`` then reads only its own type: one pass instead of one
-    per type). Holds references, not copies."""
+    per type). Holds references, not copies. A stored graph's edges are not held at all:
+    each type is read from the database (by type, in graph order) when iterated."""
+    if isinstance(graph, StoredGraph):
+        return {rel: _TypedEdges(graph, rel) for rel in REL_TYPES}
     out: dict[str, list[Edge]] = {rel: [] for rel in REL_TYPES}
     for u, v, key, data in graph.edges(keys=True, data=True):
         out.setdefault(key, []).append((u, v, data))
-    return out
+    return out  # type: ignore[return-value]
 
 
 def rel_props(evidence: str = "full") -> tuple[Prop, ...]:
@@ -163,7 +173,7 @@ def rel_props(evidence: str = "full") -> tuple[Prop, ...]:
     return LEVEL_REL_PROPS[check_evidence(evidence)]
 
 
-def rel_rows(graph: nx.MultiDiGraph, rel_type: str, *, with_hash: bool = True,
+def rel_rows(graph: GraphSource, rel_type: str, *, with_hash: bool = True,
              edges: Iterable[Edge] | None = None, evidence: str = "full") -> Iterator[dict[str, Any]]:
     """One row per edge of ``rel_type``: ``start``, ``end`` and every property of the
     ``evidence`` level (:func:`rel_props`; ``full``: ``REL_PROPS``), plus ``kg_hash``.
@@ -173,9 +183,9 @@ def rel_rows(graph: nx.MultiDiGraph, rel_type: str, *, with_hash: bool = True,
     props = rel_props(evidence)
     start_label, end_label = REL_ENDPOINTS[rel_type]
     if edges is None:
-        edges = ((u, v, data) for u, v, key, data in graph.edges(keys=True, data=True) if key == rel_type)
+        edges = edges_of_type(graph, rel_type)
     for u, v, data in edges:
-        types = (graph.nodes[u].get("type"), graph.nodes[v].get("type"))
+        types = (node_type(graph, u), node_type(graph, v))
         if types != (start_label, end_label):
             raise ExportError(f"{rel_type} edge {u} -> {v} joins {types[0]} to {types[1]}, "
                               f"expected {start_label} to {end_label}",
@@ -212,7 +222,7 @@ def _paper_node(paper: str) -> str:
     return paper if not paper or paper.startswith("paper:") else f"paper:{paper}"
 
 
-def counts(graph: nx.MultiDiGraph) -> dict[str, int]:
+def counts(graph: GraphSource) -> dict[str, int]:
     """Rows per label and relationship type (what each target should end up holding)."""
     out = {label: 0 for label in LABELS} | {rel: 0 for rel in REL_TYPES}
     for _, data in graph.nodes(data=True):

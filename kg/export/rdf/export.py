@@ -1,7 +1,8 @@
 """``paperkg export DIR --format ttl|nt|nq|trig|jsonld|xml [--evidence none|summary|full]``: the graph as RDF.
 
 Registered in :mod:`kg.export` as the exporter of those formats. The triples are generated
-from the networkx graph (:mod:`kg.export.rdf.triples`) and streamed to the output file, which is
+from the graph (:mod:`kg.export.rdf.triples`) — a store's graph read from its database in
+batches (:mod:`kg.store.view`), never loaded whole — and streamed to the output file, which is
 written to a temporary sibling and renamed into place (``kg.output.atomic_open``).
 """
 from __future__ import annotations
@@ -11,16 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from kg.errors import ExportError, PaperKGError
-from kg.graph.model import GraphLike, graph_of
+from kg.graph.model import GraphLike
 from kg.output import atomic_open
 from kg.export.rdf.iris import Iris, check_iri
 from kg.export.rdf.namespace import PREFIXES
 from kg.export.evidence import DEFAULT_EVIDENCE, check_evidence
 from kg.export.rdf.triples import Triple, graph_triples
 from kg.export.rdf.writers import nt_lines, write_lines, write_pyoxigraph, write_turtle
+from kg.store.view import GraphSource, stream_of
 
 RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
 BASE_IRI_ENV = "PAPERKG_BASE_IRI"
@@ -32,15 +32,16 @@ def base_iri_default(base_iri: str | None = None) -> str | None:
 
 
 def triples_of(source: GraphLike, base_iri: str | None = None, evidence: str = "full") -> Iterator[Triple]:
-    """The triples of a store (or a networkx graph) under ``base_iri`` at the ``evidence`` level."""
-    return graph_triples(graph_of(source), Iris(base_iri_default(base_iri)), evidence=evidence)
+    """The triples of a store (streamed from its database) or a networkx graph under
+    ``base_iri`` at the ``evidence`` level."""
+    return graph_triples(stream_of(source), Iris(base_iri_default(base_iri)), evidence=evidence)
 
 
 def prefixes_for(iris: Iris) -> dict[str, str]:
     return {**PREFIXES, **iris.prefixes()}
 
 
-def write(graph: nx.MultiDiGraph, handle: Any, rdf_format: str, *, base_iri: str | None = None,
+def write(graph: GraphSource, handle: Any, rdf_format: str, *, base_iri: str | None = None,
           graph_iri: str | None = None, evidence: str = DEFAULT_EVIDENCE) -> int:
     """Write ``graph`` to the text ``handle`` in ``rdf_format`` at the ``evidence`` level;
     returns the triple count."""
@@ -65,7 +66,7 @@ def export(store: GraphLike, destination: str | Path, *, rdf_format: str = "ttl"
     """Export ``store`` (or a networkx graph) to ``destination`` (``-``: stdout) atomically;
     returns the number of triples written. N-Quads and TriG put every triple in
     ``graph_iri`` (default ``<base>graph``); ``evidence`` is ``none``, ``summary`` or ``full``."""
-    graph = store if isinstance(store, nx.MultiDiGraph) else store.graph
+    graph = stream_of(store)
     try:
         with atomic_open(destination) as handle:
             return write(graph, handle, rdf_format, base_iri=base_iri, graph_iri=graph_iri, evidence=evidence)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-import networkx as nx
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from kg.export.evidence import EVIDENCE_LEVELS, check_evidence
@@ -22,6 +22,7 @@ from kg.resolve.normalize import normalize
 from kg.export.rdf.iris import SAFE, Iris
 from kg.export.rdf.namespace import LPWC_INSTANCES, LPWCP, PKG, SCHEMA
 from kg.export.rdf.ontology import Mapping, mapping
+from kg.store.view import GraphSource
 
 Literal = tuple[str, str | None]
 Term = str | Literal
@@ -70,7 +71,23 @@ def _strings(value: Any) -> list[str]:
     return list(dict.fromkeys(str(x) for x in items if isinstance(x, (str, int, float)) and str(x)))
 
 
-def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = None,
+class NodeIris:
+    """The IRI of a node key (``iris.node``), computed on use and memoized for the most recent
+    keys only, so a streamed export holds no map of every node (issue 14)."""
+
+    SIZE = 1 << 16
+
+    def __init__(self, iris: Iris) -> None:
+        self._iri = lru_cache(maxsize=self.SIZE)(iris.node)
+
+    def __getitem__(self, key: str) -> str:
+        return self._iri(key)
+
+    def get(self, key: str) -> str:
+        return self._iri(key)
+
+
+def graph_triples(graph: GraphSource, iris: Iris, terms: Mapping | None = None,
                   evidence: str = "full") -> Iterator[Triple]:
     """Every triple of ``graph`` under ``iris`` at the ``evidence`` level
     (:data:`kg.export.evidence.EVIDENCE_LEVELS`): ``none`` the edges only; ``summary`` each edge
@@ -81,7 +98,7 @@ def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = No
     reading (:func:`_node_triples`). See docs/rdf.md and docs/decisions.md (issue 14)."""
     terms = terms or mapping()
     check_evidence(evidence)
-    node_iri = {node: iris.node(node) for node in graph}
+    node_iri = NodeIris(iris)
     extractors: set[str] = set()
     compact = evidence != "full"
     for node, data in graph.nodes(data=True):
@@ -99,7 +116,7 @@ def graph_triples(graph: nx.MultiDiGraph, iris: Iris, terms: Mapping | None = No
         yield subject, LABEL, (name, None)
 
 
-def _node_triples(graph: nx.MultiDiGraph, node: str, data: dict[str, Any], node_iri: dict[str, str],
+def _node_triples(graph: GraphSource, node: str, data: dict[str, Any], node_iri: NodeIris,
                   terms: Mapping, compact: bool = False) -> Iterator[Triple]:
     """A node's triples. ``compact`` (the ``none`` and ``summary`` levels) leaves out what the
     ontology implies: the super-classes of its class, the super- and inverse properties of its
@@ -197,7 +214,7 @@ def _summary_triples(source: str, target: str, edge_type: str, data: dict[str, A
 
 
 def _assertion_triples(source: str, target: str, edge_type: str, data: dict[str, Any],
-                       node_iri: dict[str, str], iris: Iris, terms: Mapping,
+                       node_iri: NodeIris, iris: Iris, terms: Mapping,
                        extractors: set[str]) -> Iterator[Triple]:
     prop = terms.edge_terms(edge_type, source, target).iri
     a = iris.assertion(source, prop, target)
