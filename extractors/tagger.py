@@ -178,13 +178,25 @@ def _trim(pt: PaperText, start: int, end: int, name: bool) -> tuple[int, int]:
     return start, end
 
 
-def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str) -> bool:
+def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str, first_word: bool = False) -> bool:
     """The tagger span contains the rule span and adds a version, size or coined token to
-    it (``2D CNNs`` around ``CNNs``, ``YOLO v3`` around ``YOLO``): the longer name wins."""
+    it (``2D CNNs`` around ``CNNs``, ``YOLO v3`` around ``YOLO``), or a capitalized word
+    that does not only start the sentence (``Light-Head R-CNN``, ``Panoptic Feature Pyramid
+    Network``: the guidelines' N3, ``Clinical BioBERT`` is its own model): the longer name
+    wins. A kind noun (``BERT Model``) does not make a new name."""
     if etype not in ("method", "dataset") or not (start <= s and e <= end) or (start, end) == (s, e):
         return False
     extra = (text[start:s] + " " + text[e:end]).split()
-    return bool(extra) and all(any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w) for w in extra)
+    first = text[start:s].split()[:1]
+
+    def adds_name(w: str) -> bool:
+        if any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w):
+            return True
+        bare = w.strip("-").lower()
+        return w.strip("-")[:1].isupper() and not (first_word and [w] == first) \
+            and bare not in METHOD_NOUNS and bare not in DATASET_NOUNS and not is_not_name(bare)
+
+    return bool(extra) and all(adds_name(w) for w in extra)
 
 
 # a model size written after a name in capitals or small caps ("BERT BASE", "T5 LARGE", "ViT-H"
@@ -215,6 +227,11 @@ def _whole_words(text: str, start: int, end: int) -> bool:
     return not (after.isalnum() or (after in "-_+" and end + 1 < len(text) and text[end + 1].isalnum()))
 
 
+def _starts_sentence(pt: PaperText, start: int) -> bool:
+    sent = pt.sentence_of(start)
+    return start == sent[0] or pt.text[sent[0]:start].strip() == ""
+
+
 def _not_a_name(text: str) -> bool:
     words = text.lower().split()
     if not words:
@@ -228,14 +245,17 @@ def _not_a_name(text: str) -> bool:
 
 
 def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str], known: TypeIndex,
-                       tagged_method: bool = False) -> bool:
+                       tagged_method: bool = False, tagged: frozenset[str] = frozenset()) -> bool:
     """An acronym (or its long form) defined in the paper that the rules did not make a
     method or dataset, unless the definition reads as a named method: its long form ends in
     a method head noun ("Global Convolutional Network (GCN)", "... Pooling (ASPP)") or its
     short form is coined beyond initials, or the tagger labelled it a method and the long form
     is written as a name (every word capitalized: "Markov Random Field (MRF)") and this span
     is the acronym itself, of three letters or more, and neither the lists, a task/measure head nor a
-    generic class ("Massively multilingual Transformers (MMTs)") type it otherwise."""
+    generic class ("Massively multilingual Transformers (MMTs)") type it otherwise. The same holds for
+    a lowercase long form when a second signal agrees: the tagger labels the long form a method too
+    (``tagged``: the normalized forms of its METHOD spans), or the long form is built on a coined name
+    ("globally optimal ICP (GO-ICP)")."""
     key = norm_key(text)
     for d in pt.definitions:
         if d.long_start <= start < d.long_end and norm_key(d.long) != key:
@@ -246,7 +266,9 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
             head = d.long.split()[-1].lower() if d.long.split() else ""
             head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
             named_head = head in METHOD_HEADS or head in METHOD_NOUNS or not d.short.isupper() \
-                or (tagged_method and key == norm_key(d.short) and len(d.short) > 2 and _title_cased(d.long))
+                or (tagged_method and len(d.short) > 2 and key in (norm_key(d.short), norm_key(d.long))
+                    and (_title_cased(d.long) or norm_key(d.long) in tagged
+                         or any(is_coined(w) or is_acronym(w) for w in d.long.split())))
             return not named_head or bool(defined_types(known, d.short, d.long) - {"method", "dataset"}) \
                 or is_not_name(d.long) \
                 or is_not_name(d.short) or head in PHRASE_TASK_HEADS and head not in METHOD_HEADS \
@@ -400,6 +422,8 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
     joins the rule's entity (reinforcing it). Methods and datasets must pass the naming
     test; tasks are normalized."""
     out: list[Candidate] = []
+    tagged_methods = frozenset(norm_key(pt.text[int(s):int(e)]) for s, e, label in tags  # type: ignore[call-overload]
+                               if label == "METHOD")
     for raw_start, raw_end, label, etype in _pieces(pt.text, tags):
         start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
         if end - start < 2 or not _whole_words(pt.text, start, end):
@@ -416,18 +440,18 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             continue  # title case misleads the tagger: a title name counts when the abstract repeats it
         overlapping = [(s, e) for s, e in taken if not (e <= start or end <= s)]
         if "\n" in text or (overlapping and (start, end) not in overlapping and not (
-                len(set(overlapping)) == 1 and _longer_variant(pt.text, start, end, *overlapping[0], etype))):
+                len(set(overlapping)) == 1
+                and _longer_variant(pt.text, start, end, *overlapping[0], etype, _starts_sentence(pt, start)))):
             _dropped('overlaps-rule-span', pt, start, end, etype, label)
             continue
         if etype in ("method", "dataset"):
-            sent = pt.sentence_of(start)
-            if not named(text, start == sent[0] or pt.text[sent[0]:start].strip() == "") or _not_a_name(text):
+            if not named(text, _starts_sentence(pt, start)) or _not_a_name(text):
                 _dropped('naming-test', pt, start, end, etype, label)
                 continue
             if pt.in_title(start) and not any(is_coined(w) or is_acronym(w) for w in text.split()):
                 _dropped('title-case', pt, start, end, etype, label)
                 continue  # title case is not a naming signal
-            if _defined_elsewhere(pt, start, text, rule_names or set(), known, label == "METHOD"):
+            if _defined_elsewhere(pt, start, text, rule_names or set(), known, label == "METHOD", tagged_methods):
                 _dropped('defined-elsewhere', pt, start, end, etype, label)
                 continue
             key = norm_key(text)

@@ -11,6 +11,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
+from extractors.acronyms import find_definitions
 from extractors.calibrate import calibrate, fit, keys, probability, source
 from extractors.components import COMPONENTS
 from extractors.context import PaperText
@@ -136,10 +137,11 @@ def test_tag_candidates_filter_and_trim(known: TypeIndex) -> None:
 
 
 def test_tag_candidates_defer_to_rule_boundaries_and_title_case(known: TypeIndex) -> None:
-    pt = _pt("Label Shift Adapter for Test-Time Adaptation", "We extend QuillFormer Large with care.")
+    pt = _pt("Label Shift Adapter for Test-Time Adaptation", "Then QuillFormer runs with care.")
     s = pt.text.index("QuillFormer", pt.title_end)
     rule = (s, s + len("QuillFormer"))
-    tags: list[list[object]] = [[s, s + len("QuillFormer Large"), "METHOD"], [0, len("Label Shift Adapter"), "METHOD"]]
+    then = pt.text.index("Then")
+    tags: list[list[object]] = [[then, rule[1], "METHOD"], [0, len("Label Shift Adapter"), "METHOD"]]
     assert tag_candidates(pt, tags, known, [rule]) == []  # overlaps a rule span; title case is no name
     same = tag_candidates(pt, [[rule[0], rule[1], "METHOD"]], known, [rule])
     assert [c.name for c in same] == ["QuillFormer"]  # the same span joins the rule's entity
@@ -267,6 +269,34 @@ def test_tag_candidates_longer_variant_wins(known: TypeIndex) -> None:
     assert tag_candidates(pt, [[t, t + len("CNNs trained"), "METHOD"]], known, [(t, t + 4)]) == []
 
 
+def test_tag_candidates_capitalized_modifier_makes_a_longer_name(known: TypeIndex) -> None:
+    """A capitalized word inside a sentence before a rule's name makes another model
+    ("Clinical BioBERT" beside "BioBERT"); a capital that only starts the sentence or a kind
+    noun ("QuillNet Model") does not."""
+    pt = _pt("T", "We compare Velvet QuillNet with QuillNet. Velvet QuillNet wins. We tune the QuillNet Model.")
+    s = pt.text.index("Velvet QuillNet")
+    got = tag_candidates(pt, [[s, s + len("Velvet QuillNet"), "METHOD"]], known, [(s + 7, s + 15)])
+    assert [c.name for c in got] == ["Velvet QuillNet"]
+    t = pt.text.index("Velvet QuillNet wins")
+    assert tag_candidates(pt, [[t, t + len("Velvet QuillNet"), "METHOD"]], known, [(t + 7, t + 15)]) == []
+    m = pt.text.index("QuillNet Model")
+    assert tag_candidates(pt, [[m, m + len("QuillNet Model"), "METHOD"]], known, [(m, m + 8)]) == []
+
+
+def test_defined_acronym_counts_when_the_long_form_agrees(known: TypeIndex) -> None:
+    """An acronym the tagger labels a method, defined with a lowercase long form, counts when
+    the tagger labels the long form a method too or the long form is built on a coined name;
+    alone, the tagger's label on the acronym is not enough."""
+    pt = _pt("T", "We use sparse glimmer quilting (SGQ) and braided QuillNet (B-QuillNet). "
+                  "SGQ and B-QuillNet help. We study tidal harbour motion (THM). THM is hard.")
+    tags = _tags(pt, ("sparse glimmer quilting", "METHOD"), ("SGQ", "METHOD"), ("B-QuillNet", "METHOD"),
+                 ("THM", "METHOD"))
+    pt.definitions = find_definitions(pt.text, pt.sentences)
+    got = {c.name for c in tag_candidates(pt, tags, known, [])}
+    assert {"SGQ", "B-QuillNet"} <= got
+    assert "THM" not in got
+
+
 def test_tagger_tasks_pass_the_free_phrase_test(known: TypeIndex) -> None:
     pt = _pt("T", "We study glimmer span classification on natural language queries. "
                   "Evaluating AI models is hard. We also report 11 retrieval runs after pre-training.")
@@ -327,7 +357,6 @@ def test_tag_candidates_read_definitions_and_method_heads(known: TypeIndex) -> N
     pt = _pt("T", "We stack Zorbic Convolutional Networks (ZCN) over quill temporal logic (QTL) inputs. "
                   "Massively multilingual Transformers (MMTs) are costly. "
                   "The Glimmer Spatial Pyramid Pooling helps. Meta-SGD and CNN-LSTM are compared.")
-    from extractors.acronyms import find_definitions
     pt.definitions = find_definitions(pt.text, pt.sentences)
     assert {d.short for d in pt.definitions} >= {"ZCN", "QTL", "MMTs"}
     tags = _tags(pt, ("ZCN", "METHOD"), ("QTL", "METHOD"), ("MMTs", "METHOD"),
