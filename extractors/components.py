@@ -34,6 +34,7 @@ from extractors.names import norm_key
 from extractors.mentions import (definition_mentions, list_mentions, pattern_datasets, pattern_methods,
                                  variant_mentions)
 from extractors.proposals import find_proposals, headline_names, title_coinages
+from extractors.surface import add_variants
 from extractors.tasks import find_tasks
 from extractors.text import text_of
 import extractors.syntax  # noqa: F401,E402  (registers paperkg_syntax)
@@ -171,6 +172,7 @@ class EntitiesComponent:
             tasks = {norm_key(n) for c in candidates if c.type == "task" for n in (c.name, *c.aliases)}
             candidates += tag_candidates(pt, doc._.paperkg_tags, known, taken, names, tasks)
         entities = assemble(pt, candidates, max_tasks=None)
+        add_variants(pt, entities)
         calibrate(entities)
         doc._.paperkg_entities = keep_tasks(entities)
         return doc
