@@ -276,6 +276,19 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
     return False
 
 
+def _other_defined_form(pt: PaperText, text: str) -> tuple[str, ...]:
+    """The paper's other form of a name it defines: the long form of an acronym
+    ("GC-RANSAC" -> "Graph cut RANSAC"), or the acronym of a long form; one entity, as the
+    guidelines group them."""
+    key = norm_key(text)
+    for d in pt.definitions:
+        if key in (norm_key(d.short), norm_key(d.short).rstrip("s")) and norm_key(d.long) != key:
+            return (d.long,)
+        if key == norm_key(d.long) and norm_key(d.short) != key:
+            return (d.short,)
+    return ()
+
+
 def _title_cased(long: str) -> bool:
     """Every word of a multi-word long form starts with a capital (short function words
     aside): "Deep Structured Active Contours", not "local binary patterns"."""
@@ -480,7 +493,8 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
             _dropped("kept", pt, start, end, etype, label)
             role = method_role(pt, start) if etype == "method" else dataset_role(pt, start)
-            out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR))
+            out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR,
+                                 _other_defined_form(pt, text)))
         elif etype == "task":
             name = normalize_task(text)
             if not name or not _TASK_WORDS.search(name) or is_generic(name) \

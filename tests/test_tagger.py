@@ -295,6 +295,10 @@ def test_defined_acronym_counts_when_the_long_form_agrees(known: TypeIndex) -> N
     got = {c.name for c in tag_candidates(pt, tags, known, [])}
     assert {"SGQ", "B-QuillNet"} <= got
     assert "THM" not in got
+    # the definition's other form is an alias of the same entity
+    aliases = {c.name: c.aliases for c in tag_candidates(pt, tags, known, [])}
+    assert aliases["SGQ"] == ("sparse glimmer quilting",)
+    assert aliases["B-QuillNet"] == ("braided QuillNet",)
 
 
 def test_tagger_tasks_pass_the_free_phrase_test(known: TypeIndex) -> None:
