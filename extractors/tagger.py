@@ -483,7 +483,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
                     and pt.text.count(text) < 2 and not _method_head(text) \
-                    and not (label == "METHOD" and _name_shaped(text)):
+                    and not (label == "METHOD" and (_name_shaped(text) or _other_defined_form(pt, text))):
                 _dropped('said-once-phrase', pt, start, end, etype, label)
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
             etype = _retype(pt, start, end, text, etype, known)

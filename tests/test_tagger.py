@@ -413,3 +413,13 @@ def test_tagger_name_keeps_a_size_written_in_capitals(known: TypeIndex) -> None:
     s = pt.text.index("QuillFormer SMALL")
     tags = [[s, s + len("QuillFormer"), "METHOD"]]
     assert [c.name for c in tag_candidates(pt, tags, known, [])] == ["QuillFormer SMALL"]
+
+
+def test_said_once_phrase_counts_when_the_paper_defines_it(known: TypeIndex) -> None:
+    """A capitalized phrase said once is as often a heading as a name; defined with an
+    acronym (N2) it is a name."""
+    pt = _pt("T", "We add Glimmer Quilt Fields (GQF) to the model. Then Velvet Harbour Sails help.")
+    pt.definitions = find_definitions(pt.text, pt.sentences)
+    tags = _tags(pt, ("Glimmer Quilt Fields", "METHOD"), ("Velvet Harbour Sails", "METHOD"))
+    got = {c.name: c.aliases for c in tag_candidates(pt, tags, known, [])}
+    assert got == {"Glimmer Quilt Fields": ("GQF",)}
