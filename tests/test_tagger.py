@@ -423,3 +423,39 @@ def test_said_once_phrase_counts_when_the_paper_defines_it(known: TypeIndex) -> 
     tags = _tags(pt, ("Glimmer Quilt Fields", "METHOD"), ("Velvet Harbour Sails", "METHOD"))
     got = {c.name: c.aliases for c in tag_candidates(pt, tags, known, [])}
     assert got == {"Glimmer Quilt Fields": ("GQF",)}
+
+
+def _corpus():  # type: ignore[no-untyped-def]
+    sys.path[:0] = [str(TRAIN)]
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(TRAIN))
+    return corpus
+
+
+def test_disguise_invents_names_of_the_same_shape() -> None:
+    """Training copies with invented names keep offsets, shape, head nouns and labels."""
+    import random
+
+    corpus = _corpus()
+    text = "We train QuillFormer-2 on SQuAD with the Glimmer Spatial Network and QuillFormer-2 again."
+    spans = [(text.index("QuillFormer-2"), text.index("QuillFormer-2") + 13, "METHOD"),
+             (text.index("SQuAD"), text.index("SQuAD") + 5, "DATASET"),
+             (text.index("Glimmer"), text.index(" and QuillFormer"), "METHOD"),
+             (text.rindex("QuillFormer-2"), text.rindex("QuillFormer-2") + 13, "METHOD")]
+    sent = corpus.Sentence(text, spans, [(0, 2)], "weak", "d1")
+    copy = corpus.disguise(sent, random.Random(0), share=1.0)
+    assert copy is not None and len(copy.text) == len(text) and copy.spans == spans and copy.missing == [(0, 2)]
+    first, data, long, again = (copy.text[s:e] for s, e, _ in spans)
+    assert first != "QuillFormer-2" and first == again  # one invented name per name, in every mention
+    assert first.endswith("mer-2") and first[0].isupper() and any(c.isupper() for c in first[1:-5])
+    assert data != "SQuAD" and [c.isupper() for c in data] == [c.isupper() for c in "SQuAD"]
+    assert long.endswith(" Network") and long != "Glimmer Spatial Network"
+    assert copy.text.startswith("We train ") and corpus.disguise(sent, random.Random(0), share=0.0) is None
+
+
+def test_weak_labels_keep_name_boundaries() -> None:
+    corpus = _corpus()
+    assert corpus._kind_variant("QuillNet model", ("QuillNet", "QuillNet model"))
+    assert not corpus._kind_variant("Quill Network", ("Quill Network",))
