@@ -321,17 +321,19 @@ def test_tag_candidates_skip_citation_keys(known: TypeIndex) -> None:
     assert {c.name for c in tag_candidates(pt, tags, known, [])} == {"QuillFormer", "word2vec"}
 
 
-def _calibration_judge():  # type: ignore[no-untyped-def]
+def _training_module(name: str):  # type: ignore[no-untyped-def]
+    """A module of ``tools/train`` (not a package: imported from its folder)."""
+    import importlib
+
     sys.path[:0] = [str(TRAIN)]
     try:
-        import calibrate as judge
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(TRAIN))
-    return judge
 
 
 def test_calibration_judge_mirrors_the_scorers() -> None:
-    judge = _calibration_judge()
+    judge = _training_module("calibrate")
     gold = {"method": {"quillformer"}, "dataset": {"glimmerqa"},
             "task": {judge.task_form("Relation Extraction"), judge.task_form("classification")}}
     annotated = set().union(*gold.values()) | {"imagenet"}
@@ -425,20 +427,11 @@ def test_said_once_phrase_counts_when_the_paper_defines_it(known: TypeIndex) -> 
     assert got == {"Glimmer Quilt Fields": ("GQF",)}
 
 
-def _corpus():  # type: ignore[no-untyped-def]
-    sys.path[:0] = [str(TRAIN)]
-    try:
-        import corpus
-    finally:
-        sys.path.remove(str(TRAIN))
-    return corpus
-
-
 def test_disguise_invents_names_of_the_same_shape() -> None:
     """Training copies with invented names keep offsets, shape, head nouns and labels."""
     import random
 
-    corpus = _corpus()
+    corpus = _training_module("corpus")
     text = "We train QuillFormer-2 on SQuAD with the Glimmer Spatial Network and QuillFormer-2 again."
     spans = [(text.index("QuillFormer-2"), text.index("QuillFormer-2") + 13, "METHOD"),
              (text.index("SQuAD"), text.index("SQuAD") + 5, "DATASET"),
@@ -456,6 +449,6 @@ def test_disguise_invents_names_of_the_same_shape() -> None:
 
 
 def test_weak_labels_keep_name_boundaries() -> None:
-    corpus = _corpus()
+    corpus = _training_module("corpus")
     assert corpus._kind_variant("QuillNet model", ("QuillNet", "QuillNet model"))
     assert not corpus._kind_variant("Quill Network", ("Quill Network",))
