@@ -31,8 +31,8 @@ from extractors.mentions import dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
 from extractors.proposals import defined_types
-from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS,
-                              PHRASE_TASK_HEADS)
+from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_HEADS, METHOD_KINDS,
+                              METHOD_NOUNS, PHRASE_TASK_HEADS)
 
 log = logging.getLogger(__name__)
 
@@ -239,8 +239,9 @@ def _not_a_name(text: str) -> bool:
     if _ADJECTIVE.search(words[-1]):
         return True  # "PHS-related", "AI-driven": adjectives built on a name
     first = text.split()[0]
-    if len(words) > 1 and first.endswith("ing") and not is_coined(first):
-        return True  # "Evaluating AI Models": a capitalized clause, not a name
+    if len(words) > 1 and first.endswith("ing") and not is_coined(first) \
+            and not (len(words) == 2 and words[-1] in METHOD_KINDS):
+        return True  # "Evaluating AI Models": a capitalized clause, not a name ("Matching Networks" is one)
     return words[-1] in ORG_WORDS or all(w in NOT_NAMES or w in LANGUAGES for w in words)
 
 

@@ -427,6 +427,14 @@ def test_said_once_phrase_counts_when_the_paper_defines_it(known: TypeIndex) -> 
     assert got == {"Glimmer Quilt Fields": ("GQF",)}
 
 
+def test_gerund_compound_with_a_kind_noun_is_a_name(known: TypeIndex) -> None:
+    """"Quilting Networks" names a model; "Evaluating Quill Models" is a clause."""
+    pt = _pt("T", "We compare Quilting Networks and Quilting Networks with care. "
+                  "We list Evaluating Quill Models and Evaluating Quill Models too.")
+    tags = _tags(pt, ("Quilting Networks", "METHOD"), ("Evaluating Quill Models", "METHOD"))
+    assert [c.name for c in tag_candidates(pt, tags, known, [])] == ["Quilting Networks"]
+
+
 def test_disguise_invents_names_of_the_same_shape() -> None:
     """Training copies with invented names keep offsets, shape, head nouns and labels."""
     import random
