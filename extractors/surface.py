@@ -16,6 +16,7 @@ longer names that win over shorter ones).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from extractors.context import PaperText
 from extractors.names import norm_key
@@ -35,19 +36,28 @@ def variants(pt: PaperText, etype: str, forms: list[str]) -> list[str]:
     for form in forms:
         if len(form) < 2 or form.split()[-1].lower() in kinds:
             continue
-        for m in re.finditer(r"(?<![\w-])" + re.escape(form), pt.text):
-            after = _AFTER.match(pt.text, m.end())
+        for start in _occurrences(pt.text, form):
+            after = _AFTER.match(pt.text, start + len(form))
             if after is None:
                 continue
             plural, kind = after.group("plural"), after.group("kind")
             if plural and not form.endswith("s"):
                 out.setdefault(norm_key(form + plural), form + plural)
             if kind and kind.lower() in kinds:
-                variant = pt.text[m.start():after.end()]
+                variant = pt.text[start:after.end()]
                 if "\n" not in variant:
                     out.setdefault(norm_key(variant), re.sub(r"\s+", " ", variant))
     known = {norm_key(f) for f in forms}
     return [v for k, v in out.items() if k not in known]
+
+
+def _occurrences(text: str, form: str) -> Iterator[int]:
+    """Where ``form`` starts a word of ``text`` (``str.find``: many names, one short text)."""
+    pos = text.find(form)
+    while pos >= 0:
+        if pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] in "_-"):
+            yield pos
+        pos = text.find(form, pos + 1)
 
 
 def add_variants(pt: PaperText, entities: list[dict[str, object]]) -> None:

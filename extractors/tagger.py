@@ -277,17 +277,18 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
     return False
 
 
-def _other_defined_form(pt: PaperText, text: str) -> tuple[str, ...]:
-    """The paper's other form of a name it defines: the long form of an acronym
-    ("GC-RANSAC" -> "Graph cut RANSAC"), or the acronym of a long form; one entity, as the
-    guidelines group them."""
-    key = norm_key(text)
+def _defined_forms(pt: PaperText) -> dict[str, str]:
+    """Normalized form -> the paper's other form of a name it defines: the long form of an
+    acronym ("GC-RANSAC" -> "Graph cut RANSAC"), or the acronym of a long form; one entity,
+    as the guidelines group them. The first definition of a form wins."""
+    out: dict[str, str] = {}
     for d in pt.definitions:
-        if key in (norm_key(d.short), norm_key(d.short).rstrip("s")) and norm_key(d.long) != key:
-            return (d.long,)
-        if key == norm_key(d.long) and norm_key(d.short) != key:
-            return (d.short,)
-    return ()
+        short, long = norm_key(d.short), norm_key(d.long)
+        if short and long and short != long:
+            for key in (short, short.rstrip("s")):
+                out.setdefault(key, d.long)
+            out.setdefault(long, d.short)
+    return out
 
 
 def _title_cased(long: str) -> bool:
@@ -438,6 +439,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
     out: list[Candidate] = []
     tagged_methods = frozenset(norm_key(pt.text[int(s):int(e)]) for s, e, label in tags  # type: ignore[call-overload]
                                if label == "METHOD")
+    defined = _defined_forms(pt)
     for raw_start, raw_end, label, etype in _pieces(pt.text, tags):
         start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
         if end - start < 2 or not _whole_words(pt.text, start, end):
@@ -484,7 +486,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
                     and pt.text.count(text) < 2 and not _method_head(text) \
-                    and not (label == "METHOD" and (_name_shaped(text) or _other_defined_form(pt, text))):
+                    and not (label == "METHOD" and (_name_shaped(text) or norm_key(text) in defined)):
                 _dropped('said-once-phrase', pt, start, end, etype, label)
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
             etype = _retype(pt, start, end, text, etype, known)
@@ -495,7 +497,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             _dropped("kept", pt, start, end, etype, label)
             role = method_role(pt, start) if etype == "method" else dataset_role(pt, start)
             out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR,
-                                 _other_defined_form(pt, text)))
+                                 tuple(defined[k] for k in [norm_key(text)] if k in defined)))
         elif etype == "task":
             name = normalize_task(text)
             if not name or not _TASK_WORDS.search(name) or is_generic(name) \
