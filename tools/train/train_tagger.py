@@ -6,6 +6,8 @@
 ``--fold a`` trains without the SciREX papers of fold ``b`` (half of them, by document id)
 and writes their ids to ``heldout_docs.txt`` beside the model, so SciREX can be measured on
 papers the model never saw. ``--limit N --max-steps M`` make a tiny run (tests).
+``--disguise 0.5`` (an experiment, not the shipped recipe: see ``docs/model-card.md``) adds
+training copies whose names are replaced by invented names of the same shape.
 
 Training data and licences: see ``docs/model-card.md``. SciER (GPL) and everything in
 ``../shared/eval`` are never read here.
