@@ -34,6 +34,7 @@ from extractors.names import norm_key
 from extractors.mentions import (definition_mentions, list_mentions, pattern_datasets, pattern_methods,
                                  variant_mentions)
 from extractors.proposals import find_proposals, headline_names, title_coinages
+from extractors.surface import add_variants
 from extractors.tasks import rank_tasks, task_candidates
 from extractors.text import text_of
 import extractors.syntax  # noqa: F401,E402  (registers paperkg_syntax)
@@ -178,6 +179,7 @@ class EntitiesComponent:
                 candidates += rank_tasks(pt, raw_tasks + tagged_tasks, known)
             candidates += [c for c in tagged if c.type != "task"]
         entities = assemble(pt, candidates, max_tasks=None)
+        add_variants(pt, entities)
         calibrate(entities)
         doc._.paperkg_entities = keep_tasks(entities)
         return doc

@@ -31,8 +31,8 @@ from extractors.mentions import data_after, dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
 from extractors.proposals import defined_types
-from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_HEADS, METHOD_NOUNS,
-                              PHRASE_TASK_HEADS)
+from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_HEADS, METHOD_KINDS,
+                              METHOD_NOUNS, PHRASE_TASK_HEADS)
 
 log = logging.getLogger(__name__)
 
@@ -178,13 +178,25 @@ def _trim(pt: PaperText, start: int, end: int, name: bool) -> tuple[int, int]:
     return start, end
 
 
-def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str) -> bool:
+def _longer_variant(text: str, start: int, end: int, s: int, e: int, etype: str, first_word: bool = False) -> bool:
     """The tagger span contains the rule span and adds a version, size or coined token to
-    it (``2D CNNs`` around ``CNNs``, ``YOLO v3`` around ``YOLO``): the longer name wins."""
+    it (``2D CNNs`` around ``CNNs``, ``YOLO v3`` around ``YOLO``), or a capitalized word
+    that does not only start the sentence (``Light-Head R-CNN``, ``Panoptic Feature Pyramid
+    Network``: the guidelines' N3, ``Clinical BioBERT`` is its own model): the longer name
+    wins. A kind noun (``BERT Model``) does not make a new name."""
     if etype not in ("method", "dataset") or not (start <= s and e <= end) or (start, end) == (s, e):
         return False
     extra = (text[start:s] + " " + text[e:end]).split()
-    return bool(extra) and all(any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w) for w in extra)
+    first = text[start:s].split()[:1]
+
+    def adds_name(w: str) -> bool:
+        if any(c.isdigit() for c in w) or is_coined(w) or is_acronym(w):
+            return True
+        bare = w.strip("-").lower()
+        return w.strip("-")[:1].isupper() and not (first_word and [w] == first) \
+            and bare not in METHOD_NOUNS and bare not in DATASET_NOUNS and not is_not_name(bare)
+
+    return bool(extra) and all(adds_name(w) for w in extra)
 
 
 # a model size written after a name in capitals or small caps ("BERT BASE", "T5 LARGE", "ViT-H"
@@ -215,6 +227,11 @@ def _whole_words(text: str, start: int, end: int) -> bool:
     return not (after.isalnum() or (after in "-_+" and end + 1 < len(text) and text[end + 1].isalnum()))
 
 
+def _starts_sentence(pt: PaperText, start: int) -> bool:
+    sent = pt.sentence_of(start)
+    return start == sent[0] or pt.text[sent[0]:start].strip() == ""
+
+
 def _not_a_name(text: str) -> bool:
     words = text.lower().split()
     if not words:
@@ -222,20 +239,24 @@ def _not_a_name(text: str) -> bool:
     if _ADJECTIVE.search(words[-1]):
         return True  # "PHS-related", "AI-driven": adjectives built on a name
     first = text.split()[0]
-    if len(words) > 1 and first.endswith("ing") and not is_coined(first):
-        return True  # "Evaluating AI Models": a capitalized clause, not a name
+    if len(words) > 1 and first.endswith("ing") and not is_coined(first) \
+            and not (len(words) == 2 and words[-1] in METHOD_KINDS):
+        return True  # "Evaluating AI Models": a capitalized clause, not a name ("Matching Networks" is one)
     return words[-1] in ORG_WORDS or all(w in NOT_NAMES or w in LANGUAGES for w in words)
 
 
 def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str], known: TypeIndex,
-                       tagged_method: bool = False) -> bool:
+                       tagged_method: bool = False, tagged: frozenset[str] = frozenset()) -> bool:
     """An acronym (or its long form) defined in the paper that the rules did not make a
     method or dataset, unless the definition reads as a named method: its long form ends in
     a method head noun ("Global Convolutional Network (GCN)", "... Pooling (ASPP)") or its
     short form is coined beyond initials, or the tagger labelled it a method and the long form
     is written as a name (every word capitalized: "Markov Random Field (MRF)") and this span
     is the acronym itself, of three letters or more, and neither the lists, a task/measure head nor a
-    generic class ("Massively multilingual Transformers (MMTs)") type it otherwise."""
+    generic class ("Massively multilingual Transformers (MMTs)") type it otherwise. The same holds for
+    a lowercase long form when a second signal agrees: the tagger labels the long form a method too
+    (``tagged``: the normalized forms of its METHOD spans), or the long form is built on a coined name
+    ("globally optimal ICP (GO-ICP)")."""
     key = norm_key(text)
     for d in pt.definitions:
         if d.long_start <= start < d.long_end and norm_key(d.long) != key:
@@ -246,12 +267,28 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
             head = d.long.split()[-1].lower() if d.long.split() else ""
             head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
             named_head = head in METHOD_HEADS or head in METHOD_NOUNS or not d.short.isupper() \
-                or (tagged_method and key == norm_key(d.short) and len(d.short) > 2 and _title_cased(d.long))
+                or (tagged_method and len(d.short) > 2 and key in (norm_key(d.short), norm_key(d.long))
+                    and (_title_cased(d.long) or norm_key(d.long) in tagged
+                         or any(is_coined(w) or is_acronym(w) for w in d.long.split())))
             return not named_head or bool(defined_types(known, d.short, d.long) - {"method", "dataset"}) \
                 or is_not_name(d.long) \
                 or is_not_name(d.short) or head in PHRASE_TASK_HEADS and head not in METHOD_HEADS \
                 or _MEASURE.search(" " + d.long) is not None or _descriptive_class(d.long)
     return False
+
+
+def _defined_forms(pt: PaperText) -> dict[str, str]:
+    """Normalized form -> the paper's other form of a name it defines: the long form of an
+    acronym ("GC-RANSAC" -> "Graph cut RANSAC"), or the acronym of a long form; one entity,
+    as the guidelines group them. The first definition of a form wins."""
+    out: dict[str, str] = {}
+    for d in pt.definitions:
+        short, long = norm_key(d.short), norm_key(d.long)
+        if short and long and short != long:
+            for key in (short, short.rstrip("s")):
+                out.setdefault(key, d.long)
+            out.setdefault(long, d.short)
+    return out
 
 
 def _title_cased(long: str) -> bool:
@@ -400,6 +437,9 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
     joins the rule's entity (reinforcing it). Methods and datasets must pass the naming
     test; tasks are normalized."""
     out: list[Candidate] = []
+    tagged_methods = frozenset(norm_key(pt.text[int(s):int(e)]) for s, e, label in tags  # type: ignore[call-overload]
+                               if label == "METHOD")
+    defined = _defined_forms(pt)
     for raw_start, raw_end, label, etype in _pieces(pt.text, tags):
         start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
         if end - start < 2 or not _whole_words(pt.text, start, end):
@@ -416,18 +456,18 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             continue  # title case misleads the tagger: a title name counts when the abstract repeats it
         overlapping = [(s, e) for s, e in taken if not (e <= start or end <= s)]
         if "\n" in text or (overlapping and (start, end) not in overlapping and not (
-                len(set(overlapping)) == 1 and _longer_variant(pt.text, start, end, *overlapping[0], etype))):
+                len(set(overlapping)) == 1
+                and _longer_variant(pt.text, start, end, *overlapping[0], etype, _starts_sentence(pt, start)))):
             _dropped('overlaps-rule-span', pt, start, end, etype, label)
             continue
         if etype in ("method", "dataset"):
-            sent = pt.sentence_of(start)
-            if not named(text, start == sent[0] or pt.text[sent[0]:start].strip() == "") or _not_a_name(text):
+            if not named(text, _starts_sentence(pt, start)) or _not_a_name(text):
                 _dropped('naming-test', pt, start, end, etype, label)
                 continue
             if pt.in_title(start) and not any(is_coined(w) or is_acronym(w) for w in text.split()):
                 _dropped('title-case', pt, start, end, etype, label)
                 continue  # title case is not a naming signal
-            if _defined_elsewhere(pt, start, text, rule_names or set(), known, label == "METHOD"):
+            if _defined_elsewhere(pt, start, text, rule_names or set(), known, label == "METHOD", tagged_methods):
                 _dropped('defined-elsewhere', pt, start, end, etype, label)
                 continue
             key = norm_key(text)
@@ -446,7 +486,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
                     and pt.text.count(text) < 2 and not _method_head(text) \
-                    and not (label == "METHOD" and _name_shaped(text)):
+                    and not (label == "METHOD" and (_name_shaped(text) or norm_key(text) in defined)):
                 _dropped('said-once-phrase', pt, start, end, etype, label)
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
             etype = _retype(pt, start, end, text, etype, known)
@@ -456,7 +496,8 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
             _dropped("kept", pt, start, end, etype, label)
             role = method_role(pt, start) if etype == "method" else dataset_role(pt, start)
-            out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR))
+            out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR,
+                                 tuple(defined[k] for k in [norm_key(text)] if k in defined)))
         elif etype == "task":
             name = normalize_task(text)
             if not name or not _TASK_WORDS.search(name) or is_generic(name) \

@@ -98,3 +98,12 @@ efficient effective robust reliable powerful limited extensive thorough careful
 detailed preliminary empirical theoretical formal informal careful principled generic specific particular
 certain typical general actual real ideal optimal suboptimal poor rich hard harder easy easier
 mainstream flexible understood well-understood exact lightweight direct indirect""".split())
+# nouns that, right after a name, restate what kind of thing it is ("the Bron-Kerbosch algorithm",
+# "ELMo embeddings", "the FooQA benchmark"): the name and the name + noun are one entity
+# (extractors.surface); parts and derivatives ("layers", "features", "variants") are not kinds
+METHOD_KINDS = frozenset("""model models network networks net nets algorithm algorithms method methods
+architecture architectures framework frameworks approach approaches technique techniques classifier classifiers
+estimator estimators optimizer optimizers solver solvers detector detectors tracker trackers attack attacks
+loss activation embedding embeddings encoder encoders decoder decoders system systems toolkit library""".split())
+DATASET_KINDS = frozenset("""dataset datasets benchmark benchmarks corpus corpora suite suites database databases
+treebank treebanks collection challenge""".split())

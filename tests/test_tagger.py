@@ -11,6 +11,7 @@ import pytest
 import spacy
 from click.testing import CliRunner
 
+from extractors.acronyms import find_definitions
 from extractors.calibrate import calibrate, fit, keys, probability, source
 from extractors.components import COMPONENTS
 from extractors.context import PaperText
@@ -136,10 +137,11 @@ def test_tag_candidates_filter_and_trim(known: TypeIndex) -> None:
 
 
 def test_tag_candidates_defer_to_rule_boundaries_and_title_case(known: TypeIndex) -> None:
-    pt = _pt("Label Shift Adapter for Test-Time Adaptation", "We extend QuillFormer Large with care.")
+    pt = _pt("Label Shift Adapter for Test-Time Adaptation", "Then QuillFormer runs with care.")
     s = pt.text.index("QuillFormer", pt.title_end)
     rule = (s, s + len("QuillFormer"))
-    tags: list[list[object]] = [[s, s + len("QuillFormer Large"), "METHOD"], [0, len("Label Shift Adapter"), "METHOD"]]
+    then = pt.text.index("Then")
+    tags: list[list[object]] = [[then, rule[1], "METHOD"], [0, len("Label Shift Adapter"), "METHOD"]]
     assert tag_candidates(pt, tags, known, [rule]) == []  # overlaps a rule span; title case is no name
     same = tag_candidates(pt, [[rule[0], rule[1], "METHOD"]], known, [rule])
     assert [c.name for c in same] == ["QuillFormer"]  # the same span joins the rule's entity
@@ -267,6 +269,38 @@ def test_tag_candidates_longer_variant_wins(known: TypeIndex) -> None:
     assert tag_candidates(pt, [[t, t + len("CNNs trained"), "METHOD"]], known, [(t, t + 4)]) == []
 
 
+def test_tag_candidates_capitalized_modifier_makes_a_longer_name(known: TypeIndex) -> None:
+    """A capitalized word inside a sentence before a rule's name makes another model
+    ("Clinical BioBERT" beside "BioBERT"); a capital that only starts the sentence or a kind
+    noun ("QuillNet Model") does not."""
+    pt = _pt("T", "We compare Velvet QuillNet with QuillNet. Velvet QuillNet wins. We tune the QuillNet Model.")
+    s = pt.text.index("Velvet QuillNet")
+    got = tag_candidates(pt, [[s, s + len("Velvet QuillNet"), "METHOD"]], known, [(s + 7, s + 15)])
+    assert [c.name for c in got] == ["Velvet QuillNet"]
+    t = pt.text.index("Velvet QuillNet wins")
+    assert tag_candidates(pt, [[t, t + len("Velvet QuillNet"), "METHOD"]], known, [(t + 7, t + 15)]) == []
+    m = pt.text.index("QuillNet Model")
+    assert tag_candidates(pt, [[m, m + len("QuillNet Model"), "METHOD"]], known, [(m, m + 8)]) == []
+
+
+def test_defined_acronym_counts_when_the_long_form_agrees(known: TypeIndex) -> None:
+    """An acronym the tagger labels a method, defined with a lowercase long form, counts when
+    the tagger labels the long form a method too or the long form is built on a coined name;
+    alone, the tagger's label on the acronym is not enough."""
+    pt = _pt("T", "We use sparse glimmer quilting (SGQ) and braided QuillNet (B-QuillNet). "
+                  "SGQ and B-QuillNet help. We study tidal harbour motion (THM). THM is hard.")
+    tags = _tags(pt, ("sparse glimmer quilting", "METHOD"), ("SGQ", "METHOD"), ("B-QuillNet", "METHOD"),
+                 ("THM", "METHOD"))
+    pt.definitions = find_definitions(pt.text, pt.sentences)
+    got = {c.name for c in tag_candidates(pt, tags, known, [])}
+    assert {"SGQ", "B-QuillNet"} <= got
+    assert "THM" not in got
+    # the definition's other form is an alias of the same entity
+    aliases = {c.name: c.aliases for c in tag_candidates(pt, tags, known, [])}
+    assert aliases["SGQ"] == ("sparse glimmer quilting",)
+    assert aliases["B-QuillNet"] == ("braided QuillNet",)
+
+
 def test_tagger_tasks_pass_the_free_phrase_test(known: TypeIndex) -> None:
     pt = _pt("T", "We study glimmer span classification on natural language queries. "
                   "Evaluating AI models is hard. We also report 11 retrieval runs after pre-training.")
@@ -287,17 +321,19 @@ def test_tag_candidates_skip_citation_keys(known: TypeIndex) -> None:
     assert {c.name for c in tag_candidates(pt, tags, known, [])} == {"QuillFormer", "word2vec"}
 
 
-def _calibration_judge():  # type: ignore[no-untyped-def]
+def _training_module(name: str):  # type: ignore[no-untyped-def]
+    """A module of ``tools/train`` (not a package: imported from its folder)."""
+    import importlib
+
     sys.path[:0] = [str(TRAIN)]
     try:
-        import calibrate as judge
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(TRAIN))
-    return judge
 
 
 def test_calibration_judge_mirrors_the_scorers() -> None:
-    judge = _calibration_judge()
+    judge = _training_module("calibrate")
     gold = {"method": {"quillformer"}, "dataset": {"glimmerqa"},
             "task": {judge.task_form("Relation Extraction"), judge.task_form("classification")}}
     annotated = set().union(*gold.values()) | {"imagenet"}
@@ -327,7 +363,6 @@ def test_tag_candidates_read_definitions_and_method_heads(known: TypeIndex) -> N
     pt = _pt("T", "We stack Zorbic Convolutional Networks (ZCN) over quill temporal logic (QTL) inputs. "
                   "Massively multilingual Transformers (MMTs) are costly. "
                   "The Glimmer Spatial Pyramid Pooling helps. Meta-SGD and CNN-LSTM are compared.")
-    from extractors.acronyms import find_definitions
     pt.definitions = find_definitions(pt.text, pt.sentences)
     assert {d.short for d in pt.definitions} >= {"ZCN", "QTL", "MMTs"}
     tags = _tags(pt, ("ZCN", "METHOD"), ("QTL", "METHOD"), ("MMTs", "METHOD"),
@@ -380,3 +415,48 @@ def test_tagger_name_keeps_a_size_written_in_capitals(known: TypeIndex) -> None:
     s = pt.text.index("QuillFormer SMALL")
     tags = [[s, s + len("QuillFormer"), "METHOD"]]
     assert [c.name for c in tag_candidates(pt, tags, known, [])] == ["QuillFormer SMALL"]
+
+
+def test_said_once_phrase_counts_when_the_paper_defines_it(known: TypeIndex) -> None:
+    """A capitalized phrase said once is as often a heading as a name; defined with an
+    acronym (N2) it is a name."""
+    pt = _pt("T", "We add Glimmer Quilt Fields (GQF) to the model. Then Velvet Harbour Sails help.")
+    pt.definitions = find_definitions(pt.text, pt.sentences)
+    tags = _tags(pt, ("Glimmer Quilt Fields", "METHOD"), ("Velvet Harbour Sails", "METHOD"))
+    got = {c.name: c.aliases for c in tag_candidates(pt, tags, known, [])}
+    assert got == {"Glimmer Quilt Fields": ("GQF",)}
+
+
+def test_gerund_compound_with_a_kind_noun_is_a_name(known: TypeIndex) -> None:
+    """"Quilting Networks" names a model; "Evaluating Quill Models" is a clause."""
+    pt = _pt("T", "We compare Quilting Networks and Quilting Networks with care. "
+                  "We list Evaluating Quill Models and Evaluating Quill Models too.")
+    tags = _tags(pt, ("Quilting Networks", "METHOD"), ("Evaluating Quill Models", "METHOD"))
+    assert [c.name for c in tag_candidates(pt, tags, known, [])] == ["Quilting Networks"]
+
+
+def test_disguise_invents_names_of_the_same_shape() -> None:
+    """Training copies with invented names keep offsets, shape, head nouns and labels."""
+    import random
+
+    corpus = _training_module("corpus")
+    text = "We train QuillFormer-2 on SQuAD with the Glimmer Spatial Network and QuillFormer-2 again."
+    spans = [(text.index("QuillFormer-2"), text.index("QuillFormer-2") + 13, "METHOD"),
+             (text.index("SQuAD"), text.index("SQuAD") + 5, "DATASET"),
+             (text.index("Glimmer"), text.index(" and QuillFormer"), "METHOD"),
+             (text.rindex("QuillFormer-2"), text.rindex("QuillFormer-2") + 13, "METHOD")]
+    sent = corpus.Sentence(text, spans, [(0, 2)], "weak", "d1")
+    copy = corpus.disguise(sent, random.Random(0), share=1.0)
+    assert copy is not None and len(copy.text) == len(text) and copy.spans == spans and copy.missing == [(0, 2)]
+    first, data, long, again = (copy.text[s:e] for s, e, _ in spans)
+    assert first != "QuillFormer-2" and first == again  # one invented name per name, in every mention
+    assert first.endswith("mer-2") and first[0].isupper() and any(c.isupper() for c in first[1:-5])
+    assert data != "SQuAD" and [c.isupper() for c in data] == [c.isupper() for c in "SQuAD"]
+    assert long.endswith(" Network") and long != "Glimmer Spatial Network"
+    assert copy.text.startswith("We train ") and corpus.disguise(sent, random.Random(0), share=0.0) is None
+
+
+def test_weak_labels_keep_name_boundaries() -> None:
+    corpus = _training_module("corpus")
+    assert corpus._kind_variant("QuillNet model", ("QuillNet", "QuillNet model"))
+    assert not corpus._kind_variant("Quill Network", ("Quill Network",))

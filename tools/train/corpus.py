@@ -27,6 +27,7 @@ from pathlib import Path
 
 from extractors.names import is_acronym, is_coined, is_generic, norm_key
 from extractors.text import words as text_words
+from extractors.vocab import DATASET_KINDS, DATASET_NOUNS, METHOD_HEADS, METHOD_KINDS, METHOD_NOUNS
 
 LABELS = ("METHOD", "DATASET", "TASK", "METRIC")
 SCIREX_LABELS = {"Method": "METHOD", "Material": "DATASET", "Task": "TASK", "Metric": "METRIC"}
@@ -213,6 +214,52 @@ def unlabeled_abstracts(root: Path, limit: int | None = None) -> Iterator[tuple[
                     return
 
 
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+HEAD_WORDS = METHOD_HEADS | METHOD_NOUNS | DATASET_NOUNS
+
+
+def disguise(sent: Sentence, rng: random.Random, share: float = 0.5) -> Sentence | None:
+    """A copy of ``sent`` in which a seeded ``share`` of its distinct method and dataset names
+    is replaced by an invented name of the same shape and length: each letter of a
+    name-shaped word becomes a random letter of the same case (digits, hyphens, lowercase
+    words and the last three letters of a long word stay: "QuillFormer-2" may become
+    "ZobkaFormer-2", "SQuAD" "TViRK"). The tagger then has to find names by their shape and
+    context, not by the strings it was trained on. ``None`` when no name was replaced.
+    Offsets are unchanged, so the spans and missing tokens carry over."""
+    chars = list(sent.text)
+    names: dict[str, str] = {}
+    for s, e, label in sent.spans:
+        if label not in ("METHOD", "DATASET"):
+            continue
+        surface = sent.text[s:e]
+        if surface not in names:
+            names[surface] = _invented(surface, rng) if rng.random() < share else surface
+        chars[s:e] = names[surface]
+    if all(k == v for k, v in names.items()):
+        return None
+    return Sentence("".join(chars), list(sent.spans), list(sent.missing), sent.source, sent.group)
+
+
+def _invented(surface: str, rng: random.Random) -> str:
+    out = []
+    for word in re.split(r"(\s+|-)", surface):
+        if not (is_coined(word) or is_acronym(word) or word[:1].isupper()) or word.lower() in HEAD_WORDS:
+            out.append(word)  # "network", "Network", "-", spaces, digits: kept
+            continue
+        keep = 3 if len(word) > 5 else 0
+        head, tail = word[:len(word) - keep], word[len(word) - keep:]
+        out.append("".join(rng.choice(_LOWER).upper() if c.isupper() else rng.choice(_LOWER) if c.islower() else c
+                           for c in head) + tail)
+    return "".join(out)
+
+
+def _kind_variant(form: str, forms: tuple[str, ...]) -> bool:
+    """``X model`` beside ``X`` (an alias :mod:`extractors.surface` adds): the weak labels
+    keep the name's own boundaries, as SciREX marks them."""
+    head, _, kind = form.rpartition(" ")
+    return kind.lower() in METHOD_KINDS | DATASET_KINDS and head in forms
+
+
 def held_out(name: str, share: float, seed: int) -> bool:
     """A seeded, stable share of normalized names whose examples are never trained on."""
     digest = hashlib.sha256(f"{seed}:{norm_key(name)}".encode()).digest()
@@ -242,7 +289,7 @@ def weak_sentences(root: Path, *, share: float = 0.25, seed: int = 0,
             if label is None:
                 continue
             for form in (m.name, *m.aliases):
-                if len(form) > 1 and not is_generic(form):
+                if len(form) > 1 and not is_generic(form) and not _kind_variant(form, (m.name, *m.aliases)):
                     forms.setdefault(form, label)
         spans: list[tuple[int, int, str]] = []
         for form in sorted(forms, key=len, reverse=True):

@@ -6,6 +6,8 @@
 ``--fold a`` trains without the SciREX papers of fold ``b`` (half of them, by document id)
 and writes their ids to ``heldout_docs.txt`` beside the model, so SciREX can be measured on
 papers the model never saw. ``--limit N --max-steps M`` make a tiny run (tests).
+``--disguise 0.5`` (an experiment, not the shipped recipe: see ``docs/model-card.md``) adds
+training copies whose names are replaced by invented names of the same shape.
 
 Training data and licences: see ``docs/model-card.md``. SciER (GPL) and everything in
 ``../shared/eval`` are never read here.
@@ -27,7 +29,7 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 import spacy  # noqa: E402
 from spacy.tokens import Doc, DocBin  # noqa: E402
 
-from corpus import LABELS, Sentence, scirex, tdmsci, weak_sentences  # noqa: E402
+from corpus import LABELS, Sentence, disguise, scirex, tdmsci, weak_sentences  # noqa: E402
 
 CONFIG = Path(__file__).resolve().parent / "tagger.cfg"
 
@@ -57,7 +59,8 @@ def to_doc(nlp: spacy.language.Language, sent: Sentence) -> Doc:
     return doc
 
 
-def build(shared: Path, work: Path, *, fold: str, seed: int, limit: int | None) -> dict[str, object]:
+def build(shared: Path, work: Path, *, fold: str, seed: int, limit: int | None,
+          disguised: float = 0.0) -> dict[str, object]:
     corpora = shared / "corpora"
     nlp = spacy.blank("en")
     train: list[Sentence] = []
@@ -79,6 +82,10 @@ def build(shared: Path, work: Path, *, fold: str, seed: int, limit: int | None) 
     train += weak_train
     rng = random.Random(seed)
     dev += rng.sample(weak_held, min(400, len(weak_held)))
+    if disguised:
+        copies = [d for d in (disguise(s, rng, disguised) for s in train if s.source in ("weak", "scirex")) if d]
+        train += copies
+        stats["disguised_copies"] = len(copies)
     stats.update(weak_train=len(weak_train), weak_heldout=len(weak_held), train=len(train), dev=len(dev))
     rng.shuffle(train)
     for name, items in (("train", train), ("dev", dev)):
@@ -97,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="read only this many documents per source")
     ap.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
     ap.add_argument("--work", default=None, help="keep the training files here (default: a temporary folder)")
+    ap.add_argument("--disguise", type=float, default=0.0, metavar="SHARE",
+                    help="add a copy of each SciREX/weak training sentence with this share of its names "
+                         "replaced by invented names of the same shape (0: none)")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     if not (shared / "corpora").is_dir():
@@ -107,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(args.work) if args.work else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        stats = build(shared, work, fold=args.fold, seed=args.seed, limit=args.limit)
+        stats = build(shared, work, fold=args.fold, seed=args.seed, limit=args.limit, disguised=args.disguise)
         print(json.dumps({k: v for k, v in stats.items() if k != "heldout_docs"}), flush=True)
         overrides: dict[str, object] = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
                                         "system.seed": args.seed}

@@ -1,0 +1,69 @@
+"""Surface variants of a paper's method and dataset names, kept as aliases of the same entity.
+
+An abstract names one thing in several surface forms: the plural or the possessive
+("TinyBERTs", "MAC's") and the name followed by the noun that says what kind of thing it is
+("the Bron-Kerbosch algorithm", "ELMo embeddings", "the GS-EC attack", "the FooQA
+benchmark"). The guidelines group such forms of one thing as ``name`` + aliases; the entity
+keeps its name and the variants the paper writes become aliases, so that a reader (and the
+resolver, across papers) finds the entity under any of them.
+
+Only kinds that restate what the name is are used (:data:`extractors.vocab.METHOD_KINDS`,
+:data:`extractors.vocab.DATASET_KINDS`): a part or a derivative of a named model ("BERT
+layers", "CNN features", "R-CNN variants") is not the model, and a new model built on a
+name ("CNN-based methods", "3D CNNs") is another thing (see :mod:`extractors.tagger` for
+longer names that win over shorter ones).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from extractors.context import PaperText
+from extractors.names import norm_key
+from extractors.vocab import DATASET_KINDS, METHOD_KINDS
+
+KINDS = {"method": METHOD_KINDS, "dataset": DATASET_KINDS}
+# a plural or possessive ending, or one kind noun, right after a name
+_AFTER = re.compile(r"(?P<plural>s|'s|’s)?(?![\w-])(?:\s+(?P<kind>[A-Za-z]+)(?![\w-]))?")
+
+
+def variants(pt: PaperText, etype: str, forms: list[str]) -> list[str]:
+    """The plural/possessive and ``name + kind noun`` forms of ``forms`` written in the paper."""
+    kinds = KINDS.get(etype)
+    if not kinds:
+        return []
+    out: dict[str, str] = {}
+    for form in forms:
+        if len(form) < 2 or form.split()[-1].lower() in kinds:
+            continue
+        for start in _occurrences(pt.text, form):
+            after = _AFTER.match(pt.text, start + len(form))
+            if after is None:
+                continue
+            plural, kind = after.group("plural"), after.group("kind")
+            if plural and not form.endswith("s"):
+                out.setdefault(norm_key(form + plural), form + plural)
+            if kind and kind.lower() in kinds:
+                variant = pt.text[start:after.end()]
+                if "\n" not in variant:
+                    out.setdefault(norm_key(variant), re.sub(r"\s+", " ", variant))
+    known = {norm_key(f) for f in forms}
+    return [v for k, v in out.items() if k not in known]
+
+
+def _occurrences(text: str, form: str) -> Iterator[int]:
+    """Where ``form`` starts a word of ``text`` (``str.find``: many names, one short text)."""
+    pos = text.find(form)
+    while pos >= 0:
+        if pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] in "_-"):
+            yield pos
+        pos = text.find(form, pos + 1)
+
+
+def add_variants(pt: PaperText, entities: list[dict[str, object]]) -> None:
+    """Each method/dataset entity gains the surface variants the paper writes as aliases."""
+    for e in entities:
+        aliases = [str(a) for a in e.get("aliases") or []]  # type: ignore[attr-defined]
+        extra = variants(pt, str(e["type"]), [str(e["name"]), *aliases])
+        if extra:
+            e["aliases"] = sorted({*aliases, *extra}, key=lambda a: (a.lower(), a))
