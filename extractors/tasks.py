@@ -66,8 +66,8 @@ def task_candidates(pt: PaperText, known: Known) -> list[Candidate]:
     for d in pt.definitions:
         head = d.long.split()[-1].lower() if d.long.split() else ""
         singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
-        if _participle(head):
-            continue  # "Vision-Language Pre-trained (VLP) models": the long form modifies a model noun
+        if _participle(head) or singular in METHOD_NOUNS or singular in DATASET_NOUNS:
+            continue  # "Vision-Language Pre-trained (VLP) models", "medical language models (MLMs)": not tasks
         if re.search(r"[(),;%\d]", d.long) or _names_a_method(pt, d):
             continue  # "Simple Linear Iterative Clustering (SLIC) algorithm": a method's name
         types = defined_types(known, d.short, d.long)
@@ -445,6 +445,7 @@ def _studied(pt: PaperText, cand: Candidate) -> bool:
     return False
 
 
+DATA_NOUNS = frozenset("text data language image video".split())  # what a task works on, never its head
 ED_NOUNS = frozenset("speed seed need feed bed red embed shed".split())
 
 
@@ -472,8 +473,8 @@ def task_like(name: str, cands: list[Candidate], in_title: bool, known: Known) -
         return False
     mods, head = ws[:-1], ws[-1]
     singular = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
-    if singular in METHOD_NOUNS or singular in DATASET_NOUNS or _participle(head):
-        return False  # "vision-language pre-trained models": the head names a model, not a task
+    if singular in METHOD_NOUNS or singular in DATASET_NOUNS or singular in DATA_NOUNS or _participle(head):
+        return False  # "vision-language pre-trained models", "medical text": a model or data, not a task
     if any(m in NOT_TASK_MODIFIERS or m in PHRASE_STOP for m in mods) or _verb_like(mods[0]):
         return False
     if head in STRONG_TASK_HEADS:

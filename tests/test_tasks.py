@@ -235,3 +235,13 @@ def test_a_tagger_acronym_defined_by_a_shorter_long_form_keeps_the_listed_task()
     start = pt.text.index("Re-ID features")
     cand = Candidate("task", "re-id", start, start + 5, "used", 0.4, "tagger")
     assert "person re-identification" in names(rank_tasks(pt, [cand], KNOWN))
+
+
+@pytest.mark.parametrize("phrase", ["medical text", "clinical data", "sign language"])
+def test_data_is_not_a_task(phrase: str) -> None:
+    assert not task_like(phrase, [], True, KNOWN)
+
+
+def test_an_acronym_defined_as_a_model_family_is_not_a_task(run: Callable[..., list[Entity]]) -> None:
+    ents = run(TITLE, "We compare medical language models (MLMs) of three sizes. MLMs still hallucinate.")
+    assert not [e for e in ents if e["type"] == "task" and "language models" in e["name"]]
