@@ -5,7 +5,8 @@ replaced by the typed term before evaluation), never formatted into the query te
 pyoxigraph requires a substituted variable to be in the ``SELECT`` projection, so a
 parameter must be selected; its column is dropped from the output unless the header's
 ``# columns:`` lists it. Declared parameters get their header defaults
-(:mod:`kg.query.files`); ``limit`` slices the results (SPARQL cannot bind ``LIMIT``).
+(:mod:`kg.query.files`); ``limit`` slices the results (SPARQL cannot bind ``LIMIT``), and is
+also bound when the query uses ``?limit`` (to read only the top ranks, ``FILTER(?rank <= ?limit)``).
 Values come back as plain Python values: IRIs and strings as ``str``, numeric literals as
 ``int``/``float``, booleans as ``bool``, unbound as ``None``.
 """
@@ -80,6 +81,8 @@ def bindings(text: str, params: dict[str, str], where: str | None = None) -> tup
         if limit < 0:
             raise ExportError("parameter 'limit' must be 0 or more", where=where)
     used = used_params(text, SPARQL)
+    if limit is not None and LIMIT in used:  # a query may read it too (FILTER(?rank <= ?limit))
+        values[LIMIT] = limit
     for name in values:
         if name not in used:
             raise ExportError(f"parameter '{name}' is not a variable of the query", where=where,

@@ -8,21 +8,26 @@ loaded whole), then the store is compacted (``optimize``).
 """
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import StoreError
-from kg.export.rdf.export import triples_of
+from kg.export.derived import pairs, ranks
+from kg.export.rdf.export import base_iri_default, triples_of
+from kg.export.rdf.iris import Iris
+from kg.export.rdf.triples import pair_triples, rank_triples
 from kg.export.rdf.writers import nt_lines
 from kg.store.cache import ensure_cache, is_current
 from kg.graph.model import GraphLike
 from kg.iterutil import chunked
 from kg.store.core import open_store
+from kg.store.view import stream_of
 
 CACHE_NAME = "sparql"
 STORE_DIR = "store"
-CACHE_KEY = {"format": "paperkg-rdf", "format_version": 3}
+CACHE_KEY = {"format": "paperkg-rdf", "format_version": 4}
 """Bump the version when the RDF mapping changes: older caches are then made again on first query."""
 LOAD_TRIPLES = 100_000
 """Triples per ``bulk_load`` call: the bulk loader holds what it is given in memory (one call
@@ -32,15 +37,21 @@ for the 1.14M triples of 10k papers peaked at 1.4 GiB, calls of 100k at 254 MiB,
 
 def load(store: ox.Store, graph: GraphLike, base_iri: str | None = None, evidence: str = "full") -> int:
     """Bulk-load the triples of ``graph`` (a store's graph is streamed from its database) at
-    the ``evidence`` level into ``store``'s default graph; returns their number. The embedded
+    the ``evidence`` level into ``store``'s default graph, and the derived counts the canned
+    queries read (:mod:`kg.export.derived`: each entity's rank, the top co-occurring pairs; the
+    same at every level); returns their number. The embedded
     store holds ``full`` evidence: the canned ``relation-evidence`` query lists every evidence
     sentence (docs/decisions.md, issue 14).
 
     ``lenient``: the IRIs and literals are generated valid (percent-encoded IRIs, escaped
     strings; tested), and skipping pyoxigraph's re-validation makes the load 30% faster.
     Loaded ``LOAD_TRIPLES`` at a time, so memory stays bounded at any size."""
+    source = stream_of(graph)
+    iris = Iris(base_iri_default(base_iri))
+    triples = chain(triples_of(source, base_iri, evidence), rank_triples(ranks(source), iris),
+                    pair_triples(pairs(source), iris))
     count = 0
-    for batch in chunked(nt_lines(triples_of(graph, base_iri, evidence)), LOAD_TRIPLES):
+    for batch in chunked(nt_lines(triples), LOAD_TRIPLES):
         store.bulk_load(input="".join(batch).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, lenient=True)
         count += len(batch)
     return count

@@ -72,6 +72,11 @@ class Iris:
         """The statement ``source prop target`` (``prop``: the property IRI of the edge type)."""
         return f"{self.node(source)};{local_name(prop)}={quote(target, safe='')}"
 
+    def pair(self, first: str, second: str) -> str:
+        """The co-occurrence of the nodes ``first`` and ``second`` (:mod:`kg.export.derived`):
+        ``<first IRI>;with=<ENCODE_FOR_URI(second key)>``."""
+        return f"{self.node(first)};with={quote(second, safe='')}"
+
     def evidence(self, assertion: str, index: int) -> str:
         return f"{assertion};evidence={index}"
 

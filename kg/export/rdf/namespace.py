@@ -32,6 +32,7 @@ class PKG(DefinedNamespace):
     Assertion: URIRef
     Evidence: URIRef
     Extractor: URIRef
+    CoOccurrence: URIRef
     # object properties (one per edge type)
     proposes: URIRef
     uses: URIRef
@@ -42,8 +43,12 @@ class PKG(DefinedNamespace):
     hasCode: URIRef
     evaluatedOn: URIRef
     appliedTo: URIRef
+    pairFirst: URIRef
+    pairSecond: URIRef
     # datatype properties
     paperCount: URIRef
+    rank: URIRef
+    datasetCount: URIRef
     nameKey: URIRef
     longForm: URIRef
     externalId: URIRef

@@ -9,7 +9,7 @@ See docs/rdf.md for the pattern.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
+from kg.export.derived import Pair
 from kg.export.evidence import EVIDENCE_LEVELS, check_evidence
 from kg.resolve.normalize import normalize
 from kg.export.rdf.iris import SAFE, Iris
@@ -36,9 +37,10 @@ NAME, ALT, URL, DATE = str(SCHEMA.name), str(SCHEMA.alternateName), str(SCHEMA.u
 CODE_REPO, SAME_AS, CREATOR = str(SCHEMA.codeRepository), str(SCHEMA.sameAs), str(LPWCP.creatorName)
 ATTRIBUTED, DERIVED, QUOTED = str(PROV.wasAttributedTo), str(PROV.wasDerivedFrom), str(PROV.wasQuotedFrom)
 P = {name: str(getattr(PKG, name)) for name in (
-    "paperCount", "nameKey", "longForm", "externalId", "arxivId", "sourceLocation", "host", "path", "role",
+    "paperCount", "rank", "datasetCount", "pairFirst", "pairSecond", "nameKey", "longForm", "externalId", "arxivId", "sourceLocation", "host", "path", "role",
     "confidence", "support", "sentence", "field", "startOffset", "endOffset")}
 ASSERTION, EVIDENCE, EXTRACTOR = str(PKG.Assertion), str(PKG.Evidence), str(PKG.Extractor)
+CO_OCCURRENCE = str(PKG.CoOccurrence)
 INTEGER, DECIMAL, ANY_URI = str(XSD.integer), str(XSD.decimal), str(XSD.anyURI)
 DATE_T, DATETIME_T = str(XSD.date), str(XSD.dateTime)
 LPWC_KINDS = {"Method": "method/", "Dataset": "dataset/", "Task": "task/"}
@@ -114,6 +116,27 @@ def graph_triples(graph: GraphSource, iris: Iris, terms: Mapping | None = None,
         subject = iris.extractor(name)
         yield from ((subject, TYPE, cls) for cls in terms.types[EXTRACTOR])
         yield subject, LABEL, (name, None)
+
+
+def rank_triples(ranks: Iterable[tuple[str, int]], iris: Iris) -> Iterator[Triple]:
+    """``pkg:rank`` of each entity (:func:`kg.export.derived.ranks`), which the embedded SPARQL
+    store keeps for the canned top-N queries."""
+    for node, rank in ranks:
+        yield iris.node(node), P["rank"], integer(rank)
+
+
+def pair_triples(pairs: Iterable[Pair], iris: Iris) -> Iterator[Triple]:
+    """The co-occurrence counts the embedded SPARQL store keeps for the canned every-pair
+    queries (:mod:`kg.export.derived`): a ``pkg:CoOccurrence`` node per pair naming its two
+    entities (``pkg:pairFirst`` has the smaller id) and its count, ``pkg:paperCount`` for two
+    datasets (papers using both), ``pkg:datasetCount`` for two methods (datasets both are
+    evaluated on)."""
+    for pair in pairs:
+        s = iris.pair(pair.first, pair.second)
+        yield s, TYPE, CO_OCCURRENCE
+        yield s, P["pairFirst"], iris.node(pair.first)
+        yield s, P["pairSecond"], iris.node(pair.second)
+        yield s, P["paperCount" if pair.kind == "datasets" else "datasetCount"], integer(pair.count)
 
 
 def _node_triples(graph: GraphSource, node: str, data: dict[str, Any], node_iri: NodeIris,
