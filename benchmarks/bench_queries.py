@@ -1,17 +1,15 @@
 """Time the reads of a built store as a user runs them: ``stats``, ``show``, the making of the
-embedded SPARQL and Cypher caches, and every canned query on each, old code beside new.
+embedded SPARQL and Cypher caches, and every canned query, its old text beside the new.
 
-Each ``--python`` is an interpreter with a paperkg installed (this checkout's ``.venv/bin/python``,
-an older checkout's for the "before" column). Every one works on its own copy of the store
-(caches are stamped with the code that made them, so two versions must not share one), and
-every step runs in a fresh process: wall time and peak RSS (``os.wait4``) of ``stats`` and
-``show NAME``, of making each cache (the first query), then each canned query of that
-interpreter's ``queries/`` with its default parameters, ``--repeat`` times in one process after
-one warm-up run (median seconds: store opened and query run, as ``paperkg query`` does), with
-the row count and a digest of the rows, so "same rows" can be read off the table::
+The store is copied (its caches are made in the copy) and every step runs in a fresh process
+with this checkout's paperkg: wall time and peak RSS (``os.wait4``) of ``stats``, ``show NAME``
+and of making each cache (the first query); then each canned query, with its default
+parameters, under its text at git revision ``--before`` and under the working tree's text, on
+the same caches (so both columns see the same machine load): ``--repeat`` runs after one
+warm-up, median seconds of opening the store and running the query as ``paperkg query`` does,
+with the row count and a digest of the rows, so "same rows" can be read off the table::
 
-    .venv/bin/python benchmarks/bench_queries.py /tmp/w/10000/store \\
-        --python /work/base0/.venv/bin/python --python .venv/bin/python
+    .venv/bin/python benchmarks/bench_queries.py /tmp/w/10000/store --before 0f53740
 """
 from __future__ import annotations
 
@@ -20,27 +18,35 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
+
 CHILD_QUERIES = r"""
 import hashlib, json, statistics, sys, time
-from kg.api import run_query
-from kg.query.files import CYPHER, SPARQL, canned
-store, repeat = sys.argv[1], int(sys.argv[2])
+from kg.query.cypher import run_cypher
+from kg.query.sparql import run_sparql
+store, repeat, texts = sys.argv[1], int(sys.argv[2]), json.load(open(sys.argv[3]))
 out = {}
-for lang in (SPARQL, CYPHER):
-    for name in canned(lang):
-        query = name + lang.suffix
-        result = run_query(store, query)  # warm-up (and the cache, if it was not made yet)
+for key, versions in texts.items():
+    run = run_sparql if key.endswith("sparql") else run_cypher
+    cells = []
+    for text in versions:
+        if text is None:
+            cells.append(None)
+            continue
+        rows = run(store, text)[1]  # warm-up (and the cache, if it was not made yet)
         times = []
         for _ in range(repeat):
             start = time.perf_counter()
-            result = run_query(store, query)
+            rows = run(store, text)[1]
             times.append(time.perf_counter() - start)
-        digest = hashlib.sha256(json.dumps(result.rows, sort_keys=True, default=str).encode()).hexdigest()[:8]
-        out[f"{name} {lang.name}"] = [statistics.median(times), len(result.rows), digest]
+        digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()[:8]
+        cells.append([statistics.median(times), len(rows), digest])
+    out[key] = cells
 print(json.dumps(out))
 """
 CHILD_CACHE = r"""
@@ -48,6 +54,7 @@ import sys
 from kg.api import run_query
 run_query(sys.argv[1], sys.argv[2])
 """
+LANGUAGES = (("sparql", ".rq"), ("cypher", ".cypher"))
 
 
 def timed(argv: list[str]) -> tuple[float, float, str]:
@@ -65,44 +72,58 @@ def timed(argv: list[str]) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, text
 
 
-def measure(python: str, store: Path, name: str, repeat: int) -> dict[str, str]:
+def texts(before: str) -> dict[str, list[str | None]]:
+    """``"name language"`` -> [the query text at git revision ``before`` (None: no such
+    query then), the text in the working tree], for every canned query of the working tree."""
+    out: dict[str, list[str | None]] = {}
+    for language, suffix in LANGUAGES:
+        for path in sorted((REPO / "queries" / language).glob(f"*{suffix}")):
+            old = subprocess.run(["git", "-C", str(REPO), "show", f"{before}:queries/{language}/{path.name}"],
+                                 capture_output=True, text=True)
+            out[f"{path.stem} {language}"] = [old.stdout if old.returncode == 0 else None, path.read_text("utf-8")]
+    return out
+
+
+def measure(store: Path, name: str, repeat: int, before: str, scratch: Path) -> list[tuple[str, str, str]]:
+    """``(step, before, after)`` cells: the reads of this checkout's paperkg, and each canned
+    query's text at ``before`` beside the working tree's, on the same caches."""
+    python = sys.executable
     cli = str(Path(python).parent / "paperkg")
-    cells: dict[str, str] = {}
+    cells: list[tuple[str, str, str]] = []
     for label, argv in (("stats", [cli, "stats", str(store)]), (f"show {name}", [cli, "show", str(store), name])):
         seconds, peak, _ = timed(argv)
-        cells[label] = f"{seconds:.2f} s {peak:.0f} MiB"
+        cells.append((label, "", f"{seconds:.2f} s {peak:.0f} MiB"))
     for label, query in (("make SPARQL cache", "top-methods.rq"), ("make Cypher cache", "top-methods.cypher")):
         seconds, peak, _ = timed([python, "-c", CHILD_CACHE, str(store), query])
-        cells[label] = f"{seconds:.1f} s {peak:.0f} MiB"
-    _, _, text = timed([python, "-c", CHILD_QUERIES, str(store), str(repeat)])
-    for query, (seconds, rows, digest) in json.loads(text.strip().splitlines()[-1]).items():
-        cells[query] = f"{seconds:.3f} s {rows:>3} rows {digest}"
+        cells.append((label, "", f"{seconds:.1f} s {peak:.0f} MiB"))
+    given = scratch / "texts.json"
+    given.write_text(json.dumps(texts(before)), "utf-8")
+    _, _, text = timed([python, "-c", CHILD_QUERIES, str(store), str(repeat), str(given)])
+    for query, versions in json.loads(text.strip().splitlines()[-1]).items():
+        shown = ["-" if v is None else f"{v[0]:.3f} s {v[1]:>3} rows {v[2]}" for v in versions]
+        cells.append((query, shown[0], shown[1]))
     return cells
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("store", type=Path, help="a built store directory (copied; never changed)")
-    parser.add_argument("--python", action="append", required=True, help="an interpreter with paperkg (repeatable)")
+    parser.add_argument("--before", default="0f53740", help="git revision of the old query texts (default: 0f53740)")
     parser.add_argument("--show", default="BERT", help="the name `show` looks up (default: BERT)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--workdir", type=Path, default=None, help="where the copies go (default: a temporary directory)")
+    parser.add_argument("--workdir", type=Path, default=None, help="where the copy goes (default: a temporary directory)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="paperkg-bench-queries-", dir=args.workdir))
-    columns = []
     try:
-        for i, python in enumerate(args.python):
-            copy = root / f"store{i}"
-            shutil.copytree(args.store, copy, ignore=shutil.ignore_patterns("cache", ".*"))
-            columns.append(measure(python, copy, args.show, args.repeat))
-            shutil.rmtree(copy, ignore_errors=True)
+        copy = root / "store"
+        shutil.copytree(args.store, copy, ignore=shutil.ignore_patterns("cache", ".*"))
+        cells = measure(copy, args.show, args.repeat, args.before, root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    names = list(dict.fromkeys(k for cells in columns for k in cells))
-    width = max(len(n) for n in names) + 2
-    print(f"{'step':<{width}}" + "".join(f"{p[-36:]:>38}" for p in args.python))
-    for name in names:
-        print(f"{name:<{width}}" + "".join(f"{cells.get(name, '-'):>38}" for cells in columns))
+    width = max(len(c[0]) for c in cells) + 2
+    print(f"{'step':<{width}}{'query text at ' + args.before:>34}{'working tree':>34}")
+    for step, old, new in cells:
+        print(f"{step:<{width}}{old:>34}{new:>34}")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,18 @@
 """The derived counts the embedded SPARQL store keeps for the canned queries (ranks and the top
-co-occurring pairs, ``kg/export/derived.py``): the queries that read them return the same rows
-as the queries that count everything at query time (the texts of the canned queries before
-issue 14, below), and the pair search that avoids enumerating every pair finds the same top
+co-occurring pairs, ``kg/export/derived.py``), and the stored paper counts the canned Cypher
+top-N queries read: the queries return the same rows as the queries that count everything at
+query time (the texts of the canned queries before issue 14, below), and the pair search that avoids enumerating every pair finds the same top
 pairs as enumerating them."""
 from __future__ import annotations
 
 import random
 from collections import Counter
+from importlib import resources
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+import ladybug
 import networkx as nx
 import pyoxigraph as ox
 import pytest
@@ -18,6 +20,8 @@ from support import canned_sparql as canned
 
 import kg.store.core
 from kg.export.derived import PAIR_LIMIT, dataset_pairs, method_pairs, ranks
+from kg.query.cypher_cache import create_database
+from kg.query.files import CYPHER, body
 from kg.query.sparql import query_store
 from kg.query.sparql_cache import load
 
@@ -89,12 +93,48 @@ def _same_rows_as_counting(graph: nx.MultiDiGraph) -> None:
                 assert _compare(store, name, {entity: value, "limit": "1000"}), (name, value)
 
 
+COUNTED_CYPHER = {
+    "top-methods": "MATCH (p:Paper)-[:PROPOSES|USES]->(m:Method) WITH m, count(DISTINCT p) AS papers "
+                   "RETURN m.id, m.name, papers ORDER BY papers DESC, m.id LIMIT $limit",
+    "top-datasets": "MATCH (p:Paper)-[:EVALUATES_ON|INTRODUCES]->(d:Dataset) WITH d, count(DISTINCT p) AS papers "
+                    "RETURN d.id, d.name, papers ORDER BY papers DESC, d.id LIMIT $limit",
+    "tasks-by-papers": "MATCH (p:Paper)-[:ADDRESSES]->(t:Task) WITH t, count(DISTINCT p) AS papers "
+                       "RETURN t.id, t.name, papers ORDER BY papers DESC, t.id LIMIT $limit",
+}
+"""The canned Cypher queries that read ``paper_count`` instead, as they counted before."""
+
+
+def _cypher_same_rows_as_counting(graph: nx.MultiDiGraph) -> None:
+    db = create_database(":memory:", graph, keep_open=True, evidence="none")
+    try:
+        conn = ladybug.Connection(db)
+        for name, counted in COUNTED_CYPHER.items():
+            text = resources.files("queries.cypher").joinpath(f"{name}.cypher").read_text("utf-8")
+            for limit in (1, 3, 10, 1000):
+                rows = [_all(conn.execute(q, {"limit": limit})) for q in (counted, body(text, CYPHER).strip())]
+                assert rows[0] and rows[0] == rows[1], (name, limit)
+        conn.close()
+    finally:
+        db.close()
+
+
+def _all(result: Any) -> list[tuple[Any, ...]]:
+    rows = []
+    while result.has_next():
+        rows.append(tuple(result.get_next()))
+    return rows
+
+
 def test_canned_queries_return_what_counting_everything_returns(examples: Path) -> None:
-    _same_rows_as_counting(kg.store.core.open_store(examples).graph)
+    graph = kg.store.core.open_store(examples).graph
+    _same_rows_as_counting(graph)
+    _cypher_same_rows_as_counting(graph)
 
 
 def test_the_same_on_the_seeds(seeds: Path) -> None:
-    _same_rows_as_counting(kg.store.core.open_store(seeds).graph)
+    graph = kg.store.core.open_store(seeds).graph
+    _same_rows_as_counting(graph)
+    _cypher_same_rows_as_counting(graph)
 
 
 def test_the_same_on_a_stored_graph(examples: Path) -> None:
