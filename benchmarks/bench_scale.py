@@ -65,6 +65,8 @@ class Step:
     seconds: float
     peak_mib: float
     ok: bool
+    cpu_s: float = 0.0  # user + system CPU of the step's process and its worker processes
+    load: float = 0.0  # 1-minute load average when the step ended (other users of the machine)
 
 
 def _sentences(text: str) -> list[str]:
@@ -125,7 +127,9 @@ def run(name: str, argv: list[str], log: Path) -> Step:
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
-    return Step(name, seconds, usage.ru_maxrss / 1024, process.returncode == 0)
+    # wait4's usage covers the child and the processes it waited for (its extraction workers)
+    return Step(name, seconds, usage.ru_maxrss / 1024, process.returncode == 0,
+                usage.ru_utime + usage.ru_stime, os.getloadavg()[0])
 
 
 _BUILD_FROM_RECORDS = """import json, sys
@@ -153,8 +157,11 @@ def bench(size: int, work: Path, titles: list[str], sentences: list[str], args: 
     write_corpus(added, size, ADDED, titles, sentences, args.seed)
     workers = ["--workers", str(args.workers)]
     log = work / "log.txt"
+    extract = ("extract", [paperkg, "extract", str(corpus), "-o", str(work / "papers.jsonl"), *workers])
+    if args.extract_only:
+        return run_steps(size, [extract], log)
     steps = [
-        ("extract", [paperkg, "extract", str(corpus), "-o", str(work / "papers.jsonl"), *workers]),
+        extract,
         ("build (extract + build)", [paperkg, "build", str(corpus), "-o", str(store), "--rebuild", *workers]),
         *downstream(paperkg, work, store),
         (f"build +{ADDED} papers", [paperkg, "build", str(added), "-o", str(store), *workers]),
@@ -212,6 +219,7 @@ def run_steps(size: int, steps: list[tuple[str, list[str]]], log: Path) -> list[
     for name, argv in steps:
         results.append(run(name, argv, log))
         print(f"  {size:>7} papers  {name:<26} {results[-1].seconds:9.1f} s {results[-1].peak_mib:8.0f} MiB"
+              f" {results[-1].cpu_s:9.1f} CPU s  load {results[-1].load:4.1f}"
               f"{'' if results[-1].ok else '  FAILED (see ' + str(log) + ')'}", flush=True)
     return results
 
@@ -274,6 +282,43 @@ def project(table: dict[int, list[Step]], sizes: list[int], i: int, largest: int
     return f"{seconds:13.0f}{peak:13.0f}"
 
 
+def projection(steps: list[Step], size: int, workers: int) -> str:
+    """576,000 papers, extraction included, with ``workers`` processes on this machine: from
+    the wall times as measured (under whatever load there was) and from the CPU seconds
+    (what the same work takes when the machine's cores are free), with the formula."""
+    by_name = {step.name: step for step in steps}
+    extract = by_name.get("extract")
+    if extract is None or not extract.ok:
+        return "576k projection: needs a measured extract step (not --build-only / --from-records)"
+    cores = os.cpu_count() or 1
+    used = max(1, min(workers, cores))
+    scale = PWC_PAPERS / size
+    lines = [f"576,000-paper projection from {size:,} papers, --workers {workers} on {cores} cores "
+             f"(scale = 576,000 / {size:,} = {scale:.1f}):",
+             f"  extraction: {size / extract.seconds:6.1f} papers/s wall (load {extract.load:.1f}), "
+             f"{extract.cpu_s / size * 1000:.2f} ms CPU per paper"]
+    wall_x = extract.seconds * scale
+    cpu_x = extract.cpu_s * scale / used
+    lines.append(f"    as measured:  t_extract x scale = {extract.seconds:.1f} s x {scale:.1f} = {wall_x / 3600:.2f} h")
+    lines.append(f"    cores free:   CPU_extract x scale / min(workers, cores) = {extract.cpu_s:.1f} s x {scale:.1f} "
+                 f"/ {used} = {cpu_x / 3600:.2f} h ({size * used / extract.cpu_s:.0f} papers/s)")
+    build = by_name.get("build (extract + build)")
+    if build is None or not build.ok:
+        lines.append("  build: not measured here (bench_scale.py --build-only RECORDS measures it alone)")
+        return "\n".join(lines)
+    # "build" extracts again: the build stage alone is the difference; it runs in one process
+    wall_b = max(build.seconds - extract.seconds, 0.0) * scale
+    cpu_b = max(build.cpu_s - extract.cpu_s, 0.0) * scale
+    lines.append(f"  build stage (serial, in the writing process): t_build - t_extract = {build.seconds:.1f} - "
+                 f"{extract.seconds:.1f} s wall, CPU_build - CPU_extract = {build.cpu_s:.1f} - {extract.cpu_s:.1f} s")
+    lines.append(f"    as measured:  (t_build - t_extract) x scale = {wall_b / 3600:.2f} h;  "
+                 f"cores free: (CPU_build - CPU_extract) x scale = {cpu_b / 3600:.2f} h")
+    lines.append(f"  total (extraction + build, no overlap assumed): as measured {(wall_x + wall_b) / 3600:.2f} h, "
+                 f"cores free {(cpu_x + cpu_b) / 3600:.2f} h (target < 2 h); CPU seconds measured under load "
+                 "run high (shared caches, switches), so 'cores free' errs long")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="2000", help="comma-separated corpus sizes (default: 2000)")
@@ -285,6 +330,8 @@ def main() -> None:
                         help="time the build stage alone on recombined copies of these extraction records")
     parser.add_argument("--from-records", type=int, default=0, metavar="B",
                         help="extract B papers once and build each size from recombined records (no NLP at size N)")
+    parser.add_argument("--extract-only", action="store_true",
+                        help="run only the extract step at each size (its rate feeds the 576k projection)")
     parser.add_argument("--baseline", default=None, metavar="PYTHON",
                         help="with --from-records: also run the read/export/query steps with the paperkg beside "
                              "this interpreter (e.g. an older checkout's .venv/bin/python), on a copy of the store")
@@ -317,6 +364,7 @@ def main() -> None:
     print(f"projected: time scaled linearly from {largest:,} papers (fixed start-up costs included, so an "
           "upper bound for a linear step); memory on the least-squares line through all sizes "
           "(needs two sizes; never below the largest measured)")
+    print(projection(table[largest], largest, args.workers))
     failed = [f"{n}: {s.name}" for n in sizes for s in table[n] if not s.ok]
     if failed:
         print(f"FAILED steps: {', '.join(failed)}")

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from extractors.batched import BatchedComponent
 from extractors.context import Candidate, PaperText
+from extractors.dense import one_blas_thread, use_numpy_blas
 from extractors.gazetteer import TypeIndex
 from extractors.mentions import data_after, dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
@@ -73,10 +74,13 @@ for _name in ("paperkg_tags", "paperkg_error"):
 def load_model(path: str | None = None) -> Language:
     """The tagger pipeline: ``path``, or the model shipped in the package (offline)."""
     if path is not None:
-        return spacy.load(path)
-    with ExitStack() as stack:
-        folder = stack.enter_context(resources.as_file(resources.files("extractors").joinpath("model")))
-        return spacy.load(Path(folder))
+        model = spacy.load(path)
+    else:
+        with ExitStack() as stack:
+            folder = stack.enter_context(resources.as_file(resources.files("extractors").joinpath("model")))
+            model = spacy.load(Path(folder))
+    use_numpy_blas(model)  # a speed-up only (extractors/dense.py)
+    return model
 
 
 def predict(model: Language, docs: list[Doc], batch_size: int = 128) -> list[list[list[object]]]:
@@ -89,9 +93,10 @@ def predict(model: Language, docs: list[Doc], batch_size: int = 128) -> list[lis
         for label in ner.labels:  # type: ignore[attr-defined]
             vocab.strings.add(label)
     out = []
-    for doc in ner.pipe(docs, batch_size=batch_size):  # type: ignore[attr-defined]
-        out.append([[e.start_char, e.end_char, e.label_] for e in doc.ents])
-        doc.ents = ()
+    with one_blas_thread():
+        for doc in ner.pipe(docs, batch_size=batch_size):  # type: ignore[attr-defined]
+            out.append([[e.start_char, e.end_char, e.label_] for e in doc.ents])
+            doc.ents = ()
     return out
 
 

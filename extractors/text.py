@@ -60,3 +60,11 @@ def text_of(doc) -> str:  # type: ignore[no-untyped-def]
         text = doc.user_data["paperkg_text"] = doc.text
     return text  # type: ignore[no-any-return]
 
+
+def doc_of(nlp, text: str):  # type: ignore[no-untyped-def]
+    """``nlp``'s tokenized Doc of ``text``, knowing its text (the tokenizer keeps every
+    character, so ``doc.text == text`` and :func:`text_of` need not join the tokens)."""
+    doc = nlp.make_doc(text)
+    doc.user_data["paperkg_text"] = text
+    return doc
+

@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.components import paper_text
+from extractors.text import doc_of
 from kg.records import Extraction, Link, Mention, Paper, Problem
 
 
@@ -61,7 +62,8 @@ def extract_partition(nlp: Language, papers: Sequence[Paper], batch_size: int = 
         else:
             texts.append((text, i))
     try:
-        for doc, i in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+        docs = ((doc_of(nlp, text), i) for text, i in texts)
+        for doc, i in nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
             outcomes[i] = _outcome(papers[i], doc)
     except Exception:  # noqa: BLE001 — find the paper that broke the batch, keep the others
         for text, i in texts:
