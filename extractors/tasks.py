@@ -133,7 +133,7 @@ caused causing lead leads led leading reduce reduces reducing increase increases
 accelerates produce produces contain contains modify modifies adopt adopts discard discards compare compares
 choose chooses generate generates avoid avoids utilize utilizes augment augments refine refines become
 becomes achieve achieved offer offers enjoy enjoys revisit revisits report reports reported preform preforms perform require re-implement
-implement implements apply applies obtain obtains yield yields challenges""".split())
+implement implements apply applies obtain obtains yield yields challenges assess assesses assessing""".split())
 # "-ed"/"-ing" words that are adjectives or nouns in front of a task head, not verbs
 ED_ING_MODIFIERS = frozenset("""supervised unsupervised semi-supervised self-supervised embedded distributed
 federated structured unstructured grounded weighted labeled unlabeled labelled unlabelled constrained augmented
