@@ -249,10 +249,13 @@ def reworded_tasks(pt: PaperText, known: Known) -> list[Candidate]:
     out: list[Candidate] = []
     for span in pt.sentences:
         ws = pt.words_of(span)
+        lows = [w.lower for w in ws]
+        if "of" not in lows and TASK_VERBS.keys().isdisjoint(lows):
+            continue  # most sentences hold no task verb and no "<task noun> of"
         for i, w in enumerate(ws[:-1]):
-            noun = TASK_VERBS.get(w.lower)
+            noun = TASK_VERBS.get(lows[i])
             of = False
-            if noun is None and w.lower in PHRASE_TASK_HEADS and ws[i + 1].lower == "of" and not w.trail \
+            if noun is None and lows[i + 1] == "of" and lows[i] in PHRASE_TASK_HEADS and not w.trail \
                     and (i == 0 or ws[i - 1].lower in ARTICLES or ws[i - 1].trail or ws[i - 1].lower in TASK_PHRASE_STOP):
                 noun, of = w.lower, True  # "the detection of objects"; not "semantic segmentation of scenes"
             if noun is None or w.trail:
@@ -425,7 +428,7 @@ def _paper_phrase(pt: PaperText, name: str, cands: list[Candidate]) -> str:
     said: dict[str, int] = {}
     for c in cands:
         surface = pt.text[c.start:c.end]
-        if c.extractor != "gazetteer" or c.name != name or any(is_acronym(w) for w in surface.split()):
+        if c.extractor != "gazetteer" or c.name != name or surface.lower() == name or any(is_acronym(w) for w in surface.split()):
             continue  # "OOD generalization": the listed name spells the acronym out
         phrase = normalize_task(surface)
         if len(phrase.split()) == len(surface.split()) and f" {phrase} " not in f" {name} ":  # "distillation", "summarization": the listed name says more
