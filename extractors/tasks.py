@@ -16,7 +16,7 @@ from extractors.names import is_acronym, is_coined, is_generic, is_paradigm, nor
 from extractors.mentions import redefined_acronyms
 from extractors.proposals import Known, defined_types
 from extractors.text import Word, words
-from extractors.vocab import (DATASET_NOUNS, LANGUAGES, METHOD_NOUNS, NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
+from extractors.vocab import (ARTICLES, DATASET_NOUNS, LANGUAGES, METHOD_NOUNS, NOT_TASK_MODIFIERS, PHRASE_TASK_HEADS, STRONG_PROPOSAL_VERBS, STRONG_TASK_HEADS,
                               SUBJECT_WORDS, TASK_HEADS)
 
 MAX_TASKS = 5
@@ -97,6 +97,7 @@ def task_candidates(pt: PaperText, known: Known) -> list[Candidate]:
                     if ws[k].trail or head in TASK_PHRASE_STOP:
                         break
     found += phrase_tasks(pt, known)
+    found += reworded_tasks(pt, known)
     found += enumerated_tasks(pt, known)
     found += title_tasks(pt, known)
     return found
@@ -133,7 +134,7 @@ caused causing lead leads led leading reduce reduces reducing increase increases
 accelerates produce produces contain contains modify modifies adopt adopts discard discards compare compares
 choose chooses generate generates avoid avoids utilize utilizes augment augments refine refines become
 becomes achieve achieved offer offers enjoy enjoys revisit revisits report reports reported preform preforms perform require re-implement
-implement implements apply applies obtain obtains yield yields challenges""".split())
+implement implements apply applies obtain obtains yield yields challenges assess assesses assessing""".split())
 # "-ed"/"-ing" words that are adjectives or nouns in front of a task head, not verbs
 ED_ING_MODIFIERS = frozenset("""supervised unsupervised semi-supervised self-supervised embedded distributed
 federated structured unstructured grounded weighted labeled unlabeled labelled unlabelled constrained augmented
@@ -212,6 +213,82 @@ def _named_as_task(ws: list[Word], k: int) -> bool:
         return True
     return len(nxt) >= 3 and nxt[0].lower in ("and", "or") and nxt[1].lower in PHRASE_TASK_HEADS \
         and nxt[2].lower in TASK_NOUNS and not nxt[1].trail
+
+
+# verbs (base and -ing form) and the task noun they nominalize to: "answering questions" is
+# question answering, "to segment organs" organ segmentation ("generate X" is left out: it says
+# what a method outputs far more often than what task the paper addresses)
+TASK_VERBS = {verb: noun for noun, verbs in {
+    "answering": "answer answering", "detection": "detect detecting", "segmentation": "segment segmenting",
+    "classification": "classify classifying", "recognition": "recognize recognizing recognise recognising",
+    "estimation": "estimate estimating", "retrieval": "retrieve retrieving", "summarization": "summarize summarizing",
+    "prediction": "predict predicting", "tracking": "track tracking",
+    "localization": "localize localizing", "captioning": "caption captioning", "forecasting": "forecast forecasting",
+    "reconstruction": "reconstruct reconstructing", "extraction": "extract extracting", "parsing": "parse parsing",
+    "translation": "translate translating", "completion": "complete completing", "verification": "verify verifying",
+    "identification": "identify identifying", "editing": "edit editing", "ranking": "rank ranking",
+    "labeling": "label labeling labelling", "tagging": "tag tagging", "counting": "count counting",
+    "restoration": "restore restoring", "synthesis": "synthesize synthesizing", "linking": "link linking",
+}.items() for verb in verbs.split()}
+TASK_OBJECT_STOP = TASK_PHRASE_STOP | PHRASE_STOP | frozenset("that which whether".split())
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def reworded_tasks(pt: PaperText, known: Known) -> list[Candidate]:
+    """A listed task said as a verb and its object ("answering factual questions", "to detect
+    objects") or as "<task noun> of <object>" ("the classification of images"): named in the
+    task's word order ("factual question answering"), the paper's words kept as an alias. Only
+    when the reordered phrase ends with a listed task, so no free phrase enters this way."""
+    out: list[Candidate] = []
+    for span in pt.sentences:
+        ws = pt.words_of(span)
+        lows = [w.lower for w in ws]
+        if "of" not in lows and TASK_VERBS.keys().isdisjoint(lows):
+            continue  # most sentences hold no task verb and no "<task noun> of"
+        for i, w in enumerate(ws[:-1]):
+            noun = TASK_VERBS.get(lows[i])
+            of = False
+            if noun is None and lows[i + 1] == "of" and lows[i] in PHRASE_TASK_HEADS and not w.trail \
+                    and (i == 0 or ws[i - 1].lower in ARTICLES or ws[i - 1].trail or ws[i - 1].lower in TASK_PHRASE_STOP):
+                noun, of = w.lower, True  # "the detection of objects"; not "semantic segmentation of scenes"
+            if noun is None or w.trail:
+                continue
+            k = i + 2 if of else i + 1
+            if k < len(ws) and ws[k].lower in ARTICLES and not ws[k].trail:
+                k += 1
+            obj: list[Word] = []
+            while k < len(ws) and len(obj) < 3 and not ws[k].lead:
+                x = ws[k]
+                if x.lower in TASK_OBJECT_STOP or x.lower in TASK_VERBS or not re.fullmatch(r"[a-z][a-z0-9-]*", x.lower) \
+                        or x.lower.endswith("ly") or (x.text[:1].isupper() and not pt.in_title(x.start)):
+                    break
+                obj.append(x)
+                k += 1
+                if x.trail:
+                    break
+            while obj:  # the longest object that makes a listed task: "images" of "images remains hard"
+                mods = [x.lower for x in obj[:-1]]
+                phrase = " ".join([*mods, _singular(obj[-1].lower), noun])
+                tail = phrase.split()
+                listed = next((" ".join(tail[j:]) for j in range(len(tail) - 1) if "task" in known(" ".join(tail[j:]))),
+                              None)
+                if listed is not None:
+                    break
+                obj.pop()
+            if not obj or listed is None or known(phrase) - {"task"} \
+                    or any(x.lower in NOT_TASK_MODIFIERS for x in obj):
+                continue
+            surface = pt.text[w.start:obj[-1].end]
+            aliases = tuple(dict.fromkeys(a for a in (surface, listed) if a != phrase))
+            out.append(Candidate("task", normalize_task(phrase), w.start, obj[-1].end, "used", 0.55, "patterns", aliases))
+    return out
 
 
 CAPABILITY_NOUNS = frozenset("""capability capabilities ability abilities skill skills proficiency
@@ -336,11 +413,29 @@ def rank_tasks(pt: PaperText, found: list[Candidate], known: Known) -> list[Cand
         cands = by_name[key]
         best = max(cands, key=lambda c: (c.confidence, -c.start))
         conf = min(0.95, best.confidence + 0.05 * (len(cands) - 1) + (0.1 if any(pt.in_title(c.start) for c in cands) else 0))
-        name = canonical.get(key, best.name)
+        name = _paper_phrase(pt, canonical.get(key, best.name), cands)
         for c in sorted(cands, key=lambda c: c.start):
             aliases = c.aliases + ((c.name,) if c.name != name else ())
             out.append(Candidate("task", name, c.start, c.end, "used", conf, c.extractor, aliases, c.ids))
     return out
+
+
+def _paper_phrase(pt: PaperText, name: str, cands: list[Candidate]) -> str:
+    """A listed task the paper only calls by one of its synonyms is named as the paper says it
+    ("sleep stage classification", listed as "sleep staging") unless it is an acronym or a part of
+    the listed name ("distillation" of "knowledge distillation"); the listed name stays an alias,
+    so both match and the resolver still joins it with the listed task."""
+    said: dict[str, int] = {}
+    for c in cands:
+        surface = pt.text[c.start:c.end]
+        if c.extractor != "gazetteer" or c.name != name or surface.lower() == name or any(is_acronym(w) for w in surface.split()):
+            continue  # "OOD generalization": the listed name spells the acronym out
+        phrase = normalize_task(surface)
+        if len(phrase.split()) == len(surface.split()) and f" {phrase} " not in f" {name} ":  # "distillation", "summarization": the listed name says more
+            said[phrase] = said.get(phrase, 0) + 1
+    if not said or name in said:
+        return name
+    return max(said, key=lambda s: (said[s], len(s)))
 
 
 @lru_cache(maxsize=1)

@@ -53,7 +53,8 @@ interpretability explainability fairness robustness distillation pruning quantiz
 # acronym's long form as a task ("... Optimization (XO)" is usually a method)
 PHRASE_TASK_HEADS = TASK_HEADS | frozenset("""evaluation assessment optimization optimisation selection mining
 curation filtering scheduling streaming tuning merging routing emulation creation augmentation
-comprehension""".split())
+comprehension simplification paraphrasing spotting counting deblurring dehazing colorization
+re-identification categorization disambiguation entailment chunking""".split())
 METHOD_HEADS = frozenset("""minimization minimisation optimization optimisation sampling distillation network
 networks algorithm machine machines transformer encoder autoencoder decoder descent search attention pooling
 normalization normalisation embedding embeddings gating decoding prompting regression regularization
@@ -83,7 +84,7 @@ super-resolution denoising identification verification diagnosis registration la
 completion synthesis reconstruction restoration correction navigation recommendation surveillance
 screening imputation deblurring dehazing colorization simplification paraphrasing grounding generation
 extraction prediction understanding editing creation curation generalization streaming reasoning mining
-answering linking parsing""".split())
+answering linking parsing re-identification categorization disambiguation""".split())
 # evaluative, deictic and process words that make a phrase a description, not a task name
 # ("final classification", "clearer analysis", "two-stage learning", "slow optimization")
 NOT_TASK_MODIFIERS = frozenset("""final initial clearer clear modern possible individual appropriate similar same

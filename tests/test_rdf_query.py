@@ -52,7 +52,7 @@ def test_top_methods(examples: Path) -> None:
 def test_tasks_by_papers(examples: Path) -> None:
     assert project(rows(examples, "tasks-by-papers", limit="4"), "task_id", "papers") == [
         ("task:domaingeneralization", 2), ("task:nodeclassification", 2), ("task:timeseriesforecasting", 2),
-        ("task:charttotabletranslation", 1)]
+        ("task:3doccupancyprediction", 1)]
 
 
 @pytest.mark.parametrize("query, edge_types, column", [

@@ -12,7 +12,7 @@ from extractors.acronyms import find_definitions
 from extractors.components import paper_text
 from extractors.context import Candidate, PaperText
 from extractors.gazetteer import TypeIndex, default_gazetteer
-from extractors.tasks import find_tasks, rank_tasks, task_like
+from extractors.tasks import find_tasks, rank_tasks, reworded_tasks, task_like
 
 Entity = dict[str, Any]
 KNOWN = TypeIndex(default_gazetteer())
@@ -245,3 +245,45 @@ def test_data_is_not_a_task(phrase: str) -> None:
 def test_an_acronym_defined_as_a_model_family_is_not_a_task(run: Callable[..., list[Entity]]) -> None:
     ents = run(TITLE, "We compare medical language models (MLMs) of three sizes. MLMs still hallucinate.")
     assert not [e for e in ents if e["type"] == "task" and "language models" in e["name"]]
+
+
+def _tasks(ents: list[Entity]) -> dict[str, list[str]]:
+    return {e["name"]: e.get("aliases") or [] for e in ents if e["type"] == "task"}
+
+
+def test_a_listed_task_is_named_by_the_synonym_the_paper_uses(run: Callable[..., list[Entity]]) -> None:
+    ents = run(TITLE, "We tune hyperparameter tuning budgets for wearable sleep stage classification in "
+                      "hospitals, and our sleep stage classification results beat every baseline.")
+    tasks = _tasks(ents)
+    assert "sleep stage classification" in tasks and "sleep staging" not in tasks
+    assert "sleep staging" in tasks["sleep stage classification"]  # the listed name still matches
+
+
+def test_a_part_or_an_acronym_of_a_listed_task_does_not_rename_it(run: Callable[..., list[Entity]]) -> None:
+    tasks = _tasks(run(TITLE, "Our robust OOD generalization recipe improves OOD generalization on "
+                              "three shifts, and the same recipe helps distillation of students by distillation."))
+    assert "ood generalization" not in tasks and "distillation" not in tasks
+
+
+@pytest.mark.parametrize("abstract, name, surface", [
+    ("The model is good at answering factual questions about people.", "factual question answering",
+     "answering factual questions"),
+    ("We train a network to segment abdominal organs in scans.", "abdominal organ segmentation",
+     "segment abdominal organs"),
+    ("The classification of images remains hard for small networks.", "image classification",
+     "classification of images"),
+])
+def test_a_task_said_as_a_verb_or_with_of_is_put_in_task_word_order(abstract: str, name: str, surface: str) -> None:
+    pt = paper(TITLE, abstract)
+    found = {c.name: c.aliases for c in reworded_tasks(pt, KNOWN)}
+    assert name in found and surface in found[name]
+
+
+@pytest.mark.parametrize("abstract", [
+    "The model learns to answer quickly and to detect when it fails.",  # no object
+    "Our encoder can detect Transformers hidden in the weights.",  # a capitalized name is not an object
+    "We generate images from captions.",  # "generate" is what a method outputs
+    "The fine detection of spikes matters for the reviewers.",  # "spike detection" is in no list
+])
+def test_a_verb_phrase_that_does_not_end_in_a_listed_task_is_no_task(abstract: str) -> None:
+    assert reworded_tasks(paper(TITLE, abstract), KNOWN) == []
