@@ -268,7 +268,7 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
             head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
             named_head = head in METHOD_HEADS or head in METHOD_NOUNS or not d.short.isupper() \
                 or (tagged_method and len(d.short) > 2 and key in (norm_key(d.short), norm_key(d.long))
-                    and (_title_cased(d.long) or norm_key(d.long) in tagged
+                    and (key != norm_key(d.long) or _title_cased(d.long) or norm_key(d.long) in tagged
                          or any(is_coined(w) or is_acronym(w) for w in d.long.split())))
             return not named_head or bool(defined_types(known, d.short, d.long) - {"method", "dataset"}) \
                 or is_not_name(d.long) \
@@ -420,8 +420,8 @@ DROPS_ENV = "PAPERKG_TAGGER_DROPS"
 
 def _dropped(reason: str, pt: PaperText, start: int, end: int, etype: str, label: str) -> None:
     """Measurement only: with ``PAPERKG_TAGGER_DROPS=FILE`` set, each tagger span the merge
-    drops is appended to FILE as ``{"title", "text", "label", "reason"}`` (see
-    ``benchmarks/tagger_drops.py``)."""
+    drops (or keeps: ``reason`` ``kept``) is appended to FILE as ``{"title", "text", "label",
+    "type", "reason"}`` (see ``benchmarks/tagger_drops.py``)."""
     path = os.environ.get(DROPS_ENV)
     if path:
         with open(path, "a", encoding="utf-8") as fh:
@@ -502,7 +502,9 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             name = normalize_task(text)
             if not name or not _TASK_WORDS.search(name) or is_generic(name) \
                     or not _task_named(pt, start, name, known, rule_tasks or set()):
+                _dropped("task-test", pt, start, end, etype, label)
                 continue
+            _dropped("kept", pt, start, end, etype, label)
             out.append(Candidate("task", name, start, end, "used", TAG_CONF["task"], EXTRACTOR))
         else:
             out.append(Candidate("metric", text, start, end, "used", TAG_CONF["metric"], EXTRACTOR))
