@@ -250,13 +250,14 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
     """An acronym (or its long form) defined in the paper that the rules did not make a
     method or dataset, unless the definition reads as a named method: its long form ends in
     a method head noun ("Global Convolutional Network (GCN)", "... Pooling (ASPP)") or its
-    short form is coined beyond initials, or the tagger labelled it a method and the long form
-    is written as a name (every word capitalized: "Markov Random Field (MRF)") and this span
-    is the acronym itself, of three letters or more, and neither the lists, a task/measure head nor a
-    generic class ("Massively multilingual Transformers (MMTs)") type it otherwise. The same holds for
-    a lowercase long form when a second signal agrees: the tagger labels the long form a method too
-    (``tagged``: the normalized forms of its METHOD spans), or the long form is built on a coined name
-    ("globally optimal ICP (GO-ICP)")."""
+    short form is coined beyond initials, or the tagger labels this span a method and neither the
+    lists, a task/measure head nor a generic class ("Massively multilingual Transformers (MMTs)")
+    type the definition otherwise. Then the acronym itself counts when it has three letters or more
+    (the guidelines' N2: a parenthesised acronym names what it defines, "dynamic architecture
+    skipping (DAS)"; two letters are too ambiguous: "NL", "CT"); the long form counts when it is
+    written as a name (every word capitalized: "Markov Random Field (MRF)"), the tagger labels it a
+    method too (``tagged``: the normalized forms of its METHOD spans), or it is built on a coined
+    name ("globally optimal ICP (GO-ICP)")."""
     key = norm_key(text)
     for d in pt.definitions:
         if d.long_start <= start < d.long_end and norm_key(d.long) != key:
