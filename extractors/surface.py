@@ -30,8 +30,8 @@ KINDS = {"method": METHOD_KINDS | TOOL_KINDS, "dataset": DATASET_KINDS}
 # a plural or possessive ending right after a name, then up to three words (a kind noun, maybe
 # after one or two plain words that say what it is for: "fastText word embeddings")
 _AFTER = re.compile(r"(?P<plural>s|'s|’s)?(?![\w-])(?P<words>(?:\s+[A-Za-z][A-Za-z-]*(?![\w-])){0,3})")
-# words that join a clause, not a purpose: "BERT to model", "GAN and other models", "X can model"
-_NOT_PURPOSE = frozenset("""a an the and or but nor of to in on at by for from with without into onto as than then
+# words that join a clause (not a purpose or a noun): "BERT to model", "GAN and other models", "X can model"
+CLAUSE_WORDS = frozenset("""a an the and or but nor of to in on at by for from with without into onto as than then
 that which who whose whom is are was were be been being has have had do does did can could may might must shall
 should will would not no also only both each every all any some other such our their its his her this these those
 we they it via per over under between among across about after before while when where whereas""".split())
@@ -70,7 +70,7 @@ def _kind_end(after: str, kinds: frozenset[str]) -> int:
         if word.group(0).lower() in kinds:
             return word.end()
         w = word.group(0)
-        if i == 2 or not w.islower() or w in _NOT_PURPOSE or w in kinds or w.endswith(("ed", "ing", "ly")):
+        if i == 2 or not w.islower() or w in CLAUSE_WORDS or w in kinds or w.endswith(("ed", "ing", "ly")):
             return 0
     return 0
 

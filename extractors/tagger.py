@@ -31,6 +31,7 @@ from extractors.mentions import data_after, dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
 from extractors.proposals import defined_types
+from extractors.surface import CLAUSE_WORDS
 from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_HEADS, METHOD_KINDS,
                               METHOD_NOUNS, PHRASE_TASK_HEADS)
 
@@ -216,6 +217,32 @@ def _edition(text: str, end: int) -> int:
         return 0
     found = _EDITION.match(text, end)
     return len(found.group(0)) if found else 0
+
+
+_DIMENSION = re.compile(r"[1-4]D")
+_NOUN_AFTER = re.compile(r"(?:\s+(?:\([a-z-]+\)\s+)?[a-z][a-z-]*[a-z](?![\w-])){1,2}")
+
+
+def _dimension_noun(text: str, start: int, end: int) -> int:
+    """The length of the noun a bare dimension span is said of (``3D`` -> ``3D convolutions``,
+    ``2D residual networks``): a plural or a method kind noun within two plain words; 0 when
+    the span is more than a dimension or no such noun follows. "2D CNNs" (a name after the
+    dimension) is the tagger's or the rules' own span. Without a parser a verb in ``-s`` right
+    after the dimension ("3D helps") would be taken for the plural: the tagger rarely labels a
+    dimension used as a noun."""
+    if not _DIMENSION.fullmatch(text, start, end):
+        return 0
+    found = _NOUN_AFTER.match(text, end)
+    if found is None:
+        return 0
+    words = list(re.finditer(r"[a-z][a-z-]*[a-z](?![\w-])", found.group(0)))
+    for word in words:
+        w = word.group(0)
+        if w in CLAUSE_WORDS or w in ("thus", "always"):
+            return 0
+        if w in METHOD_KINDS or w in METHOD_HEADS or (w.endswith("s") and not w.endswith("ss")):
+            return word.end()
+    return 0
 
 
 def _whole_words(text: str, start: int, end: int) -> bool:
@@ -448,6 +475,8 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             continue
         if etype in ("method", "dataset"):
             end += _edition(pt.text, end)
+            dimension = _dimension_noun(pt.text, start, end) if etype == "method" else 0
+            end += dimension
         text = pt.text[start:end]
         if _LATEX.search(text) or any(_CITE_KEY.match(w) for w in text.split()):
             _dropped('latex/cite-key', pt, start, end, etype, label)
@@ -486,7 +515,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
                 _dropped('measure/generic', pt, start, end, etype, label)
                 continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
-                    and pt.text.count(text) < 2 and not _method_head(text) \
+                    and pt.text.count(text) < 2 and not _method_head(text) and not dimension \
                     and not (label == "METHOD" and (_name_shaped(text) or norm_key(text) in defined)):
                 _dropped('said-once-phrase', pt, start, end, etype, label)
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name

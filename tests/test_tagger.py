@@ -463,3 +463,14 @@ def test_weak_labels_keep_name_boundaries() -> None:
     corpus = _training_module("corpus")
     assert corpus._kind_variant("QuillNet model", ("QuillNet", "QuillNet model"))
     assert not corpus._kind_variant("Quill Network", ("Quill Network",))
+
+
+def test_a_bare_dimension_takes_the_noun_it_is_said_of(known: TypeIndex) -> None:
+    """The tagger's ``3D`` alone is no name; ``3D convolutions`` (a plural or a method kind noun
+    within two plain words) is, even said once; a clause word after the dimension stops it."""
+    pt = _pt("T", "We stack 3D convolutions over 2D residual networks. The 3D is hard in 4D and more.")
+    tags = _tags(pt, ("3D", "METHOD"), ("2D", "METHOD"), ("4D", "METHOD"))
+    tags.append([pt.text.index("3D is"), pt.text.index("3D is") + 2, "METHOD"])
+    got = {c.name for c in tag_candidates(pt, tags, known, [])}
+    assert {"3D convolutions", "2D residual networks"} <= got
+    assert not got & {"3D is", "4D and"}
