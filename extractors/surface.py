@@ -27,6 +27,8 @@ from extractors.vocab import DATASET_KINDS, METHOD_KINDS
 # feature extractor"); "generator"/"discriminator" are left out: parts of a GAN-like model
 TOOL_KINDS = frozenset("tool tools simulator simulators extractor extractors".split())
 KINDS = {"method": METHOD_KINDS | TOOL_KINDS, "dataset": DATASET_KINDS}
+# after a purpose word these kinds name a part of the model ("CLIP image encoder"), not the model
+PART_KINDS = frozenset("encoder encoders decoder decoders".split())
 # a plural or possessive ending right after a name, then up to three words (a kind noun, maybe
 # after one or two plain words that say what it is for: "fastText word embeddings")
 _AFTER = re.compile(r"(?P<plural>s|'s|’s)?(?![\w-])(?P<words>(?:\s+[A-Za-z][A-Za-z-]*(?![\w-])){0,3})")
@@ -68,7 +70,7 @@ def _kind_end(after: str, kinds: frozenset[str]) -> int:
     found = list(re.finditer(r"[A-Za-z][A-Za-z-]*", after))
     for i, word in enumerate(found):
         if word.group(0).lower() in kinds:
-            return word.end()
+            return 0 if i and word.group(0).lower() in PART_KINDS else word.end()
         w = word.group(0)
         if i == 2 or not w.islower() or w in CLAUSE_WORDS or w in kinds or w.endswith(("ed", "ing", "ly")):
             return 0

@@ -42,6 +42,7 @@ def test_a_kind_noun_after_purpose_words_is_a_variant() -> None:
     """One or two plain words saying what the named thing is for may stand between the name and
     its kind noun; a clause word, a participle or a capitalized word may not."""
     pt = _pt("We use GlimNet word embeddings and the QuillKit chemistry tool. GlimNet trained models, "
-             "GlimNet and other models, GlimNet Foo model and GlimNet is a model are not variants.")
+             "GlimNet and other models, GlimNet Foo model, GlimNet image encoder (a part) "
+             "and GlimNet is a model are not variants.")
     assert variants(pt, "method", ["GlimNet"]) == ["GlimNet word embeddings"]
     assert variants(pt, "method", ["QuillKit"]) == ["QuillKit chemistry tool"]
