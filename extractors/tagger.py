@@ -24,6 +24,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.assemble import next_to
 from extractors.batched import BatchedComponent
 from extractors.context import Candidate, PaperText
 from extractors.gazetteer import TypeIndex
@@ -468,6 +469,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
     tagged_methods = frozenset(norm_key(pt.text[int(s):int(e)]) for s, e, label in tags  # type: ignore[call-overload]
                                if label == "METHOD")
     defined = _defined_forms(pt)
+    method_spans = sorted((int(s), int(e)) for s, e, label in tags if label == "METHOD")  # type: ignore[call-overload]
     for raw_start, raw_end, label, etype in _pieces(pt.text, tags):
         start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
         if end - start < 2 or not _whole_words(pt.text, start, end):
@@ -522,8 +524,10 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             etype = _retype(pt, start, end, text, etype, known)
             if etype == "dataset" and norm_key(text) not in (rule_names or set()) \
                     and not _dataset_cue(pt, end, text, known, start):
-                _dropped('dataset-no-cue', pt, start, end, etype, label)
-                continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
+                if not next_to(pt, start, end, method_spans):
+                    _dropped('dataset-no-cue', pt, start, end, etype, label)
+                    continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
+                etype = "method"  # no dataset cue, listed with names the tagger calls methods: the list votes
             _dropped("kept", pt, start, end, etype, label)
             role = method_role(pt, start) if etype == "method" else dataset_role(pt, start)
             out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR,

@@ -474,3 +474,13 @@ def test_a_bare_dimension_takes_the_noun_it_is_said_of(known: TypeIndex) -> None
     got = {c.name for c in tag_candidates(pt, tags, known, [])}
     assert {"3D convolutions", "2D residual networks"} <= got
     assert not got & {"3D is", "4D and"}
+
+
+def test_a_dataset_label_without_a_cue_listed_with_methods_is_a_method(known: TypeIndex) -> None:
+    """The tagger's DATASET span with no dataset cue is dropped, unless the tagger calls the other
+    items of its list methods: the list votes for its type."""
+    pt = _pt("T", "Detectors such as GlimDet [4], QuillSSD [7] and Zorbo-CNN [9] predict boxes. We like FoozLex.")
+    tags = _tags(pt, ("GlimDet", "METHOD"), ("QuillSSD", "METHOD"), ("Zorbo-CNN", "DATASET"), ("FoozLex", "DATASET"))
+    got = {(c.type, c.name) for c in tag_candidates(pt, tags, known, [])}
+    assert ("method", "Zorbo-CNN") in got
+    assert "FoozLex" not in {n for _, n in got}
