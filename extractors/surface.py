@@ -67,12 +67,13 @@ def variants(pt: PaperText, etype: str, forms: list[str]) -> list[str]:
 def _kind_end(after: str, kinds: frozenset[str]) -> int:
     """Where the kind noun ends in ``after`` (the words after a name): the first word, or the
     second or third after plain purpose words; 0 when there is none."""
-    found = list(re.finditer(r"[A-Za-z][A-Za-z-]*", after))
-    for i, word in enumerate(found):
-        if word.group(0).lower() in kinds:
-            return 0 if i and word.group(0).lower() in PART_KINDS else word.end()
-        w = word.group(0)
-        if i == 2 or not w.islower() or w in CLAUSE_WORDS or w in kinds or w.endswith(("ed", "ing", "ly")):
+    pos = 0
+    for i, w in enumerate(after.split()):  # the words group holds only words and spaces
+        pos = after.index(w, pos) + len(w)
+        low = w.lower()
+        if low in kinds:
+            return 0 if i and low in PART_KINDS else pos
+        if i == 2 or not w.islower() or w in CLAUSE_WORDS or w.endswith(("ed", "ing", "ly")):
             return 0
     return 0
 

@@ -447,11 +447,10 @@ def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str
 DROPS_ENV = "PAPERKG_TAGGER_DROPS"
 
 
-def _dropped(reason: str, pt: PaperText, start: int, end: int, etype: str, label: str) -> None:
-    """Measurement only: with ``PAPERKG_TAGGER_DROPS=FILE`` set, each tagger span the merge
+def _dropped(path: str | None, reason: str, pt: PaperText, start: int, end: int, etype: str, label: str) -> None:
+    """Measurement only: with ``PAPERKG_TAGGER_DROPS=FILE`` set (``path``), each tagger span the merge
     drops (or keeps: ``reason`` ``kept``) is appended to FILE as ``{"title", "text", "label",
     "type", "reason"}`` (see ``benchmarks/tagger_drops.py``)."""
-    path = os.environ.get(DROPS_ENV)
     if path:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"title": pt.title, "text": pt.text[start:end], "label": label,
@@ -469,11 +468,12 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
     tagged_methods = frozenset(norm_key(pt.text[int(s):int(e)]) for s, e, label in tags  # type: ignore[call-overload]
                                if label == "METHOD")
     defined = _defined_forms(pt)
+    drops = os.environ.get(DROPS_ENV)  # measurement only (see _dropped)
     method_spans = sorted((int(s), int(e)) for s, e, label in tags if label == "METHOD")  # type: ignore[call-overload]
     for raw_start, raw_end, label, etype in _pieces(pt.text, tags):
         start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
         if end - start < 2 or not _whole_words(pt.text, start, end):
-            _dropped('cut-word', pt, start, end, etype, label)
+            _dropped(drops, 'cut-word', pt, start, end, etype, label)
             continue
         if etype in ("method", "dataset"):
             end += _edition(pt.text, end)
@@ -481,54 +481,54 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             end += dimension
         text = pt.text[start:end]
         if _LATEX.search(text) or any(_CITE_KEY.match(w) for w in text.split()):
-            _dropped('latex/cite-key', pt, start, end, etype, label)
+            _dropped(drops, 'latex/cite-key', pt, start, end, etype, label)
             continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
         if etype != "task" and pt.in_title(start) and text not in pt.text[pt.title_end:]:
-            _dropped('title-only', pt, start, end, etype, label)
+            _dropped(drops, 'title-only', pt, start, end, etype, label)
             continue  # title case misleads the tagger: a title name counts when the abstract repeats it
         overlapping = [(s, e) for s, e in taken if not (e <= start or end <= s)]
         if "\n" in text or (overlapping and (start, end) not in overlapping and not (
                 len(set(overlapping)) == 1
                 and _longer_variant(pt.text, start, end, *overlapping[0], etype, _starts_sentence(pt, start)))):
-            _dropped('overlaps-rule-span', pt, start, end, etype, label)
+            _dropped(drops, 'overlaps-rule-span', pt, start, end, etype, label)
             continue
         if etype in ("method", "dataset"):
             if not named(text, _starts_sentence(pt, start)) or _not_a_name(text):
-                _dropped('naming-test', pt, start, end, etype, label)
+                _dropped(drops, 'naming-test', pt, start, end, etype, label)
                 continue
             if pt.in_title(start) and not any(is_coined(w) or is_acronym(w) for w in text.split()):
-                _dropped('title-case', pt, start, end, etype, label)
+                _dropped(drops, 'title-case', pt, start, end, etype, label)
                 continue  # title case is not a naming signal
             if _defined_elsewhere(pt, start, text, rule_names or set(), known, label == "METHOD", tagged_methods):
-                _dropped('defined-elsewhere', pt, start, end, etype, label)
+                _dropped(drops, 'defined-elsewhere', pt, start, end, etype, label)
                 continue
             key = norm_key(text)
             if key not in (rule_names or set()) and ({key + "s", key[:-1] if key.endswith("s") else ""}
                                                       & (rule_names or set())):
-                _dropped('plural-of-rule-name', pt, start, end, etype, label)
+                _dropped(drops, 'plural-of-rule-name', pt, start, end, etype, label)
                 continue  # the singular/plural of a name the rules already judged
             if is_acronym(text) and len(text.rstrip("s")) < 3 and norm_key(text) not in (rule_names or set()):
-                _dropped('two-letter-acronym', pt, start, end, etype, label)
+                _dropped(drops, 'two-letter-acronym', pt, start, end, etype, label)
                 continue  # a two-letter acronym ("TC", "SE") is too ambiguous on the tagger's word alone
             if known(text) & {"task", "metric"} and etype not in known(text):
-                _dropped('listed-as-task/metric', pt, start, end, etype, label)
+                _dropped(drops, 'listed-as-task/metric', pt, start, end, etype, label)
                 continue
             if _MEASURE.match(pt.text, end) or is_generic(_restated(text)):
-                _dropped('measure/generic', pt, start, end, etype, label)
+                _dropped(drops, 'measure/generic', pt, start, end, etype, label)
                 continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
                     and pt.text.count(text) < 2 and not _method_head(text) and not dimension \
                     and not (label == "METHOD" and (_name_shaped(text) or norm_key(text) in defined)):
-                _dropped('said-once-phrase', pt, start, end, etype, label)
+                _dropped(drops, 'said-once-phrase', pt, start, end, etype, label)
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
             etype = _retype(pt, start, end, text, etype, known)
             if etype == "dataset" and norm_key(text) not in (rule_names or set()) \
                     and not _dataset_cue(pt, end, text, known, start):
                 if not next_to(pt, start, end, method_spans):
-                    _dropped('dataset-no-cue', pt, start, end, etype, label)
+                    _dropped(drops, 'dataset-no-cue', pt, start, end, etype, label)
                     continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
                 etype = "method"  # no dataset cue, listed with names the tagger calls methods: the list votes
-            _dropped("kept", pt, start, end, etype, label)
+            _dropped(drops, "kept", pt, start, end, etype, label)
             role = method_role(pt, start) if etype == "method" else dataset_role(pt, start)
             out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR,
                                  tuple(defined[k] for k in [norm_key(text)] if k in defined)))
@@ -536,9 +536,9 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             name = normalize_task(text)
             if not name or not _TASK_WORDS.search(name) or is_generic(name) \
                     or not _task_named(pt, start, name, known, rule_tasks or set()):
-                _dropped("task-test", pt, start, end, etype, label)
+                _dropped(drops, "task-test", pt, start, end, etype, label)
                 continue
-            _dropped("kept", pt, start, end, etype, label)
+            _dropped(drops, "kept", pt, start, end, etype, label)
             out.append(Candidate("task", name, start, end, "used", TAG_CONF["task"], EXTRACTOR))
         else:
             out.append(Candidate("metric", text, start, end, "used", TAG_CONF["metric"], EXTRACTOR))
