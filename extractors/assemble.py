@@ -59,21 +59,22 @@ def coordinated_datasets(pt: PaperText, candidates: list[Candidate]) -> list[Can
         return candidates
     out = []
     for c in candidates:
-        if c.type == "method" and c.extractor == "tagger" and c.role != "proposed" and _next_to(pt, c, datasets):
+        if c.type == "method" and c.extractor == "tagger" and c.role != "proposed" and next_to(pt, c.start, c.end, datasets):
             c = Candidate("dataset", c.name, c.start, c.end, c.role, c.confidence, c.extractor, c.aliases, c.ids)
         out.append(c)
     return out
 
 
-def _next_to(pt: PaperText, c: Candidate, spans: list[tuple[int, int]]) -> bool:
-    sentence = pt.sentence_of(c.start)
+def next_to(pt: PaperText, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """``start:end`` is an item of a list (in one sentence) that one of ``spans`` is another item of."""
+    sentence = pt.sentence_of(start)
     for s, e in spans:
         if not sentence[0] <= s < sentence[1]:
             continue
-        if e <= c.start:
-            between, after_list = pt.text[e:c.start], pt.text[c.end:c.end + 12]
-        elif c.end <= s:
-            between, after_list = pt.text[c.end:s], pt.text[e:e + 12]
+        if e <= start:
+            between, after_list = pt.text[e:start], pt.text[end:end + 12]
+        elif end <= s:
+            between, after_list = pt.text[end:s], pt.text[e:e + 12]
         else:
             continue
         found = _COORDINATION.fullmatch(between) if len(between) < 24 else None

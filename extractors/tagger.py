@@ -24,6 +24,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extractors.assemble import next_to
 from extractors.batched import BatchedComponent
 from extractors.context import Candidate, PaperText
 from extractors.dense import one_blas_thread, use_numpy_blas
@@ -32,6 +33,7 @@ from extractors.mentions import data_after, dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
 from extractors.proposals import defined_types
+from extractors.surface import CLAUSE_WORDS
 from extractors.vocab import (DATA_ON_CUES, DATASET_NOUNS, DATASET_SUFFIXES, LANGUAGES, METHOD_HEADS, METHOD_KINDS,
                               METHOD_NOUNS, PHRASE_TASK_HEADS)
 
@@ -223,6 +225,32 @@ def _edition(text: str, end: int) -> int:
     return len(found.group(0)) if found else 0
 
 
+_DIMENSION = re.compile(r"[1-4]D")
+_NOUN_AFTER = re.compile(r"(?:\s+(?:\([a-z-]+\)\s+)?[a-z][a-z-]*[a-z](?![\w-])){1,2}")
+
+
+def _dimension_noun(text: str, start: int, end: int) -> int:
+    """The length of the noun a bare dimension span is said of (``3D`` -> ``3D convolutions``,
+    ``2D residual networks``): a plural or a method kind noun within two plain words; 0 when
+    the span is more than a dimension or no such noun follows. "2D CNNs" (a name after the
+    dimension) is the tagger's or the rules' own span. Without a parser a verb in ``-s`` right
+    after the dimension ("3D helps") would be taken for the plural: the tagger rarely labels a
+    dimension used as a noun."""
+    if not _DIMENSION.fullmatch(text, start, end):
+        return 0
+    found = _NOUN_AFTER.match(text, end)
+    if found is None:
+        return 0
+    words = list(re.finditer(r"[a-z][a-z-]*[a-z](?![\w-])", found.group(0)))
+    for word in words:
+        w = word.group(0)
+        if w in CLAUSE_WORDS or w in ("thus", "always"):
+            return 0
+        if w in METHOD_KINDS or w in METHOD_HEADS or (w.endswith("s") and not w.endswith("ss")):
+            return word.end()
+    return 0
+
+
 def _whole_words(text: str, start: int, end: int) -> bool:
     """The span does not cut a word (``Distilled Pre`` of ``Distilled Pre-Training``)."""
     before = text[start - 1] if start > 0 else " "
@@ -255,13 +283,14 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
     """An acronym (or its long form) defined in the paper that the rules did not make a
     method or dataset, unless the definition reads as a named method: its long form ends in
     a method head noun ("Global Convolutional Network (GCN)", "... Pooling (ASPP)") or its
-    short form is coined beyond initials, or the tagger labelled it a method and the long form
-    is written as a name (every word capitalized: "Markov Random Field (MRF)") and this span
-    is the acronym itself, of three letters or more, and neither the lists, a task/measure head nor a
-    generic class ("Massively multilingual Transformers (MMTs)") type it otherwise. The same holds for
-    a lowercase long form when a second signal agrees: the tagger labels the long form a method too
-    (``tagged``: the normalized forms of its METHOD spans), or the long form is built on a coined name
-    ("globally optimal ICP (GO-ICP)")."""
+    short form is coined beyond initials, or the tagger labels this span a method and neither the
+    lists, a task/measure head nor a generic class ("Massively multilingual Transformers (MMTs)")
+    type the definition otherwise. Then the acronym itself counts when it has three letters or more
+    (the guidelines' N2: a parenthesised acronym names what it defines, "dynamic architecture
+    skipping (DAS)"; two letters are too ambiguous: "NL", "CT"); the long form counts when it is
+    written as a name (every word capitalized: "Markov Random Field (MRF)"), the tagger labels it a
+    method too (``tagged``: the normalized forms of its METHOD spans), or it is built on a coined
+    name ("globally optimal ICP (GO-ICP)")."""
     key = norm_key(text)
     for d in pt.definitions:
         if d.long_start <= start < d.long_end and norm_key(d.long) != key:
@@ -273,7 +302,7 @@ def _defined_elsewhere(pt: PaperText, start: int, text: str, rule_names: set[str
             head = head[:-1] if head.endswith("s") and not head.endswith("ss") else head
             named_head = head in METHOD_HEADS or head in METHOD_NOUNS or not d.short.isupper() \
                 or (tagged_method and len(d.short) > 2 and key in (norm_key(d.short), norm_key(d.long))
-                    and (_title_cased(d.long) or norm_key(d.long) in tagged
+                    and (key != norm_key(d.long) or _title_cased(d.long) or norm_key(d.long) in tagged
                          or any(is_coined(w) or is_acronym(w) for w in d.long.split())))
             return not named_head or bool(defined_types(known, d.short, d.long) - {"method", "dataset"}) \
                 or is_not_name(d.long) \
@@ -423,11 +452,10 @@ def _pieces(text: str, tags: list[list[object]]) -> Iterator[tuple[int, int, str
 DROPS_ENV = "PAPERKG_TAGGER_DROPS"
 
 
-def _dropped(reason: str, pt: PaperText, start: int, end: int, etype: str, label: str) -> None:
-    """Measurement only: with ``PAPERKG_TAGGER_DROPS=FILE`` set, each tagger span the merge
-    drops is appended to FILE as ``{"title", "text", "label", "reason"}`` (see
-    ``benchmarks/tagger_drops.py``)."""
-    path = os.environ.get(DROPS_ENV)
+def _dropped(path: str | None, reason: str, pt: PaperText, start: int, end: int, etype: str, label: str) -> None:
+    """Measurement only: with ``PAPERKG_TAGGER_DROPS=FILE`` set (``path``), each tagger span the merge
+    drops (or keeps: ``reason`` ``kept``) is appended to FILE as ``{"title", "text", "label",
+    "type", "reason"}`` (see ``benchmarks/tagger_drops.py``)."""
     if path:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"title": pt.title, "text": pt.text[start:end], "label": label,
@@ -445,61 +473,67 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
     tagged_methods = frozenset(norm_key(pt.text[int(s):int(e)]) for s, e, label in tags  # type: ignore[call-overload]
                                if label == "METHOD")
     defined = _defined_forms(pt)
+    drops = os.environ.get(DROPS_ENV)  # measurement only (see _dropped)
+    method_spans = sorted((int(s), int(e)) for s, e, label in tags if label == "METHOD")  # type: ignore[call-overload]
     for raw_start, raw_end, label, etype in _pieces(pt.text, tags):
         start, end = _trim(pt, raw_start, raw_end, etype in ("method", "dataset"))
         if end - start < 2 or not _whole_words(pt.text, start, end):
-            _dropped('cut-word', pt, start, end, etype, label)
+            _dropped(drops, 'cut-word', pt, start, end, etype, label)
             continue
         if etype in ("method", "dataset"):
             end += _edition(pt.text, end)
+            dimension = _dimension_noun(pt.text, start, end) if etype == "method" else 0
+            end += dimension
         text = pt.text[start:end]
         if _LATEX.search(text) or any(_CITE_KEY.match(w) for w in text.split()):
-            _dropped('latex/cite-key', pt, start, end, etype, label)
+            _dropped(drops, 'latex/cite-key', pt, start, end, etype, label)
             continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
         if etype != "task" and pt.in_title(start) and text not in pt.text[pt.title_end:]:
-            _dropped('title-only', pt, start, end, etype, label)
+            _dropped(drops, 'title-only', pt, start, end, etype, label)
             continue  # title case misleads the tagger: a title name counts when the abstract repeats it
         overlapping = [(s, e) for s, e in taken if not (e <= start or end <= s)]
         if "\n" in text or (overlapping and (start, end) not in overlapping and not (
                 len(set(overlapping)) == 1
                 and _longer_variant(pt.text, start, end, *overlapping[0], etype, _starts_sentence(pt, start)))):
-            _dropped('overlaps-rule-span', pt, start, end, etype, label)
+            _dropped(drops, 'overlaps-rule-span', pt, start, end, etype, label)
             continue
         if etype in ("method", "dataset"):
             if not named(text, _starts_sentence(pt, start)) or _not_a_name(text):
-                _dropped('naming-test', pt, start, end, etype, label)
+                _dropped(drops, 'naming-test', pt, start, end, etype, label)
                 continue
             if pt.in_title(start) and not any(is_coined(w) or is_acronym(w) for w in text.split()):
-                _dropped('title-case', pt, start, end, etype, label)
+                _dropped(drops, 'title-case', pt, start, end, etype, label)
                 continue  # title case is not a naming signal
             if _defined_elsewhere(pt, start, text, rule_names or set(), known, label == "METHOD", tagged_methods):
-                _dropped('defined-elsewhere', pt, start, end, etype, label)
+                _dropped(drops, 'defined-elsewhere', pt, start, end, etype, label)
                 continue
             key = norm_key(text)
             if key not in (rule_names or set()) and ({key + "s", key[:-1] if key.endswith("s") else ""}
                                                       & (rule_names or set())):
-                _dropped('plural-of-rule-name', pt, start, end, etype, label)
+                _dropped(drops, 'plural-of-rule-name', pt, start, end, etype, label)
                 continue  # the singular/plural of a name the rules already judged
             if is_acronym(text) and len(text.rstrip("s")) < 3 and norm_key(text) not in (rule_names or set()):
-                _dropped('two-letter-acronym', pt, start, end, etype, label)
+                _dropped(drops, 'two-letter-acronym', pt, start, end, etype, label)
                 continue  # a two-letter acronym ("TC", "SE") is too ambiguous on the tagger's word alone
             if known(text) & {"task", "metric"} and etype not in known(text):
-                _dropped('listed-as-task/metric', pt, start, end, etype, label)
+                _dropped(drops, 'listed-as-task/metric', pt, start, end, etype, label)
                 continue
             if _MEASURE.match(pt.text, end) or is_generic(_restated(text)):
-                _dropped('measure/generic', pt, start, end, etype, label)
+                _dropped(drops, 'measure/generic', pt, start, end, etype, label)
                 continue  # "Kullback-Leibler divergence": a measure; "Large Language Models-LLMs": generic
             if norm_key(text) not in (rule_names or set()) and not any(is_coined(w) or is_acronym(w) for w in text.split()) \
-                    and pt.text.count(text) < 2 and not _method_head(text) \
+                    and pt.text.count(text) < 2 and not _method_head(text) and not dimension \
                     and not (label == "METHOD" and (_name_shaped(text) or norm_key(text) in defined)):
-                _dropped('said-once-phrase', pt, start, end, etype, label)
+                _dropped(drops, 'said-once-phrase', pt, start, end, etype, label)
                 continue  # a capitalized phrase said once, that no rule knows, is as often a heading as a name
             etype = _retype(pt, start, end, text, etype, known)
             if etype == "dataset" and norm_key(text) not in (rule_names or set()) \
                     and not _dataset_cue(pt, end, text, known, start):
-                _dropped('dataset-no-cue', pt, start, end, etype, label)
-                continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
-            _dropped("kept", pt, start, end, etype, label)
+                if not next_to(pt, start, end, method_spans):
+                    _dropped(drops, 'dataset-no-cue', pt, start, end, etype, label)
+                    continue  # a new dataset name needs a cue: "the X dataset", "on X", "such as X"
+                etype = "method"  # no dataset cue, listed with names the tagger calls methods: the list votes
+            _dropped(drops, "kept", pt, start, end, etype, label)
             role = method_role(pt, start) if etype == "method" else dataset_role(pt, start)
             out.append(Candidate(etype, text, start, end, role, TAG_CONF[etype], EXTRACTOR,
                                  tuple(defined[k] for k in [norm_key(text)] if k in defined)))
@@ -507,7 +541,9 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             name = normalize_task(text)
             if not name or not _TASK_WORDS.search(name) or is_generic(name) \
                     or not _task_named(pt, start, name, known, rule_tasks or set()):
+                _dropped(drops, "task-test", pt, start, end, etype, label)
                 continue
+            _dropped(drops, "kept", pt, start, end, etype, label)
             out.append(Candidate("task", name, start, end, "used", TAG_CONF["task"], EXTRACTOR))
         else:
             out.append(Candidate("metric", text, start, end, "used", TAG_CONF["metric"], EXTRACTOR))

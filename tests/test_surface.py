@@ -36,3 +36,13 @@ def test_add_variants_keeps_the_name() -> None:
     assert ents[0]["name"] == "GlimNet"
     assert ents[0]["aliases"] == ["Glimmer Network", "GlimNet encoder"]
     assert ents[1]["aliases"] == []
+
+
+def test_a_kind_noun_after_purpose_words_is_a_variant() -> None:
+    """One or two plain words saying what the named thing is for may stand between the name and
+    its kind noun; a clause word, a participle or a capitalized word may not."""
+    pt = _pt("We use GlimNet word embeddings and the QuillKit chemistry tool. GlimNet trained models, "
+             "GlimNet and other models, GlimNet Foo model, GlimNet image encoder (a part) "
+             "and GlimNet is a model are not variants.")
+    assert variants(pt, "method", ["GlimNet"]) == ["GlimNet word embeddings"]
+    assert variants(pt, "method", ["QuillKit"]) == ["QuillKit chemistry tool"]
