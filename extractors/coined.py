@@ -1,0 +1,104 @@
+"""Coined names that no list, rule or tagger span proposes, found by the company they keep.
+
+A coined token (guideline N1: ``CoFiNet``, ``D3Feat``, ``MS-CNN``) that no curated list holds
+and no other extractor claimed is a candidate when its context says it names a method or a
+dataset:
+
+* ``cited``: a numeric reference right after it (``CoFiNet [43] extracts ...``): a cited
+  coined token names a published work;
+* ``listed``: it is an item of a coordination whose neighbour the other extractors already
+  typed (``TorchMD, NeuralMD and OpenMM``): list items share their kind, so it takes the
+  neighbour's type.
+
+A word that is a piece of a name the text split (``YOLOv 3``, ``3 D-CNN``, ``SC 2-PCR``), a
+plain word glued on by a dash (``implementations-fastText``), a size word (``BASE``), a label
+(``c5``) or a generic class term (``CNNs``) is never a candidate. The candidates carry the extractor name
+``coined`` so the calibration table scores them as their own source. Pure functions over
+:class:`~extractors.context.PaperText`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from extractors.context import Candidate, PaperText
+from extractors.mentions import dataset_role, method_role
+from extractors.names import is_coined, is_generic, is_not_name, norm_key
+from extractors.proposals import Known
+from extractors.text import Word
+from extractors.vocab import DATASET_NOUNS
+
+EXTRACTOR = "coined"
+CONF = {"cited": 0.45, "listed": 0.4}
+_CITATION = re.compile(r"\s?\[\d[\d,\s–-]*\]")
+_SPLIT_BEFORE = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Z]{1,2})\s$")  # "3 D-CNN", "SC 2-PCR": the name began earlier
+_SPLIT_AFTER = re.compile(r"\s\d")  # "YOLOv 3", "MobileNet-v 2": the name goes on
+_GLUED = re.compile(r"^[a-z]{3,}-|-[a-z]{3,}$")  # "implementations-fastText", "CNN-that"
+_NOT_IN_NAME = re.compile(r"[(){}/<>=\"]")
+_LABEL = re.compile(r"^[a-z]{1,2}\d+[a-z]?$")  # "c5", "p53", "x1": a label or symbol, not a name
+_SIZE = re.compile(r"^(?:base|large|small|medium|tiny|mini|huge|soft|hard|max|min)$", re.I)
+# between two list items: a reference, then a comma or a conjunction, then an article
+_AFTER_ITEM = re.compile(r"\s*(?:\[[\d,\s–-]*\]\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|vs\.?\s+)(?:the\s+)?")
+_BEFORE_ITEM = re.compile(r"([\w+.-]+)\s*(?:\[[\d,\s–-]*\]\s*)?(?:,\s*(?:and|or)?|\band|\bor|&|vs\.?)\s*(?:the\s+)?$")
+_ITEM = re.compile(r"[\w+.-]+")
+
+
+def standalone(pt: PaperText, w: Word, known: Known) -> bool:
+    """``w`` is a whole coined name no list knows: not a piece of a split name, not a plain
+    word glued to a name, not a size word or generic class term, not an acronym being defined."""
+    text = w.text
+    if not is_coined(text) or _NOT_IN_NAME.search(text) or w.lead.endswith("(") or len(text) < 2:
+        return False
+    if is_generic(text) or is_not_name(text) or known(text) or _SIZE.match(text) or _GLUED.search(text) \
+            or _LABEL.match(text):
+        return False
+    if not w.trail and _SPLIT_AFTER.match(pt.text, w.end):
+        return False
+    return bool(w.lead) or not _SPLIT_BEFORE.search(pt.text[max(0, w.start - 4):w.start])
+
+
+def neighbour_types(pt: PaperText, w: Word, typed: dict[str, str]) -> set[str]:
+    """The types (``typed``: normalized name -> type) of the list items right before and after ``w``."""
+    out: set[str] = set()
+    sep = _AFTER_ITEM.match(pt.text, w.end)
+    if sep:
+        item = _ITEM.match(pt.text, sep.end())
+        if item and norm_key(item.group(0)) in typed:
+            out.add(typed[norm_key(item.group(0))])
+    before = _BEFORE_ITEM.search(pt.text, max(0, w.start - 40), w.start)
+    if before and norm_key(before.group(1)) in typed:
+        out.add(typed[norm_key(before.group(1))])
+    return out
+
+
+def coined_names(pt: PaperText, known: Known, candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Candidates for coined names the other extractors left out (see the module doc)."""
+    taken: list[tuple[int, int]] = []
+    typed: dict[str, str] = {}
+    for c in candidates:
+        taken.append((c.start, c.end))
+        if c.type in ("method", "dataset"):
+            for form in (c.name, *c.aliases):
+                typed.setdefault(norm_key(form), c.type)
+    out: list[Candidate] = []
+    for span in pt.abstract_sentences():
+        for w in pt.words_of(span):
+            if norm_key(w.text) in typed or any(s < w.end and w.start < e for s, e in taken) \
+                    or not standalone(pt, w, known):
+                continue
+            kinds = neighbour_types(pt, w, typed)
+            cite = None if w.trail else _CITATION.match(pt.text, w.end)
+            cited = cite is not None
+            if len(kinds) == 1:
+                etype, why = kinds.pop(), "listed"
+            elif cited:
+                etype, why = "method", "cited"
+            else:
+                continue
+            tail = cite.end() if cite else w.end
+            after = pt.text[tail:tail + 30].split()
+            if after and after[0].lower().strip(",.;:)") in DATASET_NOUNS:
+                etype = "dataset"  # "the Kvasir [4] benchmark"
+            role = dataset_role(pt, w.start) if etype == "dataset" else method_role(pt, w.start)
+            out.append(Candidate(etype, w.text, w.start, w.end, role, CONF[why], EXTRACTOR))
+    return out
