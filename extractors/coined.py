@@ -6,6 +6,8 @@ dataset:
 
 * ``cited``: a numeric reference right after it (``CoFiNet [43] extracts ...``): a cited
   coined token names a published work;
+* ``kind``: a singular kind noun right after a coined token that is not an acronym (``the
+  ResNet-GCN model``, ``the Kvasir dataset``; "UDG methods" are the methods of a task);
 * ``listed``: it is an item of a coordination whose neighbour the other extractors already
   typed (``TorchMD, NeuralMD and OpenMM``): list items share their kind, so it takes the
   neighbour's type.
@@ -23,13 +25,13 @@ from collections.abc import Iterable
 
 from extractors.context import Candidate, PaperText
 from extractors.mentions import dataset_role, method_role
-from extractors.names import is_coined, is_generic, is_not_name, norm_key
+from extractors.names import is_acronym, is_coined, is_generic, is_not_name, norm_key
 from extractors.proposals import Known
 from extractors.text import Word
-from extractors.vocab import DATASET_NOUNS
+from extractors.vocab import DATASET_NOUNS, METHOD_KINDS
 
 EXTRACTOR = "coined"
-CONF = {"cited": 0.45, "listed": 0.4}
+CONF = {"cited": 0.45, "listed": 0.4, "kind": 0.4}
 _CITATION = re.compile(r"\s?\[\d[\d,\s–-]*\]")
 _SPLIT_BEFORE = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Z]{1,2})\s$")  # "3 D-CNN", "SC 2-PCR": the name began earlier
 _SPLIT_AFTER = re.compile(r"\s\d")  # "YOLOv 3", "MobileNet-v 2": the name goes on
@@ -89,16 +91,20 @@ def coined_names(pt: PaperText, known: Known, candidates: Iterable[Candidate]) -
             kinds = neighbour_types(pt, w, typed)
             cite = None if w.trail else _CITATION.match(pt.text, w.end)
             cited = cite is not None
+            tail = cite.end() if cite else w.end
+            after = pt.text[tail:tail + 30].split()
+            noun = after[0].lower().strip(",.;:)") if after and not w.trail else ""
             if len(kinds) == 1:
                 etype, why = kinds.pop(), "listed"
             elif cited:
                 etype, why = "method", "cited"
+            elif (noun in METHOD_KINDS or noun in DATASET_NOUNS) and not noun.endswith("s") \
+                    and not is_acronym(w.text):
+                etype, why = "method", "kind"  # not "UDG methods", "MMT systems": a task's methods
             else:
                 continue
-            tail = cite.end() if cite else w.end
-            after = pt.text[tail:tail + 30].split()
-            if after and after[0].lower().strip(",.;:)") in DATASET_NOUNS:
-                etype = "dataset"  # "the Kvasir [4] benchmark"
+            if noun in DATASET_NOUNS:
+                etype = "dataset"  # "the Kvasir [4] benchmark", "the Kvasir dataset"
             role = dataset_role(pt, w.start) if etype == "dataset" else method_role(pt, w.start)
             out.append(Candidate(etype, w.text, w.start, w.end, role, CONF[why], EXTRACTOR))
     return out

@@ -87,3 +87,9 @@ def test_the_pipeline_keeps_a_cited_coined_name(run: Callable[[str, str], list[d
     found = {e["name"]: e for e in entities}
     assert found["GraphVornet"]["type"] == "method"
     assert 0 < found["GraphVornet"]["confidence"] < 1
+
+
+def test_a_kind_noun_after_a_coined_name_types_it() -> None:
+    pt = paper("Then the ZorbNet model and the QelbixV2 corpus are compared.")
+    assert names(coined_names(pt, nothing_known, [])) == {"ZorbNet": "method", "QelbixV2": "dataset"}
+    assert coined_names(paper("ZorbNet, a model of ours, is slow."), nothing_known, []) == []
