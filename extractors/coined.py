@@ -59,6 +59,13 @@ def standalone(pt: PaperText, w: Word, known: Known) -> bool:
     return bool(w.lead) or not _SPLIT_BEFORE.search(pt.text[max(0, w.start - 4):w.start])
 
 
+_KINDS = METHOD_KINDS | DATASET_NOUNS
+
+
+def _plural(noun: str) -> bool:
+    return noun == "corpora" or (noun.endswith("s") and noun[:-1] in _KINDS)
+
+
 def neighbour_types(pt: PaperText, w: Word, typed: dict[str, str]) -> set[str]:
     """The types (``typed``: normalized name -> type) of the list items right before and after ``w``."""
     out: set[str] = set()
@@ -98,8 +105,7 @@ def coined_names(pt: PaperText, known: Known, candidates: Iterable[Candidate]) -
                 etype, why = kinds.pop(), "listed"
             elif cited:
                 etype, why = "method", "cited"
-            elif (noun in METHOD_KINDS or noun in DATASET_NOUNS) and not noun.endswith("s") \
-                    and not is_acronym(w.text):
+            elif noun in _KINDS and not _plural(noun) and not is_acronym(w.text):
                 etype, why = "method", "kind"  # not "UDG methods", "MMT systems": a task's methods
             else:
                 continue
