@@ -28,7 +28,7 @@ from extractors.mentions import dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, norm_key
 from extractors.proposals import Known
 from extractors.text import Word
-from extractors.vocab import DATASET_NOUNS, METHOD_KINDS
+from extractors.vocab import DATASET_NOUNS, METHOD_KINDS, TASK_HEADS
 
 EXTRACTOR = "coined"
 CONF = {"cited": 0.45, "listed": 0.4, "kind": 0.4}
@@ -80,6 +80,37 @@ def neighbour_types(pt: PaperText, w: Word, typed: dict[str, str]) -> set[str]:
     return out
 
 
+_FUNCTION = frozenset("the a an in on of for with and or to by from using via as at is are we our this that then "
+                      "while when where which table figure fig section".split())
+_NUMBERED = re.compile(r"\d\.\d|^\d+$")  # "ResNet-5037.9": a table row glued to a score
+
+
+def _run_word(w: Word) -> bool:
+    text = w.text
+    return (text[:1].isupper() or is_coined(text) and not text[:1].isdigit()) and text.lower() not in _FUNCTION and len(text) > 1 \
+        and _NUMBERED.search(text) is None and not _NOT_IN_NAME.search(text)
+
+
+def cited_run(pt: PaperText, ws: list[Word], i: int, known: Known) -> tuple[int, int] | None:
+    """The span of a run of two to four capitalized or coined words that ends at word ``i``
+    right before a numeric reference ("Asynchronous Temporal Fields [26]", "Deep Watershed
+    Transform [3]"): a cited name. Not the sentence's first word (a capital that only starts
+    the sentence), not a run with a function word ("Segmentation Using GANs": a title) or
+    ending in a task head ("Seamless Scene Segmentation" names a task or its benchmark)."""
+    w = ws[i]
+    if w.trail or _CITATION.match(pt.text, w.end) is None or not _run_word(w):
+        return None
+    k = i
+    while k > 1 and i - k < 3 and not ws[k - 1].trail and not ws[k].lead and _run_word(ws[k - 1]):
+        k -= 1
+    if k == i or ws[k].lead:
+        return None
+    name = pt.text[ws[k].start:w.end]
+    if known(name) or is_not_name(name) or is_generic(name) or w.lower.rstrip("s") in TASK_HEADS:
+        return None
+    return ws[k].start, w.end
+
+
 def coined_names(pt: PaperText, known: Known, candidates: Iterable[Candidate]) -> list[Candidate]:
     """Candidates for coined names the other extractors left out (see the module doc)."""
     taken: list[tuple[int, int]] = []
@@ -91,7 +122,13 @@ def coined_names(pt: PaperText, known: Known, candidates: Iterable[Candidate]) -
                 typed.setdefault(norm_key(form), c.type)
     out: list[Candidate] = []
     for span in pt.abstract_sentences():
-        for w in pt.words_of(span):
+        ws = pt.words_of(span)
+        for i, w in enumerate(ws):
+            run = cited_run(pt, ws, i, known)
+            if run is not None and not any(s < run[1] and run[0] < e for s, e in taken):
+                name = pt.text[run[0]:run[1]]
+                out.append(Candidate("method", name, run[0], run[1], method_role(pt, run[0]), CONF["cited"], EXTRACTOR))
+                continue
             if norm_key(w.text) in typed or any(s < w.end and w.start < e for s, e in taken) \
                     or not standalone(pt, w, known):
                 continue

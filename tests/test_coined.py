@@ -93,3 +93,15 @@ def test_a_kind_noun_after_a_coined_name_types_it() -> None:
     pt = paper("Then the ZorbNet model and the QelbixV2 corpus are compared.")
     assert names(coined_names(pt, nothing_known, [])) == {"ZorbNet": "method", "QelbixV2": "dataset"}
     assert coined_names(paper("ZorbNet, a model of ours, is slow."), nothing_known, []) == []
+
+
+def test_a_cited_run_of_capitalized_words_is_a_method() -> None:
+    pt = paper("Results of Orbital Vortex Fields [26] and the Quell Scene Segmentation [4] challenge, "
+               "as Then Zorbix [5] showed.")
+    found = coined_names(pt, nothing_known, [])
+    assert names(found) == {"Orbital Vortex Fields": "method"}
+
+
+def test_a_cited_run_that_starts_the_sentence_or_holds_a_function_word_is_not_a_name() -> None:
+    pt = paper("Vortex Fields [26] work. See Cell Counting Using Vortices [3].")
+    assert coined_names(pt, nothing_known, []) == []
