@@ -27,6 +27,7 @@ from extractors.context import Candidate, PaperText
 from extractors.mentions import dataset_role, method_role
 from extractors.names import is_acronym, is_coined, is_generic, is_not_name, norm_key
 from extractors.proposals import Known
+from extractors.tagger import _CITE_KEY  # the one citation-key pattern ("radford2018improving")
 from extractors.text import Word
 from extractors.vocab import DATASET_NOUNS, METHOD_KINDS, TASK_HEADS
 
@@ -38,6 +39,9 @@ _SPLIT_AFTER = re.compile(r"\s\d")  # "YOLOv 3", "MobileNet-v 2": the name goes 
 _GLUED = re.compile(r"^[a-z]{3,}-|-[a-z]{3,}$")  # "implementations-fastText", "CNN-that"
 _NOT_IN_NAME = re.compile(r"[(){}/<>=\"]")
 _LABEL = re.compile(r"^[a-z]{1,2}\d+[a-z]?$")  # "c5", "p53", "x1": a label or symbol, not a name
+# words run together by a lost space ("SchoolofComputerScience", "D.YuandG.Zweig", "Harbin150001"),
+# an initial ("J.Droppo"), an elided article ("Universitéd’Avignon"): text debris, not names
+_DEBRIS = re.compile(r"[a-z](?:of|and|des|de|du|for|the)[A-Z]|^[A-Z]\.|[’']|[a-z]\d{5,}")
 _SIZE = re.compile(r"^(?:base|large|small|medium|tiny|mini|huge|soft|hard|max|min)$", re.I)
 # between two list items: a reference, then a comma or a conjunction, then an article
 _AFTER_ITEM = re.compile(r"\s*(?:\[[\d,\s–-]*\]\s*)?(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|vs\.?\s+)(?:the\s+)?")
@@ -52,7 +56,7 @@ def standalone(pt: PaperText, w: Word, known: Known) -> bool:
     if not is_coined(text) or _NOT_IN_NAME.search(text) or w.lead.endswith("(") or len(text) < 2:
         return False
     if is_generic(text) or is_not_name(text) or known(text) or _SIZE.match(text) or _GLUED.search(text) \
-            or _LABEL.match(text):
+            or _LABEL.match(text) or _DEBRIS.search(text) or _CITE_KEY.match(text):
         return False
     if not w.trail and _SPLIT_AFTER.match(pt.text, w.end):
         return False
@@ -103,8 +107,8 @@ def cited_run(pt: PaperText, ws: list[Word], i: int, known: Known) -> tuple[int,
     k = i
     while k > 1 and i - k < 3 and not ws[k - 1].trail and not ws[k].lead and _run_word(ws[k - 1]):
         k -= 1
-    if k == i or ws[k].lead:
-        return None
+    if k == i or ws[k].lead or pt.text[max(0, ws[k].start - 3):ws[k].start].rstrip().endswith("]"):
+        return None  # "1] Abhinav Gupta [1]": an author list with affiliation marks
     name = pt.text[ws[k].start:w.end]
     if known(name) or is_not_name(name) or is_generic(name) or w.lower.rstrip("s") in TASK_HEADS:
         return None
@@ -120,6 +124,8 @@ def coined_names(pt: PaperText, known: Known, candidates: Iterable[Candidate]) -
         if c.type in ("method", "dataset"):
             for form in (c.name, *c.aliases):
                 typed.setdefault(norm_key(form), c.type)
+    longs = [(d.long_start, d.long_end) for d in pt.definitions]  # a definition's words belong to it
+    taken += longs
     out: list[Candidate] = []
     for span in pt.abstract_sentences():
         ws = pt.words_of(span)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from extractors.acronyms import Definition
 from extractors.calibrate import source
 from extractors.coined import coined_names
 from extractors.context import Candidate, PaperText
@@ -104,4 +105,17 @@ def test_a_cited_run_of_capitalized_words_is_a_method() -> None:
 
 def test_a_cited_run_that_starts_the_sentence_or_holds_a_function_word_is_not_a_name() -> None:
     pt = paper("Vortex Fields [26] work. See Cell Counting Using Vortices [3].")
+    assert coined_names(pt, nothing_known, []) == []
+
+
+def test_text_debris_and_author_lists_are_not_names() -> None:
+    pt = paper("W.Kelm, J.Droppo and OpenSim; SchoolofComputerScience, Harbin150001 and OpenSim; "
+               "1] Abhinav Quorn [1] Zentrix Lab [2] and baker2019fancy [3].")
+    assert coined_names(pt, nothing_known, [at(pt, "OpenSim")]) == []
+
+
+def test_a_word_of_a_defined_long_form_belongs_to_the_definition() -> None:
+    pt = paper("We design the EXplicit interAction Model (dubbed as EXAM) for it.")
+    long, short = pt.text.index("EXplicit"), pt.text.index("EXAM")
+    pt.definitions = [Definition("EXAM", short, short + 4, "EXplicit interAction Model", long, long + 26)]
     assert coined_names(pt, nothing_known, []) == []
