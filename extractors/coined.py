@@ -64,6 +64,7 @@ def standalone(pt: PaperText, w: Word, known: Known) -> bool:
 
 
 _KINDS = METHOD_KINDS | DATASET_NOUNS
+_PLAIN = re.compile(r"[^A-Z0-9]*$")  # no capital and no digit: never coined (a cheap test first)
 
 
 def _plural(noun: str) -> bool:
@@ -117,25 +118,28 @@ def cited_run(pt: PaperText, ws: list[Word], i: int, known: Known) -> tuple[int,
 
 def coined_names(pt: PaperText, known: Known, candidates: Iterable[Candidate]) -> list[Candidate]:
     """Candidates for coined names the other extractors left out (see the module doc)."""
-    taken: list[tuple[int, int]] = []
+    text = pt.text
+    covered = bytearray(len(text))  # 1 where another candidate or a definition's long form stands
     typed: dict[str, str] = {}
     for c in candidates:
-        taken.append((c.start, c.end))
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
         if c.type in ("method", "dataset"):
             for form in (c.name, *c.aliases):
                 typed.setdefault(norm_key(form), c.type)
-    longs = [(d.long_start, d.long_end) for d in pt.definitions]  # a definition's words belong to it
-    taken += longs
+    for d in pt.definitions:  # a definition's words belong to it
+        covered[d.long_start:d.long_end] = b"\x01" * (d.long_end - d.long_start)
+    cites = "[" in text
     out: list[Candidate] = []
     for span in pt.abstract_sentences():
         ws = pt.words_of(span)
         for i, w in enumerate(ws):
-            run = cited_run(pt, ws, i, known)
-            if run is not None and not any(s < run[1] and run[0] < e for s, e in taken):
-                name = pt.text[run[0]:run[1]]
-                out.append(Candidate("method", name, run[0], run[1], method_role(pt, run[0]), CONF["cited"], EXTRACTOR))
-                continue
-            if norm_key(w.text) in typed or any(s < w.end and w.start < e for s, e in taken) \
+            if cites and (text.startswith("[", w.end) or text.startswith(" [", w.end)):
+                run = cited_run(pt, ws, i, known)
+                if run is not None and 1 not in covered[run[0]:run[1]]:
+                    out.append(Candidate("method", text[run[0]:run[1]], run[0], run[1], method_role(pt, run[0]),
+                                         CONF["cited"], EXTRACTOR))
+                    continue
+            if _PLAIN.match(w.text) or not is_coined(w.text) or 1 in covered[w.start:w.end] or norm_key(w.text) in typed \
                     or not standalone(pt, w, known):
                 continue
             kinds = neighbour_types(pt, w, typed)
