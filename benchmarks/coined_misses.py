@@ -15,10 +15,11 @@ passage says it, and counts it by
   ("we propose/use/apply X", "compared with X"), ``list`` (a comma/and neighbour is a method
   the output holds), ``paren`` ("a description (X)"), ``sentence-start``, ``none``.
 
-With ``--extractor coined`` it also says how many silent misses the named extractor's
-candidates cover (the output's ``extractor`` field).
+It then gives recall over *all* novel named gold methods by shape: found in the output,
+found with a candidate of ``--extractor`` (default ``coined``) among its sources, and, with
+``--before PRED`` (an earlier ``paperkg extract`` output on the same passages), found before.
 
-    python benchmarks/coined_misses.py [--shared ../shared] [--examples 8] [--pred P --drops D]
+    python benchmarks/coined_misses.py [--shared ../shared] [--examples 8] [--pred P --drops D] [--before PRED]
 """
 from __future__ import annotations
 
@@ -121,6 +122,7 @@ def main() -> None:
     ap.add_argument("--pred")
     ap.add_argument("--drops")
     ap.add_argument("--extractor", default="coined")
+    ap.add_argument("--before", help="an earlier extract output on the SciER passages (recall before/after)")
     args = ap.parse_args()
     ev = Path(args.shared) / "eval" / "scier"
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,13 +145,19 @@ def main() -> None:
         for line in drops.open(encoding="utf-8") if drops.exists() else []:
             d = json.loads(line)
             tagged.add((d["title"].strip(), norm(d["text"])))
+    before: dict[str, set[str]] = {}
+    for line in open(args.before, encoding="utf-8") if args.before else []:
+        rec = json.loads(line)
+        before[rec["paper"]["title"]] = {norm(f) for e in rec.get("entities", []) if e.get("type") == "method"
+                                         for f in (e["name"], *(e.get("aliases") or []))}
     passages = {json.loads(line)["title"]: json.loads(line)["abstract"] for line in (ev / "input.jsonl").open(encoding="utf-8")}
     known = list_keys().get("method", set())
     shapes: Counter[str] = Counter()
     ctx: Counter[str] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)
-    total = silent = covered = 0
+    total = silent = 0
+    by_shape: dict[str, Counter[str]] = defaultdict(Counter)
     for line in (ev / "gold.jsonl").open(encoding="utf-8"):
         g = json.loads(line)
         title = g["title"]
@@ -160,11 +168,15 @@ def main() -> None:
                 continue
             seen.add(key)
             total += 1
+            s = shape(e["text"])
+            row = by_shape[s]
+            row["n"] += 1
+            row["after"] += key in found.get(title, set())
+            row["before"] += key in before.get(title, set())
+            row["by-extractor"] += key in by_extractor.get(title, set())
             if key in found.get(title, set()) or (title.strip(), key) in tagged:
                 continue
             silent += 1
-            covered += key in by_extractor.get(title, set())
-            s = shape(e["text"])
             where = locate(passages[title], e["text"])
             cs = contexts(passages[title], *where, methods.get(title, set())) if where else ["not-verbatim"]
             shapes[s] += 1
@@ -174,13 +186,18 @@ def main() -> None:
             if len(examples[s]) < args.examples:
                 snippet = passages[title][max(0, where[0] - 40):where[1] + 30].replace("\n", " ") if where else ""
                 examples[s].append(f"{e['text']!r} [{','.join(cs)}] …{snippet}…")
-    print(f"novel named gold methods {total}; silent misses {silent}; covered by '{args.extractor}' output {covered}\n")
+    print(f"novel named gold methods {total}; silent misses {silent}\n")
     print("| shape | n | " + " | ".join(c for c, _ in ctx.most_common()) + " |")
     print("|---|---:|" + "---:|" * len(ctx))
     for s, n in shapes.most_common():
         print(f"| {s} | {n} | " + " | ".join(str(pairs[(s, c)]) for c, _ in ctx.most_common()) + " |")
     print(f"| all | {silent} | " + " | ".join(str(n) for _, n in ctx.most_common()) + " |")
-    for s, _ in shapes.most_common():
+    print(f"\n| shape (all novel named) | n | found before | found now | with '{args.extractor}' |\n|---|---:|---:|---:|---:|")
+    rows = sorted(by_shape.items(), key=lambda kv: -kv[1]["n"])
+    for s, row in rows + [("all", sum((r for _, r in rows), Counter()))]:
+        was = f"{row['before']} ({row['before'] / row['n']:.3f})" if args.before else "-"
+        print(f"| {s} | {row['n']} | {was} | {row['after']} ({row['after'] / row['n']:.3f}) | {row['by-extractor']} |")
+    for s, _ in shapes.most_common() if args.examples else ():
         print(f"\n## {s}")
         for x in examples[s]:
             print("  " + x)
