@@ -18,16 +18,18 @@ from importlib import resources
 
 PRIOR = 8.0  # pseudo-counts pulling a thin cell toward its coarser cell
 RULE_EXTRACTORS = frozenset({"gazetteer"})
+CONTEXT_EXTRACTORS = frozenset({"coined"})  # extractors/coined.py: a coined token and its context only
 
 
 def source(extractor: str) -> str:
-    """``list``, ``rules``, ``tagger``, or ``list+tagger`` / ``rules+tagger``."""
+    """``list``, ``rules``, ``context`` (coined tokens by their context alone), ``tagger``, or
+    ``list+tagger`` / ``rules+tagger`` / ``context+tagger``."""
     parts = set(extractor.split("+")) - {""}
     tagger = "tagger" in parts
     parts.discard("tagger")
     if not parts:
         return "tagger"
-    base = "list" if parts & RULE_EXTRACTORS else "rules"
+    base = "list" if parts & RULE_EXTRACTORS else "context" if parts <= CONTEXT_EXTRACTORS else "rules"
     return f"{base}+tagger" if tagger else base
 
 
