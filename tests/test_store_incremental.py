@@ -120,12 +120,43 @@ def test_a_new_paper_re_resolves_only_what_it_touches(tmp_path: Path, monkeypatc
         return real(occs, *args, **kwargs)
 
     monkeypatch.setattr(kg.store.engine, "resolve_part", spy)
-    build([paper("p13", [("method", "GLUE-Net", (), "proposed"), ("dataset", "ImageNet", (), "used")])], tmp_path / "kg")
-    # the new mentions and those sharing a candidate key with them ("ImageNets" folds onto "ImageNet")
-    assert sorted(seen) == ["GLUE-Net", "ImageNet", "ImageNet", "ImageNet", "ImageNet", "ImageNets"]
+    p13 = paper("p13", [("method", "GLUE-Net", (), "proposed"), ("dataset", "ImageNet", (), "used")])
+    build([p13], tmp_path / "kg")
+    # "ImageNet" joins the stored ImageNet entity (its component holds "ImageNets", which folds
+    # onto it): only that entity is recomputed, the component is not resolved again
+    assert seen == ["GLUE-Net"]
+    assert open_store(tmp_path / "kg").graph.has_edge("paper:p13", "dataset:imagenet")
+    build(CORPUS + [p13], tmp_path / "batch")
+    assert stored_content(tmp_path / "kg") == stored_content(tmp_path / "batch")
     seen.clear()
     build([paper("p14", [("method", "SAM", (), "used")])], tmp_path / "kg")
-    assert seen == ["SAM"] * 6  # co-mentions (p12's GLUE) are read from the stored components
+    assert seen == ["SAM"] * 6  # an ambiguous component: resolved again; co-mentions (p12's GLUE) read from the store
+
+
+PARSING = paper("p15", [("task", "semantic segmentation", ("scene parsing",), "used")])
+
+
+@pytest.mark.parametrize(("stored", "added"), [
+    # a new name with another key: "scene parsing" outnumbers "semantic segmentation" (one entity)
+    (CORPUS + [PARSING], [paper(f"p2{i}", [("task", "scene parsing", (), "used")]) for i in range(3)]),
+    # the same key, another spelling wins; a new type beside a stored one (a new entity)
+    (CORPUS, [paper(f"p2{i}", [("method", "ResNet-50", (), "used"), ("method", "GLUE", (), "used")])
+              for i in range(3)]),
+    # a new alias joins; a mention bridging two entities; a plural folding onto a stored singular
+    (CORPUS, [paper("p21", [("dataset", "GLUE", ("GLUE benchmark",), "used")]),
+              paper("p22", [("method", "ResNet-50", ("low-rank adaptation",), "used")]),
+              paper("p23", [("dataset", "GLUEs", (), "used")])]),
+    # a singular attested anew folds a stored plural
+    ([CORPUS[4]], [paper("p20", [("method", "Transformer", (), "used")])]),
+    # a mention sorting before the component's first one
+    (CORPUS, [paper("p00", [("dataset", "CIFAR-10", (), "used")])]),
+])
+def test_joining_stored_entities_equals_one_build(tmp_path: Path, stored: list[Extraction],
+                                                   added: list[Extraction]) -> None:
+    build(stored, tmp_path / "step")
+    build(added, tmp_path / "step")
+    build(stored + added, tmp_path / "batch")
+    assert stored_content(tmp_path / "step") == stored_content(tmp_path / "batch")
 
 
 def write_format_2(directory: Path, records: list[Extraction]) -> None:

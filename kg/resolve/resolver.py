@@ -328,6 +328,14 @@ def _entity_for(members: list[Occurrence], keyer: Keyer) -> ResolvedEntity:
     )
 
 
+def entity_for(members: list[Occurrence], keyer: Keyer) -> tuple[ResolvedEntity, list[Merge]]:
+    """The entity ``members`` (sorted by ref: every occurrence of one set joined by identity
+    keys, none of them ambiguous) resolve to before any disambiguator, with its merges: what
+    :func:`resolve_part` makes of that set when its key collides with no other entity's."""
+    ent = _entity_for(members, keyer)
+    return ent, _explain(ent, members, keyer) + _type_merges(ent, members)
+
+
 def _disambiguate(entities: list[ResolvedEntity]) -> list[ResolvedEntity]:
     """Give every entity whose (type, key) collides a ``~`` disambiguator from its first
     long form (most frequent), else its id, else its first alias, else its first paper."""
