@@ -9,6 +9,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,13 @@ def test_a_new_paper_re_resolves_only_what_it_touches(tmp_path: Path, monkeypatc
 PARSING = paper("p15", [("task", "semantic segmentation", ("scene parsing",), "used")])
 
 
+def with_ids(ext: Extraction, *ids: tuple[str, str]) -> Extraction:
+    return Extraction(ext.paper, tuple(replace(m, ids=ids) for m in ext.entities), ext.links)
+
+
+IMAGENET = [with_ids(paper(f"p1{i}", [("dataset", "ImageNet", (), "used")]), ("pwc", "imagenet")) for i in (6, 7)]
+
+
 @pytest.mark.parametrize(("stored", "added"), [
     # a new name with another key: "scene parsing" outnumbers "semantic segmentation" (one entity)
     (CORPUS + [PARSING], [paper(f"p2{i}", [("task", "scene parsing", (), "used")]) for i in range(3)]),
@@ -148,6 +156,11 @@ PARSING = paper("p15", [("task", "semantic segmentation", ("scene parsing",), "u
               paper("p23", [("dataset", "GLUEs", (), "used")])]),
     # a singular attested anew folds a stored plural
     ([CORPUS[4]], [paper("p20", [("method", "Transformer", (), "used")])]),
+    # an id and an acronym definition the entity holds join it; another id, another long form do not
+    (CORPUS + IMAGENET, [with_ids(paper("p20", [("dataset", "ImageNet", (), "used")]), ("pwc", "imagenet")),
+                         paper("p21", [("method", "LoRA", ("Low-Rank Adaptation",), "used")])]),
+    (CORPUS + IMAGENET, [with_ids(paper("p20", [("dataset", "ImageNet", (), "used")]), ("pwc", "imagenet-1k")),
+                         paper("p21", [("method", "LoRA", ("Layer-wise Relevance Adaptation",), "used")])]),
     # a mention sorting before the component's first one
     (CORPUS, [paper("p00", [("dataset", "CIFAR-10", (), "used")])]),
 ])

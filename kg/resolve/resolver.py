@@ -272,7 +272,8 @@ def same_long_form(a: str, b: str) -> bool:
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) >= 5 and longer.startswith(shorter):
         return True
-    return SequenceMatcher(None, a, b).ratio() >= 0.85
+    matcher = SequenceMatcher(None, a, b)  # the quick ratios are upper bounds of ratio()
+    return matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
 
 
 def _fold_variants(sets: list[set[str]]) -> list[set[str]]:

@@ -174,9 +174,10 @@ class Engine:
         mentions (closed under shared candidate keys, with the stored components it reaches)
         qualifies when it reaches exactly one stored component that no changed paper had
         mentions in, that holds no ambiguous key and no mention whose plural folding changes
-        (no surface it could fold onto is attested anew); when its mentions carry no id, no
-        long form and no coinage (they add no definition, so no key becomes ambiguous), sort
-        after the component's and its entity's smallest mention (names and base refs stay),
+        (no surface it could fold onto is attested anew); when its mentions coin nothing and
+        carry only ids and acronym definitions their entity already holds (one id per
+        namespace; so no key becomes ambiguous), sort after the component's and its
+        entity's smallest mention (names and base refs stay),
         share identity keys with the mentions of exactly one entity each, and that entity,
         recomputed with them by the resolver's own rules, keeps its node id. Then the
         resolution of the component with them is the stored one with that entity recomputed,
@@ -231,7 +232,7 @@ class Engine:
         """``_join_existing`` for one group of new mentions reaching stored component ``comp``."""
         c = self.conn
         root = comp.split("\x1f")
-        if any(o.ids or o.longs or o.proposed or o.ref <= (root[0], int(root[1])) for o in occs):
+        if any(o.coins or o.ref <= (root[0], int(root[1])) for o in occs):
             return
         if c.execute("SELECT EXISTS(SELECT 1 FROM occ WHERE comp = ? AND ambiguous = 1)", (comp,)).fetchone()[0]:
             return
@@ -243,13 +244,14 @@ class Engine:
             for surface in o.surfaces:
                 key = (o.type, keyer.key(o.type, surface))
                 if key not in holders:
-                    nodes = set()
+                    nodes = set()  # one at most: the component holds no ambiguous key
                     for data, node in c.execute(
                             "SELECT o.data, o.node FROM okeys k JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
                             "WHERE k.key = ? AND o.comp = ?", (f"name\x1f{key[1]}", comp)):
                         d = json.loads(data)
                         if d["type"] == key[0] and any(keyer.key(key[0], x) == key[1] for x in d["surfaces"]):
                             nodes.add(node)
+                            break
                     holders[key] = nodes
                 a, b = uf[first.setdefault(key, o.ref)], uf[o.ref]
                 while uf[a] != a:
@@ -280,6 +282,14 @@ class Engine:
             if any(o.ref <= base for o in members):
                 return
             stored = [_occ_of(p, i, d) for p, i, d, _, _ in rows]
+            # ids and acronym definitions the entity already holds (so no key becomes ambiguous:
+            # one id per namespace, each definition stated by a stored mention of the same type)
+            ids = {x for m in stored for x in m.ids}
+            defs = {(m.type, normalize(a), normalize(b)) for m in stored for a, b in m.definitions}
+            if len({ns for ns, _ in ids}) < len(ids) or any(
+                    not set(o.ids) <= ids or any((o.type, normalize(a), normalize(b)) not in defs
+                                                for a, b in o.definitions) for o in members):
+                return
             ent, merges = entity_for(sorted(stored + members, key=lambda o: o.ref), keyer)
             if ent.node_id != node:
                 return  # a majority flip or a new name: the component is resolved again
