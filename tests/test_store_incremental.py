@@ -161,6 +161,13 @@ IMAGENET = [with_ids(paper(f"p1{i}", [("dataset", "ImageNet", (), "used")]), ("p
                          paper("p21", [("method", "LoRA", ("Low-Rank Adaptation",), "used")])]),
     (CORPUS + IMAGENET, [with_ids(paper("p20", [("dataset", "ImageNet", (), "used")]), ("pwc", "imagenet-1k")),
                          paper("p21", [("method", "LoRA", ("Layer-wise Relevance Adaptation",), "used")])]),
+    # new mentions of two types joining one entity (linked by an id, typed by majority)
+    (CORPUS + [with_ids(paper(f"p1{i}", [(t, "SGD", (), "used")]), ("pwc", "sgd"))
+               for i, t in ((6, "method"), (7, "dataset"), (8, "method"))],
+     [with_ids(paper(f"p2{i}", [(t, "SGD", (), "used")]), ("pwc", "sgd")) for i, t in ((0, "dataset"), (1, "method"))]),
+    # the only paper coining a stored name; a second paper coining one (the resolver decides)
+    (CORPUS, [paper("p20", [("dataset", "GLUE", (), "proposed")])]),
+    (CORPUS, [paper("p20", [("dataset", "ImageNet", (), "proposed")])]),
     # a mention sorting before the component's first one
     (CORPUS, [paper("p00", [("dataset", "CIFAR-10", (), "used")])]),
 ])

@@ -329,10 +329,13 @@ def _entity_for(members: list[Occurrence], keyer: Keyer) -> ResolvedEntity:
     )
 
 
-def entity_for(members: list[Occurrence], keyer: Keyer) -> tuple[ResolvedEntity, list[Merge]]:
+def entity_for(members: list[Occurrence], keyer: Keyer) -> tuple[ResolvedEntity, list[Merge]] | None:
     """The entity ``members`` (sorted by ref: every occurrence of one set joined by identity
-    keys, none of them ambiguous) resolve to before any disambiguator, with its merges: what
-    :func:`resolve_part` makes of that set when its key collides with no other entity's."""
+    keys) resolve to before any disambiguator, with its merges: what :func:`resolve_part`
+    makes of that set when its key collides with no other entity's; None if one of their
+    keys is ambiguous (then their senses are chosen by :func:`resolve_part`)."""
+    if _ambiguous_candidates(members, keyer):
+        return None
     ent = _entity_for(members, keyer)
     return ent, _explain(ent, members, keyer) + _type_merges(ent, members)
 

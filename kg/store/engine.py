@@ -174,10 +174,10 @@ class Engine:
         mentions (closed under shared candidate keys, with the stored components it reaches)
         qualifies when it reaches exactly one stored component that no changed paper had
         mentions in, that holds no ambiguous key and no mention whose plural folding changes
-        (no surface it could fold onto is attested anew); when its mentions coin nothing and
-        carry only ids and acronym definitions their entity already holds (one id per
-        namespace; so no key becomes ambiguous), sort after the component's and its
-        entity's smallest mention (names and base refs stay),
+        (no surface it could fold onto is attested anew); when its mentions carry only ids
+        and acronym definitions their entity already holds, make none of its keys ambiguous
+        (the resolver's own test), sort after the component's and its entity's smallest
+        mention (names and base refs stay),
         share identity keys with the mentions of exactly one entity each, and that entity,
         recomputed with them by the resolver's own rules, keeps its node id. Then the
         resolution of the component with them is the stored one with that entity recomputed,
@@ -208,16 +208,14 @@ class Engine:
                 first = by_key.setdefault(key, ref)
                 parent[find(("o", ref))] = find(("o", first))
         for key, first in sorted(by_key.items()):
-            for (comp,) in c.execute("SELECT DISTINCT o.comp FROM okeys k JOIN occ o ON o.paper = k.paper "
-                                     "AND o.idx = k.idx WHERE k.key = ? AND o.comp IS NOT NULL", (key,)).fetchall():
+            comp = self._stored_comp(key)
+            if comp is not None:
                 a, b = find(("o", first)), find(("c", comp))
                 if a != b:
                     parent[a] = b
         unsafe = {comp for (comp,) in c.execute("SELECT comp FROM temp.touched")}
         for etype, norm in c.execute("SELECT type, norm FROM temp.newatt").fetchall():
-            unsafe.update(comp for (comp,) in c.execute(
-                "SELECT DISTINCT o.comp FROM okeys k JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
-                "WHERE k.key = ? AND o.comp IS NOT NULL", (f"name\x1f{norm}",)))
+            unsafe.add(self._stored_comp(f"name\x1f{norm}"))
         groups: dict[Any, list[Any]] = defaultdict(list)
         for item in list(parent):
             groups[find(item)].append(item)
@@ -228,11 +226,18 @@ class Engine:
                 continue
             self._join_group(comps[0], [new[r] for r in refs])
 
+    def _stored_comp(self, key: str) -> str | None:
+        """The stored component holding candidate key ``key`` (one at most: a component is
+        closed under shared candidate keys), or None."""
+        row = self.conn.execute("SELECT o.comp FROM okeys k JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
+                                "WHERE k.key = ? AND o.comp IS NOT NULL LIMIT 1", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
     def _join_group(self, comp: str, occs: list[Occurrence]) -> None:
         """``_join_existing`` for one group of new mentions reaching stored component ``comp``."""
         c = self.conn
         root = comp.split("\x1f")
-        if any(o.coins or o.ref <= (root[0], int(root[1])) for o in occs):
+        if any(o.ref <= (root[0], int(root[1])) for o in occs):
             return
         if c.execute("SELECT EXISTS(SELECT 1 FROM occ WHERE comp = ? AND ambiguous = 1)", (comp,)).fetchone()[0]:
             return
@@ -265,7 +270,7 @@ class Engine:
             while uf[r] != r:
                 r = uf[r]
             clusters[r].append(o)
-        plans = []
+        plans: dict[str, list[Occurrence]] = defaultdict(list)  # entity -> its new mentions (clusters of several types)
         for members in clusters.values():
             nodes = set().union(*(holders[(o.type, keyer.key(o.type, s))] for o in members for s in o.surfaces))
             if len(nodes) != 1:
@@ -273,24 +278,26 @@ class Engine:
             node = nodes.pop()
             if node is None or "~" in node:
                 return
-            plans.append((node, members))
+            plans[node].extend(members)
         writes = []
-        for node, members in sorted(plans, key=lambda x: x[0]):
+        for node, members in sorted(plans.items()):
+            members.sort(key=lambda o: o.ref)
             rows = c.execute("SELECT paper, idx, data, base_paper, base_idx FROM occ WHERE node = ? ORDER BY paper, idx",
                              (node,)).fetchall()
             base = (rows[0][3], rows[0][4])
             if any(o.ref <= base for o in members):
                 return
             stored = [_occ_of(p, i, d) for p, i, d, _, _ in rows]
-            # ids and acronym definitions the entity already holds (so no key becomes ambiguous:
-            # one id per namespace, each definition stated by a stored mention of the same type)
+            # ids and acronym definitions the entity already holds: they link to no other entity
             ids = {x for m in stored for x in m.ids}
-            defs = {(m.type, normalize(a), normalize(b)) for m in stored for a, b in m.definitions}
-            if len({ns for ns, _ in ids}) < len(ids) or any(
-                    not set(o.ids) <= ids or any((o.type, normalize(a), normalize(b)) not in defs
-                                                for a, b in o.definitions) for o in members):
+            defs = {(normalize(a), normalize(b)) for m in stored for a, b in m.definitions}
+            if any(not set(o.ids) <= ids or any((normalize(a), normalize(b)) not in defs for a, b in o.definitions)
+                   for o in members):
                 return
-            ent, merges = entity_for(sorted(stored + members, key=lambda o: o.ref), keyer)
+            found = entity_for(sorted(stored + members, key=lambda o: o.ref), keyer)
+            if found is None:
+                return  # a key became ambiguous (two long forms, ids or coinages): senses are chosen
+            ent, merges = found
             if ent.node_id != node:
                 return  # a majority flip or a new name: the component is resolved again
             writes.append((node, base, members, ent, merges))
