@@ -115,14 +115,15 @@ def write_corpus(path: Path, start: int, count: int, titles: list[str], sentence
             handle.write(json.dumps({"title": title, "abstract": abstract}, ensure_ascii=False) + "\n")
 
 
-def run(name: str, argv: list[str], log: Path, cwd: Path | None = None) -> Step:
-    """Run ``argv`` in a fresh process (in ``cwd``: ``python -c`` imports from there first);
-    its wall time and peak RSS."""
+def run(name: str, argv: list[str], log: Path, cwd: Path | None = None,
+        env: dict[str, str] | None = None) -> Step:
+    """Run ``argv`` in a fresh process (in ``cwd``: ``python -c`` imports from there first;
+    with ``env`` if given); its wall time and peak RSS."""
     start = time.perf_counter()
     with log.open("a", encoding="utf-8") as out:
         out.write(f"$ {' '.join(argv)}\n")
         out.flush()
-        process = subprocess.Popen(argv, stdout=out, stderr=out, cwd=cwd)
+        process = subprocess.Popen(argv, stdout=out, stderr=out, cwd=cwd, env=env)
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
@@ -251,17 +252,18 @@ def bench_build(size: int, work: Path, records: Path, baseline: str | None = Non
     corpus, added, log = work / "records.jsonl", work / "added.jsonl", work / "log.txt"
     recombined(records, corpus, 0, size - ADDED)
     recombined(records, added, size - ADDED, ADDED)
-    trees = [("", sys.executable, work / "store")]
-    if baseline:
-        trees.insert(0, ("before: ", baseline, work / "store-before"))
+    trees = [("", sys.executable, work / "store", None)]
+    if baseline:  # its own packages only (not this tree's PYTHONPATH, if any)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        trees.insert(0, ("before: ", baseline, work / "store-before", env))
     results = []
     for name, path in (("build (no NLP)", corpus), (f"build +{ADDED} papers", added)):
-        for label, python, store in trees:
-            results.append(run(label + name, [python, "-c", BUILD, str(path), str(store)], log, cwd=work))
+        for label, python, store, env in trees:
+            results.append(run(label + name, [python, "-c", BUILD, str(path), str(store)], log, cwd=work, env=env))
             print(f"  {size:>7} papers  {results[-1].name:<26} {results[-1].seconds:9.1f} s "
                   f"{results[-1].peak_mib:8.0f} MiB{'' if results[-1].ok else '  FAILED (see ' + str(log) + ')'}",
                   flush=True)
-    for i, (label, _, _) in enumerate(trees):
+    for i, (label, *_) in enumerate(trees):
         full, step = results[i], results[i + len(trees)]
         print(f"  {size:>7} papers  {label}+{ADDED} = {100 * step.seconds / full.seconds:.1f}% of the build", flush=True)
     return results
