@@ -65,6 +65,7 @@ class Step:
     seconds: float
     peak_mib: float
     ok: bool
+    cpu: float = 0.0  # user + system seconds: what the step costs whatever else runs on the machine
 
 
 def _sentences(text: str) -> list[str]:
@@ -127,7 +128,7 @@ def run(name: str, argv: list[str], log: Path, cwd: Path | None = None,
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
-    return Step(name, seconds, usage.ru_maxrss / 1024, process.returncode == 0)
+    return Step(name, seconds, usage.ru_maxrss / 1024, process.returncode == 0, usage.ru_utime + usage.ru_stime)
 
 
 _BUILD_FROM_RECORDS = """import json, sys
@@ -261,11 +262,12 @@ def bench_build(size: int, work: Path, records: Path, baseline: str | None = Non
         for label, python, store, env in trees:
             results.append(run(label + name, [python, "-c", BUILD, str(path), str(store)], log, cwd=work, env=env))
             print(f"  {size:>7} papers  {results[-1].name:<26} {results[-1].seconds:9.1f} s "
-                  f"{results[-1].peak_mib:8.0f} MiB{'' if results[-1].ok else '  FAILED (see ' + str(log) + ')'}",
-                  flush=True)
+                  f"{results[-1].peak_mib:8.0f} MiB {results[-1].cpu:9.1f} s CPU"
+                  f"{'' if results[-1].ok else '  FAILED (see ' + str(log) + ')'}", flush=True)
     for i, (label, *_) in enumerate(trees):
         full, step = results[i], results[i + len(trees)]
-        print(f"  {size:>7} papers  {label}+{ADDED} = {100 * step.seconds / full.seconds:.1f}% of the build", flush=True)
+        print(f"  {size:>7} papers  {label}+{ADDED} = {100 * step.seconds / full.seconds:.1f}% of the build "
+              f"({100 * step.cpu / max(full.cpu, 1e-9):.1f}% of its CPU time)", flush=True)
     return results
 
 
