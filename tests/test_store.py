@@ -15,7 +15,6 @@ import kg.store.core
 from kg.errors import StoreError
 from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
 from kg.store.core import build, export_json, open_store
-from support import stored_content
 
 FILES = ("manifest.json", "graph.sqlite")
 NAMES = [("SAM", "Sharpness-Aware Minimization"), ("SAM", "Segment Anything Model"), ("SAM", ""),
@@ -90,6 +89,8 @@ def test_changed_content_replaces_and_rebuild_starts_over(tmp_path: Path) -> Non
 @settings(max_examples=15, deadline=None)
 @given(st.lists(st.integers(0, 3), min_size=len(CORPUS), max_size=len(CORPUS)), st.randoms(use_true_random=False))
 def test_incremental_equals_batch(parts: list[int], rng: object) -> None:
+    from support import stored_content  # here: other tests' subprocesses import this module as tests.test_store
+
     with tempfile.TemporaryDirectory() as tmp:
         build(CORPUS, Path(tmp) / "batch")  # graph files only: fast
         batches: list[list[Extraction]] = [[] for _ in range(4)]
