@@ -117,13 +117,15 @@ def write_corpus(path: Path, start: int, count: int, titles: list[str], sentence
             handle.write(json.dumps({"title": title, "abstract": abstract}, ensure_ascii=False) + "\n")
 
 
-def run(name: str, argv: list[str], log: Path) -> Step:
-    """Run ``argv`` in a fresh process; its wall time and peak RSS."""
+def run(name: str, argv: list[str], log: Path, cwd: Path | None = None,
+        env: dict[str, str] | None = None) -> Step:
+    """Run ``argv`` in a fresh process (in ``cwd``: ``python -c`` imports from there first;
+    with ``env`` if given); its wall time and peak RSS."""
     start = time.perf_counter()
     with log.open("a", encoding="utf-8") as out:
         out.write(f"$ {' '.join(argv)}\n")
         out.flush()
-        process = subprocess.Popen(argv, stdout=out, stderr=out)
+        process = subprocess.Popen(argv, stdout=out, stderr=out, cwd=cwd, env=env)
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
@@ -249,17 +251,30 @@ def recombined(source: Path, out: Path, start: int, count: int) -> None:
             handle.write(json.dumps(data, ensure_ascii=False) + "\n")
 
 
-def bench_build(size: int, work: Path, records: Path) -> list[Step]:
+def bench_build(size: int, work: Path, records: Path, baseline: str | None = None) -> list[Step]:
+    """Build N - 100 recombined records from scratch, then add the last 100; with
+    ``baseline`` (another checkout's interpreter) the same two builds into a second store
+    with it, each step right after this tree's (side by side, under the same load)."""
+    work = work.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    corpus, added, store, log = work / "records.jsonl", work / "added.jsonl", work / "store", work / "log.txt"
+    corpus, added, log = work / "records.jsonl", work / "added.jsonl", work / "log.txt"
     recombined(records, corpus, 0, size - ADDED)
     recombined(records, added, size - ADDED, ADDED)
+    trees: list[tuple[str, str, Path, dict[str, str] | None]] = [("", sys.executable, work / "store", None)]
+    if baseline:  # its own packages only (not this tree's PYTHONPATH, if any)
+        own = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        trees.insert(0, ("before: ", baseline, work / "store-before", own))
     results = []
-    for name, path in ((f"build {size - ADDED:,} (no NLP)", corpus), (f"build +{ADDED} papers", added)):
-        results.append(run(name, [sys.executable, "-c", BUILD, str(path), str(store)], log))
-        print(f"  {size:>7} papers  {name:<26} {results[-1].seconds:9.1f} s {results[-1].peak_mib:8.0f} MiB"
-              f"{'' if results[-1].ok else '  FAILED (see ' + str(log) + ')'}", flush=True)
-    results[0].name = "build (no NLP)"
+    for name, path in (("build (no NLP)", corpus), (f"build +{ADDED} papers", added)):
+        for label, python, store, env in trees:
+            results.append(run(label + name, [python, "-c", BUILD, str(path), str(store)], log, cwd=work, env=env))
+            print(f"  {size:>7} papers  {results[-1].name:<26} {results[-1].seconds:9.1f} s "
+                  f"{results[-1].peak_mib:8.0f} MiB {results[-1].cpu_s:9.1f} s CPU"
+                  f"{'' if results[-1].ok else '  FAILED (see ' + str(log) + ')'}", flush=True)
+    for i, (label, *_) in enumerate(trees):
+        full, step = results[i], results[i + len(trees)]
+        print(f"  {size:>7} papers  {label}+{ADDED} = {100 * step.seconds / full.seconds:.1f}% of the build "
+              f"({100 * step.cpu_s / max(full.cpu_s, 1e-9):.1f}% of its CPU time)", flush=True)
     return results
 
 
@@ -334,7 +349,8 @@ def main() -> None:
                         help="run only the extract step at each size (its rate feeds the 576k projection)")
     parser.add_argument("--baseline", default=None, metavar="PYTHON",
                         help="with --from-records: also run the read/export/query steps with the paperkg beside "
-                             "this interpreter (e.g. an older checkout's .venv/bin/python), on a copy of the store")
+                             "this interpreter (e.g. an older checkout's .venv/bin/python), on a copy of the store; "
+                             "with --build-only: also time both builds with it, each beside this tree's")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     root = args.workdir or Path(tempfile.mkdtemp(prefix="paperkg-bench-scale-"))
@@ -348,7 +364,7 @@ def main() -> None:
               f"{os.cpu_count()} CPUs", flush=True)
     try:
         for size in sizes:
-            table[size] = (bench_build(size, root / str(size), args.build_only) if args.build_only
+            table[size] = (bench_build(size, root / str(size), args.build_only, args.baseline) if args.build_only
                            else bench(size, root / str(size), titles, sentences, args))
     finally:
         if args.workdir is None:

@@ -228,3 +228,21 @@ def start(server: Any) -> Any:
         return server.start()
     except LauncherError as exc:
         pytest.fail(str(exc))
+
+
+def stored_content(directory: Path) -> dict[str, Any]:
+    """What two store directories are compared by ("A then B" equals "A + B"): the manifest
+    without the database file's sha256 (builds update the file in place, so its pages depend
+    on the history of builds) and the bytes of the database rewritten by
+    ``kg.store.db.canonical_copy`` (which depend only on its rows)."""
+    import json
+    import tempfile
+
+    from kg.store.db import DB_NAME, canonical_copy
+
+    manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
+    manifest["files"].pop(DB_NAME)
+    with tempfile.TemporaryDirectory() as tmp:
+        canonical_copy(directory / DB_NAME, Path(tmp) / DB_NAME)
+        data = (Path(tmp) / DB_NAME).read_bytes()
+    return {"manifest": manifest, DB_NAME: data}

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from kg.cli.main import main
 from kg.store.core import open_store
+from support import stored_content
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed listings not found at {SEEDS}")
@@ -74,7 +75,7 @@ def test_split_build_equals_batch_build(seeds_store: Path, seed_files: list[str]
     run("-q", "build", *seed_files[:2], "-o", str(split))
     run("-q", "build", *seed_files[2:], "-o", str(split))
     assert json.loads(run("stats", str(split), "--json")) == json.loads(run("stats", str(seeds_store), "--json"))
-    assert (split / "graph.sqlite").read_bytes() == (seeds_store / "graph.sqlite").read_bytes()
+    assert stored_content(split)["graph.sqlite"] == stored_content(seeds_store)["graph.sqlite"]
 
 
 def test_rebuilding_the_same_input_changes_nothing(seeds_store: Path, seed_files: list[str]) -> None:

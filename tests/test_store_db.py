@@ -16,6 +16,7 @@ from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
 from kg.resolve.resolver import resolve
 from kg.store.core import build, export_json, open_store
 from kg.store.doctor import check_store
+from support import stored_content
 
 NAMES = ["SAM", "LoRA", "low-rank adaptation", "ResNet-50", "Transformers", "GPT-4"]
 
@@ -79,7 +80,7 @@ def test_building_into_a_format_1_store_migrates_it(tmp_path: Path) -> None:
     report = build(CORPUS[6:], tmp_path / "old")
     assert (report.papers, report.added) == (12, 6)
     build(CORPUS, tmp_path / "new")
-    assert (tmp_path / "old" / "graph.sqlite").read_bytes() == (tmp_path / "new" / "graph.sqlite").read_bytes()
+    assert stored_content(tmp_path / "old")["graph.sqlite"] == stored_content(tmp_path / "new")["graph.sqlite"]
 
 
 def test_damaged_format_1_store_is_not_migrated(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Incremental builds (store format 3): "A then B" gives the database bytes of "A + B" for
+"""Incremental builds (store format 3): "A then B" gives the database rows of "A + B" (the
+bytes of its canonical copy) for
 random splits, re-added and updated papers, ambiguous acronyms and plurals whose evidence
 arrives in another batch; a build re-resolves only what the new papers touch; a format 2
 store is migrated on open."""
@@ -8,6 +9,7 @@ import hashlib
 import json
 import sqlite3
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,8 +19,8 @@ from hypothesis import strategies as st
 import kg.store.engine
 from kg.records import Evidence, Extraction, Link, Mention, Paper, Source
 from kg.store.core import build, content_hash, export_json, open_store
+from support import stored_content
 
-FILES = ("manifest.json", "graph.sqlite")
 
 
 def paper(pid: str, mentions: list[tuple[str, str, tuple[str, ...], str]], text: str = "",
@@ -53,10 +55,6 @@ UPDATED = [
 ]
 
 
-def snapshot(directory: Path) -> dict[str, bytes]:
-    return {name: (directory / name).read_bytes() for name in FILES}
-
-
 @settings(max_examples=12, deadline=None)
 @given(st.lists(st.integers(0, 3), min_size=len(CORPUS) + len(UPDATED), max_size=len(CORPUS) + len(UPDATED)),
        st.randoms(use_true_random=False))
@@ -71,7 +69,7 @@ def test_any_split_equals_one_build(parts: list[int], rng: object) -> None:
         for batch in batches:
             build(batch, Path(tmp) / "step")
         build([e for batch in batches for e in batch], Path(tmp) / "batch")
-        assert snapshot(Path(tmp) / "step") == snapshot(Path(tmp) / "batch")
+        assert stored_content(Path(tmp) / "step") == stored_content(Path(tmp) / "batch")
 
 
 def _nodes(directory: Path) -> set[str]:
@@ -88,7 +86,7 @@ def test_second_long_form_in_a_later_batch_splits_the_acronym(tmp_path: Path) ->
     graph = open_store(tmp_path / "step").graph
     assert graph.has_edge("paper:p03", "method:sam~sharpness-aware-minimization")  # by its text
     build(first + [CORPUS[1]], tmp_path / "batch")
-    assert snapshot(tmp_path / "step") == snapshot(tmp_path / "batch")
+    assert stored_content(tmp_path / "step") == stored_content(tmp_path / "batch")
 
 
 def test_singular_in_a_later_batch_folds_the_stored_plural(tmp_path: Path) -> None:
@@ -98,7 +96,7 @@ def test_singular_in_a_later_batch_folds_the_stored_plural(tmp_path: Path) -> No
     nodes = _nodes(tmp_path / "step")
     assert "method:transformer" in nodes and "method:transformers" not in nodes
     build([CORPUS[4], CORPUS[5]], tmp_path / "batch")
-    assert snapshot(tmp_path / "step") == snapshot(tmp_path / "batch")
+    assert stored_content(tmp_path / "step") == stored_content(tmp_path / "batch")
 
 
 def test_updated_paper_removes_what_only_it_said(tmp_path: Path) -> None:
@@ -110,7 +108,7 @@ def test_updated_paper_removes_what_only_it_said(tmp_path: Path) -> None:
     assert "task:finetuning" not in nodes and "method:lora" in nodes
     final = CORPUS[:6] + [paper("p07", [("method", "LoRA", (), "used")])] + CORPUS[7:]
     build(CORPUS + final[6:7], tmp_path / "batch")
-    assert snapshot(tmp_path / "step") == snapshot(tmp_path / "batch")
+    assert stored_content(tmp_path / "step") == stored_content(tmp_path / "batch")
 
 
 def test_a_new_paper_re_resolves_only_what_it_touches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,12 +121,62 @@ def test_a_new_paper_re_resolves_only_what_it_touches(tmp_path: Path, monkeypatc
         return real(occs, *args, **kwargs)
 
     monkeypatch.setattr(kg.store.engine, "resolve_part", spy)
-    build([paper("p13", [("method", "GLUE-Net", (), "proposed"), ("dataset", "ImageNet", (), "used")])], tmp_path / "kg")
-    # the new mentions and those sharing a candidate key with them ("ImageNets" folds onto "ImageNet")
-    assert sorted(seen) == ["GLUE-Net", "ImageNet", "ImageNet", "ImageNet", "ImageNet", "ImageNets"]
+    p13 = paper("p13", [("method", "GLUE-Net", (), "proposed"), ("dataset", "ImageNet", (), "used")])
+    build([p13], tmp_path / "kg")
+    # "ImageNet" joins the stored ImageNet entity (its component holds "ImageNets", which folds
+    # onto it): only that entity is recomputed, the component is not resolved again
+    assert seen == ["GLUE-Net"]
+    assert open_store(tmp_path / "kg").graph.has_edge("paper:p13", "dataset:imagenet")
+    build(CORPUS + [p13], tmp_path / "batch")
+    assert stored_content(tmp_path / "kg") == stored_content(tmp_path / "batch")
     seen.clear()
     build([paper("p14", [("method", "SAM", (), "used")])], tmp_path / "kg")
-    assert seen == ["SAM"] * 6  # co-mentions (p12's GLUE) are read from the stored components
+    assert seen == ["SAM"] * 6  # an ambiguous component: resolved again; co-mentions (p12's GLUE) read from the store
+
+
+PARSING = paper("p15", [("task", "semantic segmentation", ("scene parsing",), "used")])
+
+
+def with_ids(ext: Extraction, *ids: tuple[str, str]) -> Extraction:
+    return Extraction(ext.paper, tuple(replace(m, ids=ids) for m in ext.entities), ext.links)
+
+
+IMAGENET = [with_ids(paper(f"p1{i}", [("dataset", "ImageNet", (), "used")]), ("pwc", "imagenet")) for i in (6, 7)]
+
+
+@pytest.mark.parametrize(("stored", "added"), [
+    # a new name with another key: "scene parsing" outnumbers "semantic segmentation" (one entity)
+    (CORPUS + [PARSING], [paper(f"p2{i}", [("task", "scene parsing", (), "used")]) for i in range(3)]),
+    # the same key, another spelling wins; a new type beside a stored one (a new entity)
+    (CORPUS, [paper(f"p2{i}", [("method", "ResNet-50", (), "used"), ("method", "GLUE", (), "used")])
+              for i in range(3)]),
+    # a new alias joins; a mention bridging two entities; a plural folding onto a stored singular
+    (CORPUS, [paper("p21", [("dataset", "GLUE", ("GLUE benchmark",), "used")]),
+              paper("p22", [("method", "ResNet-50", ("low-rank adaptation",), "used")]),
+              paper("p23", [("dataset", "GLUEs", (), "used")])]),
+    # a singular attested anew folds a stored plural
+    ([CORPUS[4]], [paper("p20", [("method", "Transformer", (), "used")])]),
+    # an id and an acronym definition the entity holds join it; another id, another long form do not
+    (CORPUS + IMAGENET, [with_ids(paper("p20", [("dataset", "ImageNet", (), "used")]), ("pwc", "imagenet")),
+                         paper("p21", [("method", "LoRA", ("Low-Rank Adaptation",), "used")])]),
+    (CORPUS + IMAGENET, [with_ids(paper("p20", [("dataset", "ImageNet", (), "used")]), ("pwc", "imagenet-1k")),
+                         paper("p21", [("method", "LoRA", ("Layer-wise Relevance Adaptation",), "used")])]),
+    # new mentions of two types joining one entity (linked by an id, typed by majority)
+    (CORPUS + [with_ids(paper(f"p1{i}", [(t, "SGD", (), "used")]), ("pwc", "sgd"))
+               for i, t in ((6, "method"), (7, "dataset"), (8, "method"))],
+     [with_ids(paper(f"p2{i}", [(t, "SGD", (), "used")]), ("pwc", "sgd")) for i, t in ((0, "dataset"), (1, "method"))]),
+    # the only paper coining a stored name; a second paper coining one (the resolver decides)
+    (CORPUS, [paper("p20", [("dataset", "GLUE", (), "proposed")])]),
+    (CORPUS, [paper("p20", [("dataset", "ImageNet", (), "proposed")])]),
+    # a mention sorting before the component's first one
+    (CORPUS, [paper("p00", [("dataset", "CIFAR-10", (), "used")])]),
+])
+def test_joining_stored_entities_equals_one_build(tmp_path: Path, stored: list[Extraction],
+                                                   added: list[Extraction]) -> None:
+    build(stored, tmp_path / "step")
+    build(added, tmp_path / "step")
+    build(stored + added, tmp_path / "batch")
+    assert stored_content(tmp_path / "step") == stored_content(tmp_path / "batch")
 
 
 def write_format_2(directory: Path, records: list[Extraction]) -> None:
@@ -158,7 +206,7 @@ def test_format_2_store_is_migrated_on_open(tmp_path: Path) -> None:
     store = open_store(tmp_path / "old")
     manifest = json.loads((tmp_path / "old" / "manifest.json").read_text())
     assert manifest["format_version"] == 3 and manifest["inputs"] == {"a.jsonl": "0" * 64}
-    assert (tmp_path / "old" / "graph.sqlite").read_bytes() == (tmp_path / "new" / "graph.sqlite").read_bytes()
+    assert stored_content(tmp_path / "old")["graph.sqlite"] == stored_content(tmp_path / "new")["graph.sqlite"]
     export_json(store, tmp_path / "old.json")
     assert json.loads((tmp_path / "old.json").read_text())["nodes"]
 
@@ -168,7 +216,7 @@ def test_building_into_a_format_2_store_migrates_it(tmp_path: Path) -> None:
     report = build(CORPUS[6:], tmp_path / "old")
     assert (report.papers, report.added) == (len(CORPUS), len(CORPUS) - 6)
     build(CORPUS, tmp_path / "new")
-    assert (tmp_path / "old" / "graph.sqlite").read_bytes() == (tmp_path / "new" / "graph.sqlite").read_bytes()
+    assert stored_content(tmp_path / "old")["graph.sqlite"] == stored_content(tmp_path / "new")["graph.sqlite"]
 
 
 def test_batches_of_components_give_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,7 +224,7 @@ def test_batches_of_components_give_the_same_store(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(kg.store.engine, "BATCH_OCCURRENCES", 2)  # a from-scratch build of a big corpus
     monkeypatch.setattr(kg.store.engine, "PAPER_BATCH", 3)
     build(CORPUS + UPDATED, tmp_path / "many")
-    assert snapshot(tmp_path / "many") == snapshot(tmp_path / "one")
+    assert stored_content(tmp_path / "many") == stored_content(tmp_path / "one")
     build(CORPUS[:5], tmp_path / "step")
     build(CORPUS[5:] + UPDATED, tmp_path / "step")
-    assert snapshot(tmp_path / "step") == snapshot(tmp_path / "one")
+    assert stored_content(tmp_path / "step") == stored_content(tmp_path / "one")

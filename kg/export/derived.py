@@ -91,7 +91,8 @@ def method_pairs(graph: GraphSource, limit: int = PAIR_LIMIT) -> list[Pair]:
         for other in partners:
             shared = len(own & datasets[other])
             if shared >= floor:
-                kept.append((-shared, *sorted((method, other))))
+                first, second = sorted((method, other))
+                kept.append((-shared, first, second))
         if len(kept) >= limit:
             kept = heapq.nsmallest(limit, kept)
             floor = -kept[-1][0]

@@ -272,7 +272,8 @@ def same_long_form(a: str, b: str) -> bool:
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) >= 5 and longer.startswith(shorter):
         return True
-    return SequenceMatcher(None, a, b).ratio() >= 0.85
+    matcher = SequenceMatcher(None, a, b)  # the quick ratios are upper bounds of ratio()
+    return matcher.real_quick_ratio() >= 0.85 and matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85
 
 
 def _fold_variants(sets: list[set[str]]) -> list[set[str]]:
@@ -326,6 +327,17 @@ def _entity_for(members: list[Occurrence], keyer: Keyer) -> ResolvedEntity:
         ids=tuple((ns, _representative(ids[ns])) for ns in sorted(ids)),
         papers=tuple(sorted({o.ref[0] for o in members})),
     )
+
+
+def entity_for(members: list[Occurrence], keyer: Keyer) -> tuple[ResolvedEntity, list[Merge]] | None:
+    """The entity ``members`` (sorted by ref: every occurrence of one set joined by identity
+    keys) resolve to before any disambiguator, with its merges: what :func:`resolve_part`
+    makes of that set when its key collides with no other entity's; None if one of their
+    keys is ambiguous (then their senses are chosen by :func:`resolve_part`)."""
+    if _ambiguous_candidates(members, keyer):
+        return None
+    ent = _entity_for(members, keyer)
+    return ent, _explain(ent, members, keyer) + _type_merges(ent, members)
 
 
 def _disambiguate(entities: list[ResolvedEntity]) -> list[ResolvedEntity]:

@@ -20,7 +20,8 @@ unchanged, sources unioned; different content: the newer record replaces the sto
 sources unioned) in a working copy of the database, then re-resolves only the mentions that
 share a candidate key with the changed papers' mentions and rewrites only the rows that
 changes (``kg.store.engine``). The result is a function of the set of papers: building A
-then B gives the bytes of A + B, and re-adding a paper leaves the store unchanged. Only new
+then B gives the rows of A + B (the same bytes once written by ``db.canonical_copy``), and
+re-adding a paper leaves the store unchanged. Only new
 papers need the (expensive) NLP upstream.
 """
 from __future__ import annotations
@@ -433,7 +434,7 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
     outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
     try:
         with staged_dir(directory) as staged:
-            work = staged / "work.sqlite"
+            work = staged / db.DB_NAME  # updated in place: one copy, no rewrite (docs/decisions.md)
             if old_db is not None:
                 shutil.copyfile(old_db, work)
                 conn = db.connect(work, read_only=False)
@@ -452,8 +453,6 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
                 conn.commit()
             finally:
                 conn.close()
-            db.finish(work, staged / db.DB_NAME)
-            work.unlink()
             known = {} if rebuild else stored_inputs(directory)
             _write_manifest(staged, counts, json.loads(key), {**known, **inputs})
     except (OSError, sqlite3.Error) as exc:

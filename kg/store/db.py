@@ -5,7 +5,7 @@ through indices without loading anything else, and one file is easy to stage and
 atomically with the rest of the store directory (docs/decisions.md, issue 14).
 
 Tables (``SCHEMA``, format 3; every table keyed by its content, so the file written by
-:func:`finish` is a function of the rows alone):
+:func:`canonical_copy` is a function of the rows alone):
 
     meta      key -> JSON value: the graph's attributes, its ``stats`` (counters), its
               ``graph_key`` and ``digest`` (the sum of the node and edge row hashes)
@@ -23,9 +23,10 @@ Tables (``SCHEMA``, format 3; every table keyed by its content, so the file writ
               the lookups ``paperkg show`` needs
     merges    the resolver's audited ``Merge`` records, in (kept, strategy, merged) order
 
-A build works on a copy (``kg.store.engine`` writes it in bounded batches), then
-:func:`finish` writes the final file in a staging directory, so a crash never leaves a
-half-written store in place.
+A build works on a copy in a staging directory (``kg.store.engine`` updates it in place,
+in bounded batches; a first build creates it there), swapped in whole, so a crash never
+leaves a half-written store in place. The file's bytes depend on the history of builds;
+:func:`canonical_copy` writes the form that depends only on the rows.
 """
 from __future__ import annotations
 
@@ -140,21 +141,23 @@ def row_hash(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def finish(work: Path, path: Path) -> None:
-    """Write the working database ``work`` to ``path`` as a new file whose bytes depend only
-    on its rows: the same schema created in one order, then each table and its indices
-    filled in key order (``INSERT INTO t SELECT * FROM work.t`` copies the b-trees record by
-    record, appending); then committed and synced."""
+def canonical_copy(source: Path, path: Path) -> None:
+    """Write the database ``source`` to ``path`` as a new file whose bytes depend only on
+    its rows: the same schema created in one order, then each table and its indices filled
+    in key order (``INSERT INTO t SELECT * FROM src.t`` copies the b-trees record by record,
+    appending); then committed and synced. Builds update their file in place (its pages
+    then depend on the history of builds); this is the form two stores are compared in
+    ("A then B" equals "A + B" byte for byte), or a store compacted when asked."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
     for statement in SCHEMA + INDICES:
         conn.execute(statement)
-    conn.execute("ATTACH DATABASE ? AS work", (str(work),))
+    conn.execute("ATTACH DATABASE ? AS src", (str(source),))
     for table in TABLES:
-        conn.execute(f"INSERT INTO main.{table} SELECT * FROM work.{table}")
+        conn.execute(f"INSERT INTO main.{table} SELECT * FROM src.{table}")
     conn.commit()
-    conn.execute("DETACH DATABASE work")
+    conn.execute("DETACH DATABASE src")
     conn.close()
     with open(path, "rb+") as handle:
         os.fsync(handle.fileno())

@@ -36,7 +36,8 @@ from kg.graph.build import TOP_N, _EdgeData, _Edges, _paper_attrs, entity_name_k
 from kg.graph.model import EDGE_TYPES, ENTITY_TYPES, NODE_TYPES
 from kg.records import Extraction
 from kg.resolve.normalize import normalize
-from kg.resolve.resolver import Keyer, ResolvedEntity, candidate_keys, occurrences, partition, resolve_part
+from kg.resolve.resolver import (Keyer, ResolvedEntity, candidate_keys, entity_for, occurrences, partition,
+                                 resolve_part)
 from kg.resolve.senses import Occurrence
 from kg.store.db import batched, dumps, rank, row_hash
 
@@ -58,6 +59,7 @@ _TEMP = (
     "CREATE TEMP TABLE apapers(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # contributions to rewrite
     "CREATE TEMP TABLE cpapers(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # a mention's base entity changed
     "CREATE TEMP TABLE xcomps(comp TEXT PRIMARY KEY) WITHOUT ROWID",  # re-resolved for their senses
+    "CREATE TEMP TABLE newatt(type TEXT, norm TEXT, PRIMARY KEY(type, norm)) WITHOUT ROWID",  # attested anew or no more
 )
 
 
@@ -99,6 +101,9 @@ class Engine:
             conn.execute(statement)
         row = conn.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
         self.digest = int(json.loads(row[0]), 16) if row else 0
+        self.full = False  # a from-scratch build (set by refresh)
+        self.keyer = Keyer(_Attested(conn))
+        self.joined = 0  # new mentions resolved by _join_existing
 
     # -- papers -----------------------------------------------------------------------------
 
@@ -131,6 +136,11 @@ class Engine:
         counts: Counter[tuple[str, str]] = Counter()
         for step, etype, norm in rows:
             counts[(etype, norm)] += step
+        if not self.full:  # surfaces attested anew (or no more) change plural folding: see _join_existing
+            for (etype, norm), n in counts.items():
+                row = self.conn.execute("SELECT n FROM attested WHERE type = ? AND norm = ?", (etype, norm)).fetchone()
+                if (row is None and n > 0) or (row is not None and row[0] + n <= 0):
+                    self.conn.execute("INSERT OR IGNORE INTO temp.newatt VALUES (?, ?)", (etype, norm))
         self.conn.executemany("INSERT INTO attested VALUES (?, ?, ?) ON CONFLICT(type, norm) DO UPDATE "
                               "SET n = n + excluded.n", [(t, n, c) for (t, n), c in counts.items() if c])
         self.conn.execute("DELETE FROM attested WHERE n <= 0")
@@ -156,6 +166,155 @@ class Engine:
             c.executemany("INSERT INTO okeys VALUES (?, ?, ?)", keys)
             c.executemany("INSERT OR IGNORE INTO temp.newkeys VALUES (?)", [(k,) for k, _, _ in keys])
             self._count(row for o in occs for row in self._attest(o, 1))
+
+    def _join_existing(self) -> None:
+        """Resolve here the new mentions that join one entity of one stored component without
+        changing how that component resolves, at the cost of that entity's mentions, instead
+        of re-resolving the whole component (docs/decisions.md, issue 14). A group of new
+        mentions (closed under shared candidate keys, with the stored components it reaches)
+        qualifies when it reaches exactly one stored component that no changed paper had
+        mentions in, that holds no ambiguous key and no mention whose plural folding changes
+        (no surface it could fold onto is attested anew); when its mentions carry only ids
+        and acronym definitions their entity already holds, make none of its keys ambiguous
+        (the resolver's own test), sort after the component's and its entity's smallest
+        mention (names and base refs stay),
+        share identity keys with the mentions of exactly one entity each, and that entity,
+        recomputed with them by the resolver's own rules, keeps its node id. Then the
+        resolution of the component with them is the stored one with that entity recomputed,
+        which is what a build of every paper at once gives. Everything else takes the
+        general path (``_select`` onwards)."""
+        c = self.conn
+        new = {(p, i): _occ_of(p, i, d) for p, i, d in c.execute(
+            "SELECT paper, idx, data FROM occ WHERE comp IS NULL ORDER BY paper, idx").fetchall()}
+        if not new:
+            return
+        parent: dict[Any, Any] = {}
+
+        def find(x: Any) -> Any:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        keys_of: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for key, paper, idx in c.execute("SELECT k.key, k.paper, k.idx FROM occ o JOIN okeys k ON k.paper = o.paper "
+                                         "AND k.idx = o.idx WHERE o.comp IS NULL ORDER BY 1, 2, 3").fetchall():
+            keys_of[(paper, idx)].append(key)
+        by_key: dict[str, tuple[str, int]] = {}
+        for ref, keys in sorted(keys_of.items()):
+            find(("o", ref))
+            for key in keys:
+                first = by_key.setdefault(key, ref)
+                parent[find(("o", ref))] = find(("o", first))
+        for key, first in sorted(by_key.items()):
+            comp = self._stored_comp(key)
+            if comp is not None:
+                a, b = find(("o", first)), find(("c", comp))
+                if a != b:
+                    parent[a] = b
+        unsafe = {comp for (comp,) in c.execute("SELECT comp FROM temp.touched")}
+        for etype, norm in c.execute("SELECT type, norm FROM temp.newatt").fetchall():
+            unsafe.add(self._stored_comp(f"name\x1f{norm}"))
+        groups: dict[Any, list[Any]] = defaultdict(list)
+        for item in list(parent):
+            groups[find(item)].append(item)
+        for items in groups.values():
+            comps = [x[1] for x in items if x[0] == "c"]
+            refs = sorted(x[1] for x in items if x[0] == "o")
+            if len(comps) != 1 or comps[0] in unsafe:
+                continue
+            self._join_group(comps[0], [new[r] for r in refs])
+
+    def _stored_comp(self, key: str) -> str | None:
+        """The stored component holding candidate key ``key`` (one at most: a component is
+        closed under shared candidate keys), or None."""
+        row = self.conn.execute("SELECT o.comp FROM okeys k JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
+                                "WHERE k.key = ? AND o.comp IS NOT NULL LIMIT 1", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _join_group(self, comp: str, occs: list[Occurrence]) -> None:
+        """``_join_existing`` for one group of new mentions reaching stored component ``comp``."""
+        c = self.conn
+        root = comp.split("\x1f")
+        if any(o.ref <= (root[0], int(root[1])) for o in occs):
+            return
+        if c.execute("SELECT EXISTS(SELECT 1 FROM occ WHERE comp = ? AND ambiguous = 1)", (comp,)).fetchone()[0]:
+            return
+        keyer = self.keyer
+        holders: dict[tuple[str, str], set[str]] = {}  # typed identity key -> stored entities holding it
+        uf = {o.ref: o.ref for o in occs}  # new mentions joined by their identity keys
+        first: dict[tuple[str, str], tuple[str, int]] = {}
+        for o in occs:
+            for surface in o.surfaces:
+                key = (o.type, keyer.key(o.type, surface))
+                if key not in holders:
+                    nodes = set()  # one at most: the component holds no ambiguous key
+                    for data, node in c.execute(
+                            "SELECT o.data, o.node FROM okeys k JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
+                            "WHERE k.key = ? AND o.comp = ?", (f"name\x1f{key[1]}", comp)):
+                        d = json.loads(data)
+                        if d["type"] == key[0] and any(keyer.key(key[0], x) == key[1] for x in d["surfaces"]):
+                            nodes.add(node)
+                            break
+                    holders[key] = nodes
+                a, b = uf[first.setdefault(key, o.ref)], uf[o.ref]
+                while uf[a] != a:
+                    a = uf[a]
+                while uf[b] != b:
+                    b = uf[b]
+                uf[max(a, b)] = min(a, b)
+        clusters: dict[tuple[str, int], list[Occurrence]] = defaultdict(list)
+        for o in occs:
+            r = o.ref
+            while uf[r] != r:
+                r = uf[r]
+            clusters[r].append(o)
+        plans: dict[str, list[Occurrence]] = defaultdict(list)  # entity -> its new mentions (clusters of several types)
+        for members in clusters.values():
+            nodes = set().union(*(holders[(o.type, keyer.key(o.type, s))] for o in members for s in o.surfaces))
+            if len(nodes) != 1:
+                return  # a new entity in the component, or two stored ones joined
+            node = nodes.pop()
+            if node is None or "~" in node:
+                return
+            plans[node].extend(members)
+        writes = []
+        for node, members in sorted(plans.items()):
+            members.sort(key=lambda o: o.ref)
+            rows = c.execute("SELECT paper, idx, data, base_paper, base_idx FROM occ WHERE node = ? ORDER BY paper, idx",
+                             (node,)).fetchall()
+            base = (rows[0][3], rows[0][4])
+            if any(o.ref <= base for o in members):
+                return
+            stored = [_occ_of(p, i, d) for p, i, d, _, _ in rows]
+            # ids and acronym definitions the entity already holds: they link to no other entity
+            ids = {x for m in stored for x in m.ids}
+            defs = {(normalize(a), normalize(b)) for m in stored for a, b in m.definitions}
+            if any(not set(o.ids) <= ids or any((normalize(a), normalize(b)) not in defs for a, b in o.definitions)
+                   for o in members):
+                return
+            found = entity_for(sorted(stored + members, key=lambda o: o.ref), keyer)
+            if found is None:
+                return  # a key became ambiguous (two long forms, ids or coinages): senses are chosen
+            ent, merges = found
+            if ent.node_id != node:
+                return  # a majority flip or a new name: the component is resolved again
+            writes.append((node, base, members, ent, merges))
+        for node, base, members, ent, merges in writes:
+            c.executemany("UPDATE occ SET comp = ?, base_paper = ?, base_idx = ?, ambiguous = 0, node = ? "
+                          "WHERE paper = ? AND idx = ?", [(comp, *base, node, *o.ref) for o in members])
+            c.execute("UPDATE entities SET data = ? WHERE node = ?", (dumps(_entity_dict(ent)), node))
+            c.execute("DELETE FROM merges WHERE kept = ?", (node,))
+            c.executemany("INSERT OR IGNORE INTO merges VALUES (?, ?, ?, ?, ?)",
+                          [(m.kept, m.strategy, m.merged, dumps(list(m.papers)), m.reason) for m in merges])
+            c.execute("INSERT OR IGNORE INTO temp.anodes VALUES (?)", (node,))
+            # their base ref is new: co-mention evidence changed in their papers (as _write_base notes)
+            c.executemany("INSERT OR IGNORE INTO temp.cpapers VALUES (?)", [(o.ref[0],) for o in members])
+            for o in members:
+                c.execute("DELETE FROM temp.newkeys WHERE key IN (SELECT key FROM okeys WHERE paper = ? AND idx = ?)",
+                          o.ref)
+            self.joined += len(members)
 
     def _select(self) -> int:
         """Fill ``todo`` with the mentions to re-resolve; returns how many."""
@@ -245,7 +404,7 @@ class Engine:
 
     def _resolve(self) -> None:
         c = self.conn
-        keyer = Keyer(_Attested(c))
+        keyer = self.keyer
         dirty = {p for (p,) in c.execute("SELECT paper FROM temp.dirty WHERE paper IN (SELECT base_paper FROM occ "
                                          "WHERE comp IN (SELECT comp FROM temp.todo))").fetchall()}
         batches = list(self._batches())
@@ -426,9 +585,11 @@ class Engine:
     def refresh(self) -> None:
         """Bring occurrences, components, entities, merges, nodes, edges and counters in step
         with the papers put since the engine was made."""
-        full = not self.conn.execute("SELECT EXISTS(SELECT 1 FROM nodes)").fetchone()[0]
+        full = self.full = not self.conn.execute("SELECT EXISTS(SELECT 1 FROM nodes)").fetchone()[0]
         self.conn.execute("DELETE FROM temp.renode WHERE paper IN (SELECT paper FROM temp.dirty)")
         self._replace_occurrences()
+        if not full:
+            self._join_existing()
         size = self._select()
         self._components(size)
         self._resolve()
