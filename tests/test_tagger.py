@@ -484,3 +484,27 @@ def test_a_dataset_label_without_a_cue_listed_with_methods_is_a_method(known: Ty
     got = {(c.type, c.name) for c in tag_candidates(pt, tags, known, [])}
     assert ("method", "Zorbo-CNN") in got
     assert "FoozLex" not in {n for _, n in got}
+
+
+def test_training_label_mapping_loose_reads_names_as_the_merge_does() -> None:
+    """``--loose-names`` (an experiment): a SciREX method span is trained as a name when the
+    merge's naming test would keep it: a capitalized word mid-sentence ("Zorvak", "Plimsoll
+    initialization") counts; a generic class, a general name-shaped word or a capital that only
+    starts the sentence does not. The default (shipped recipe) mapping is unchanged."""
+    corpus = _training_module("corpus")
+    named = corpus.named_method
+    assert named("Zorvak", False, True) and not named("Zorvak", False)
+    assert named("Plimsoll initialization", False, True) and not named("Plimsoll initialization", False)
+    for loose in (False, True):
+        assert named("QuillNet", True, loose) and named("Fernwood Spatial Network", False, loose)
+        assert not named("Zorvak", True, loose)  # only the sentence start is capitalized
+        assert not named("Pooling layer", True, loose)
+        assert not named("M", False, loose)  # a variable, not a name
+        assert not named("encoder", False, loose) and not named("CNNs", False, loose)
+    assert not named("GPU", False, True)
+    words = "We compare with Zorvak and a deep encoder .".split()
+    ents = [(3, 4, "METHOD"), (7, 8, "METHOD")]
+    loose = corpus._sentence(words, ents, "scirex", "d", True)
+    assert [loose.text[s:e] for s, e, _ in loose.spans] == ["Zorvak"]
+    strict = corpus._sentence(words, ents, "scirex", "d")
+    assert strict.spans == [] and (loose.text.index("Zorvak"), loose.text.index("Zorvak") + 6) in strict.missing

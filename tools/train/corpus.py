@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.names import is_acronym, is_coined, is_generic, norm_key
+from extractors.names import is_acronym, is_coined, is_generic, is_not_name, norm_key
 from extractors.text import words as text_words
 from extractors.vocab import DATASET_KINDS, DATASET_NOUNS, METHOD_HEADS, METHOD_KINDS, METHOD_NOUNS
 
@@ -71,16 +71,25 @@ def name_shaped(word: str, first: bool) -> bool:
     return is_coined(word) or is_acronym(word) or (not first and word[:1].isupper())
 
 
-def named_method(text: str, first: bool) -> bool:
+def named_method(text: str, first: bool, loose: bool = False) -> bool:
     """A method mention the guidelines call named (N1/N3): a coined token or acronym, a digit,
-    or every content word capitalized; never a generic class term."""
-    if is_generic(text):
+    or every content word capitalized; never a generic class term.
+
+    ``loose`` (an experiment, ``train_tagger.py --loose-names``; not the shipped recipe, see
+    ``docs/model-card.md``) reads a span as the merge's naming test reads a tagger span
+    (:func:`extractors.tagger.named`): also a capitalized word of three letters or more that
+    does not only start the sentence ("Adam", "Xavier initialization"), never a name-shaped
+    general word (``extractors.names.is_not_name``: GPU, SOTA)."""
+    if is_generic(text) or (loose and is_not_name(text)):
         return False
     toks = [t for t in re.split(r"[\s]+", text) if t]
     if any(is_coined(t) or is_acronym(t) for t in toks):
         return True
     if any(c.isdigit() for c in text) and any(c.isalpha() for c in text):
         return True
+    if loose:
+        caps = [i for i, t in enumerate(toks) if t[:1].isupper() and len(t.strip("-")) >= 3]
+        return bool(caps) and not (caps == [0] and first)
     content = [t for t in toks if len(t) > 3 or t[:1].isupper()]
     if len(content) >= 2 and all(t[:1].isupper() for t in content) and not first:
         return True
@@ -101,7 +110,8 @@ def _missing_name_tokens(text: str, spans: list[tuple[int, int, str]], offsets: 
     return out
 
 
-def _sentence(words: list[str], ents: list[tuple[int, int, str]], source: str, group: str) -> Sentence:
+def _sentence(words: list[str], ents: list[tuple[int, int, str]], source: str, group: str,
+              loose: bool = False) -> Sentence:
     text, offsets = detokenize(words)
     spans: list[tuple[int, int, str]] = []
     outside: list[tuple[int, int]] = []
@@ -112,7 +122,7 @@ def _sentence(words: list[str], ents: list[tuple[int, int, str]], source: str, g
             continue
         surface = text[cs:ce]
         shaped = any(name_shaped(w, s + i == 0) for i, w in enumerate(words[s:e]))
-        named = named_method(surface, s == 0) if label == "METHOD" else shaped or not label == "DATASET"
+        named = named_method(surface, s == 0, loose) if label == "METHOD" else shaped or not label == "DATASET"
         if not named:
             # generic ("encoder", "images"): outside, as the guidelines ask; a capitalized
             # one (a title, a sentence start) is ambiguous and left missing
@@ -126,7 +136,7 @@ def _sentence(words: list[str], ents: list[tuple[int, int, str]], source: str, g
 
 
 def scirex(root: Path, *, body_per_doc: int = 40, negatives_per_doc: int = 8, seed: int = 0,
-           limit: int | None = None) -> Iterator[Sentence]:
+           limit: int | None = None, loose_names: bool = False) -> Iterator[Sentence]:
     """Sentences of the SciREX train papers: title and abstract in full, then a seeded sample
     of body sentences with entities and a few without."""
     files = sorted((root / "scirex-train-docs" / "docs").glob("*.json"))[:limit]
@@ -143,7 +153,7 @@ def scirex(root: Path, *, body_per_doc: int = 40, negatives_per_doc: int = 8, se
             mine = [(a - s, b - s, t) for a, b, t in ents if s <= a and b <= e]
             item = (s, e, mine)
             if e <= head_end:
-                yield _sentence(words[s:e], mine, "scirex", doc["doc_id"])
+                yield _sentence(words[s:e], mine, "scirex", doc["doc_id"], loose_names)
             elif any(t in ("METHOD", "DATASET") for _, _, t in mine):
                 with_ents.append(item)
             elif not mine:
@@ -151,7 +161,7 @@ def scirex(root: Path, *, body_per_doc: int = 40, negatives_per_doc: int = 8, se
         picked = rng.sample(with_ents, min(body_per_doc, len(with_ents)))
         picked += rng.sample(without, min(negatives_per_doc, len(without)))
         for s, e, mine in sorted(picked):
-            yield _sentence(words[s:e], mine, "scirex", doc["doc_id"])
+            yield _sentence(words[s:e], mine, "scirex", doc["doc_id"], loose_names)
 
 
 def tdmsci(root: Path, split: str = "train", limit: int | None = None) -> Iterator[Sentence]:

@@ -7,7 +7,9 @@
 and writes their ids to ``heldout_docs.txt`` beside the model, so SciREX can be measured on
 papers the model never saw. ``--limit N --max-steps M`` make a tiny run (tests).
 ``--disguise 0.5`` (an experiment, not the shipped recipe: see ``docs/model-card.md``) adds
-training copies whose names are replaced by invented names of the same shape.
+training copies whose names are replaced by invented names of the same shape; ``--loose-names
+--body-sentences 80`` (also an experiment) trains SciREX methods by the merge's naming test and
+reads twice as many body sentences.
 
 Training data and licences: see ``docs/model-card.md``. SciER (GPL) and everything in
 ``../shared/eval`` are never read here.
@@ -60,14 +62,14 @@ def to_doc(nlp: spacy.language.Language, sent: Sentence) -> Doc:
 
 
 def build(shared: Path, work: Path, *, fold: str, seed: int, limit: int | None,
-          disguised: float = 0.0) -> dict[str, object]:
+          disguised: float = 0.0, loose_names: bool = False, body_sentences: int = 40) -> dict[str, object]:
     corpora = shared / "corpora"
     nlp = spacy.blank("en")
     train: list[Sentence] = []
     dev: list[Sentence] = []
     stats: dict[str, object] = {}
     heldout_docs: list[str] = []
-    for sent in scirex(corpora, seed=seed, limit=limit):
+    for sent in scirex(corpora, seed=seed, limit=limit, loose_names=loose_names, body_per_doc=body_sentences):
         if fold != "all" and fold_of(sent.group) != fold:
             heldout_docs.append(sent.group)
             continue
@@ -107,6 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--disguise", type=float, default=0.0, metavar="SHARE",
                     help="add a copy of each SciREX/weak training sentence with this share of its names "
                          "replaced by invented names of the same shape (0: none)")
+    ap.add_argument("--loose-names", action="store_true",
+                    help="train SciREX methods as names by the merge's naming test (capitalized words mid-sentence "
+                         "too); an experiment, not the shipped recipe")
+    ap.add_argument("--body-sentences", type=int, default=40, metavar="N",
+                    help="SciREX body sentences with a method/dataset per paper")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     if not (shared / "corpora").is_dir():
@@ -117,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(args.work) if args.work else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        stats = build(shared, work, fold=args.fold, seed=args.seed, limit=args.limit, disguised=args.disguise)
+        stats = build(shared, work, fold=args.fold, seed=args.seed, limit=args.limit, disguised=args.disguise,
+                      loose_names=args.loose_names, body_sentences=args.body_sentences)
         print(json.dumps({k: v for k, v in stats.items() if k != "heldout_docs"}), flush=True)
         overrides: dict[str, object] = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
                                         "system.seed": args.seed}
