@@ -25,9 +25,8 @@ from collections.abc import Iterable
 
 from extractors.context import Candidate, PaperText
 from extractors.mentions import dataset_role, method_role
-from extractors.names import is_acronym, is_coined, is_generic, is_not_name, norm_key
+from extractors.names import CITE_KEY, is_acronym, is_coined, is_generic, is_not_name, norm_key
 from extractors.proposals import Known
-from extractors.tagger import _CITE_KEY  # the one citation-key pattern ("radford2018improving")
 from extractors.text import Word
 from extractors.vocab import DATASET_NOUNS, METHOD_KINDS, TASK_HEADS
 
@@ -56,7 +55,7 @@ def standalone(pt: PaperText, w: Word, known: Known) -> bool:
     if not is_coined(text) or _NOT_IN_NAME.search(text) or w.lead.endswith("(") or len(text) < 2:
         return False
     if is_generic(text) or is_not_name(text) or known(text) or _SIZE.match(text) or _GLUED.search(text) \
-            or _LABEL.match(text) or _DEBRIS.search(text) or _CITE_KEY.match(text):
+            or _LABEL.match(text) or _DEBRIS.search(text) or CITE_KEY.match(text):
         return False
     if not w.trail and _SPLIT_AFTER.match(pt.text, w.end):
         return False

@@ -10,6 +10,8 @@ from importlib import resources
 
 _UNIT = re.compile(r"^\d+(?:\.\d+)?[KMBTkmbt]?(?:[-/]\d+(?:\.\d+)?[KMBTkmbt]?)?$|^\d+(?:\.\d+)?%$|^\d+[xX]$"
                    r"|^\d+(?:\.\d+)?(?:[KMGT]B|ms|s|h|Hz|kHz|GHz|fps|px|mm|cm|m|km|d|D|k)$")
+# a citation key left in a text ("radford2018improving", "Kiros:2015"): never a name
+CITE_KEY = re.compile(r"^[a-z]+(?:19|20)\d\d[a-z]+$|^[A-Za-z]+:\d{2,4}[a-z]*$")
 _ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X{1,3})$")
 _HAS_UPPER_AFTER_LOWER = re.compile(r"[a-z][A-Z]")
 _CAPS = re.compile(r"[A-Z]")

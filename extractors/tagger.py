@@ -30,7 +30,7 @@ from extractors.context import Candidate, PaperText
 from extractors.dense import one_blas_thread, use_numpy_blas
 from extractors.gazetteer import TypeIndex
 from extractors.mentions import data_after, dataset_role, method_role
-from extractors.names import is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
+from extractors.names import CITE_KEY, is_acronym, is_coined, is_generic, is_not_name, is_paradigm, norm_key
 from extractors.tasks import normalize_task, task_like
 from extractors.proposals import defined_types
 from extractors.surface import CLAUSE_WORDS
@@ -49,7 +49,6 @@ _BRACKET = re.compile(r"\s*[\[(]|\.\s")
 _SIZE = re.compile(r"^~?[\d.,]+[KMBTkmbt]?(?:-\w+)?$")
 _LATEX = re.compile(r"[~\\{}$]")
 # a citation key left in the text ("bahdanau2014neural", "Kiros:2015", "Hutter:04uaibook")
-_CITE_KEY = re.compile(r"^[a-z]+(?:19|20)\d\d[a-z]+$|^[A-Za-z]+:\d{2,4}[a-z]*$")
 _APPOSITIVE = re.compile(r"(?:,|\s+(?:is|was))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(dataset|benchmark|corpus|suite|collection|"
                          r"model|method|framework|architecture|algorithm|approach|network|system|toolkit|library)\b",
                          re.I)
@@ -485,7 +484,7 @@ def tag_candidates(pt: PaperText, tags: list[list[object]], known: TypeIndex,
             dimension = _dimension_noun(pt.text, start, end) if etype == "method" else 0
             end += dimension
         text = pt.text[start:end]
-        if _LATEX.search(text) or any(_CITE_KEY.match(w) for w in text.split()):
+        if _LATEX.search(text) or any(CITE_KEY.match(w) for w in text.split()):
             _dropped(drops, 'latex/cite-key', pt, start, end, etype, label)
             continue  # LaTeX remnants ("Llama~2", "\\textbf{X}") never become part of a name
         if etype != "task" and pt.in_title(start) and text not in pt.text[pt.title_end:]:
