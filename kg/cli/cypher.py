@@ -7,7 +7,8 @@ import json
 import click
 
 from kg.cli.common import State, handle_errors, progress_bar
-from kg.export.cypher.push import DEFAULT_BATCH_SIZE
+from kg.export.cypher import DEFAULT_BATCH_SIZE
+from kg.export.evidence import EVIDENCE_LEVELS
 
 
 @click.command("neo4j")
@@ -22,7 +23,7 @@ from kg.export.cypher.push import DEFAULT_BATCH_SIZE
               help="Database name (default: the server's default database) [env NEO4J_DATABASE].")
 @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, 100000),
               help="Rows per transaction.")
-@click.option("--evidence", type=click.Choice(["none", "summary", "full"]), default="summary", show_default=True,
+@click.option("--evidence", type=click.Choice(EVIDENCE_LEVELS), default="summary", show_default=True,
               help="Per relationship: its type only, its confidence, support and one evidence pointer "
                    "(evidence_ref), or every evidence sentence and offset.")
 @click.option("--json", "as_json", is_flag=True, help="Print the push report as JSON on stdout.")

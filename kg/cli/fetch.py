@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg.cli.common import State
-from kg.ingest.fetch import ARXIV_PAGE, FetchOptions, FetchReport
+from kg.sources import ARXIV_INTERVAL, ARXIV_PAGE, HF_INTERVAL
+
+if TYPE_CHECKING:
+    from kg.ingest.fetch import FetchOptions, FetchReport
 
 FETCH_OPTIONS = [
     click.option("-o", "--cache", "cache", default="paperkg-cache", show_default=True, metavar="DIR",
@@ -15,7 +18,8 @@ FETCH_OPTIONS = [
     click.option("--base-url", default=None, metavar="URL",
                  help="Another server with the same API (a mirror), e.g. http://127.0.0.1:8080."),
     click.option("--delay", "interval", type=click.FloatRange(0, 3600), default=None, metavar="SECONDS",
-                 help="Seconds between requests [default: 3 for arXiv, as it asks; 1 for Hugging Face]."),
+                 help=f"Seconds between requests [default: {ARXIV_INTERVAL:g} for arXiv, as it asks; "
+                      f"{HF_INTERVAL:g} for Hugging Face]."),
     click.option("--retries", default=4, show_default=True, type=click.IntRange(0, 20),
                  help="More tries after a 429/5xx answer or a timeout (exponential backoff, Retry-After honoured)."),
     click.option("--backoff", default=2.0, show_default=True, type=click.FloatRange(0, 600), metavar="SECONDS",
@@ -27,6 +31,8 @@ FETCH_OPTIONS = [
 def fetch_options(state: State, cache: str, base_url: str | None, interval: float | None, retries: int,
                   backoff: float, timeout: float) -> FetchOptions:
     """The options shared by every ``fetch`` command; progress lines go to stderr unless --quiet."""
+    from kg.api import FetchOptions
+
     quiet = bool(getattr(state, "quiet", False))
     return FetchOptions(cache=Path(cache), base_url=base_url, interval=interval, retries=retries,
                         backoff=backoff, timeout=timeout,

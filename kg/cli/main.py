@@ -15,7 +15,6 @@ from typing import Any
 
 import click
 
-from kg import __version__
 from kg.cli import cypher as cli_cypher
 from kg.cli import fetch as cli_fetch
 from kg.cli import rdf as cli_rdf
@@ -23,9 +22,22 @@ from kg.cli import serve as cli_serve
 from kg.cli import viz as cli_viz
 from kg.cli.common import State, handle_errors, problems_reported, progress_bar, report_problems, with_inputs, with_optional_inputs
 from kg.errors import UsageError
+from kg.sources import ARXIV_INTERVAL, HF_INTERVAL
+from kg.export.evidence import EVIDENCE_LEVELS
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the installed version, read only when asked (its metadata is slow to load)."""
+    if not value or ctx.resilient_parsing:
+        return
+    import kg
+
+    click.echo(f"paperkg, version {kg.__version__}")
+    ctx.exit()
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="paperkg")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 @click.option("--quiet", "-q", is_flag=True, help="Only errors on stderr.")
 @click.option("--verbose", "-v", is_flag=True, help="More detail on stderr.")
 @click.pass_context
@@ -89,7 +101,8 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
               help="With --fetch: the cache folder (see 'paperkg fetch').")
 @click.option("--fetch-base-url", default=None, metavar="URL", help="With --fetch: a mirror of the API.")
 @click.option("--fetch-delay", default=None, type=click.FloatRange(0, 3600), metavar="SECONDS",
-              help="With --fetch: seconds between requests [default: 3 for arXiv, 1 for Hugging Face].")
+              help=f"With --fetch: seconds between requests [default: {ARXIV_INTERVAL:g} for arXiv, "
+                   f"{HF_INTERVAL:g} for Hugging Face].")
 @click.option("--fetch-max", default=100, show_default=True, type=click.IntRange(1, 100_000),
               help="With --fetch arxiv:QUERY: papers to fetch at most.")
 @click.option("--wait", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
@@ -255,7 +268,7 @@ def _print_entity(d: dict[str, Any], evidence: int) -> None:
               help="RDF formats: base of the instance IRIs [default: $PAPERKG_BASE_IRI or https://w3id.org/paperkg/].")
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="nq, trig: the named graph [default: <base IRI>graph].")
-@click.option("--evidence", type=click.Choice(["none", "summary", "full"]), default=None,
+@click.option("--evidence", type=click.Choice(EVIDENCE_LEVELS), default=None,
               help="RDF and Neo4j formats: per relation nothing, its confidence, support and one evidence pointer, "
                    "or every evidence sentence and offset [default: summary].")
 @handle_errors

@@ -11,6 +11,7 @@ import sys
 import click
 
 from kg.cli.common import State, handle_errors, progress_bar
+from kg.export.evidence import EVIDENCE_LEVELS
 
 MAX_SHOWN = 50
 
@@ -23,7 +24,7 @@ MAX_SHOWN = 50
               help='Print {"conforms", "triples", "violations": [...]} as JSON.')
 @click.option("--max", "max_shown", default=MAX_SHOWN, show_default=True, type=click.IntRange(0),
               help="How many violations to list.")
-@click.option("--evidence", type=click.Choice(["none", "summary", "full"]), default="full", show_default=True,
+@click.option("--evidence", type=click.Choice(EVIDENCE_LEVELS), default="full", show_default=True,
               help="Validate the RDF as exported with this evidence level.")
 @handle_errors
 def validate(directory: str, base_iri: str | None, as_json: bool, max_shown: int, evidence: str) -> None:
@@ -69,7 +70,7 @@ def validate(directory: str, base_iri: str | None, as_json: bool, max_shown: int
               help="Triples per request.")
 @click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(1),
               help="Seconds to wait for each request.")
-@click.option("--evidence", type=click.Choice(["none", "summary", "full"]), default="summary", show_default=True,
+@click.option("--evidence", type=click.Choice(EVIDENCE_LEVELS), default="summary", show_default=True,
               help="Per relation: nothing, its confidence, support and one evidence pointer, "
                    "or every evidence sentence and offset.")
 @click.pass_obj

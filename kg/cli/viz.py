@@ -6,8 +6,7 @@ from typing import Any
 import click
 
 from kg.graph.model import NODE_TYPES
-from kg.export.viz import FORMATS, STATIC_TOP
-from kg.export.viz.layout import LAYOUTS
+from kg.export.viz.options import FORMATS, LAYOUTS, STATIC_TOP
 
 LARGE = 5000
 """Above this many nodes the command suggests drawing a part of the graph."""

@@ -9,9 +9,10 @@ derives from the tables here, so adding a type is one edit.
 """
 from __future__ import annotations
 
-from typing import Literal, Protocol, TypedDict, Union, cast
+from typing import TYPE_CHECKING, Literal, Protocol, TypedDict, Union, cast
 
-import networkx as nx
+if TYPE_CHECKING:  # the tables are read by `paperkg --help`: networkx loads with the first graph
+    import networkx as nx
 
 NodeType = Literal["Paper", "Method", "Dataset", "Task", "Metric", "Repository"]
 EdgeType = Literal["PROPOSES", "USES", "INTRODUCES", "EVALUATES_ON", "ADDRESSES", "REPORTS",
@@ -115,12 +116,14 @@ class GraphSource(Protocol):
     def graph(self) -> nx.MultiDiGraph: ...
 
 
-GraphLike = Union[nx.MultiDiGraph, GraphSource]
+GraphLike = Union["nx.MultiDiGraph", GraphSource]
 """What the exporters and views accept: a graph, or a store holding one."""
 
 
 def graph_of(source: GraphLike) -> nx.MultiDiGraph:
     """The graph of ``source`` (the graph itself, or the graph a store holds)."""
+    import networkx as nx
+
     return source if isinstance(source, nx.MultiDiGraph) else source.graph
 
 

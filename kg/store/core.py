@@ -34,21 +34,21 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
-from importlib import metadata
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import networkx as nx
-
-from kg.graph.build import name_keys
 from kg.graph.model import graph_of
 from kg.errors import ExportError, StoreError
 from kg.fsutil import atomic_file, atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
 from kg.store import db
-from kg.store.engine import Engine
 from kg.store.lock import try_lock, write_lock
 from kg.records import Extraction
-from kg.resolve.resolver import Merge
+
+if TYPE_CHECKING:  # reading counters (`paperkg stats`) loads neither networkx nor the resolver
+    import networkx as nx
+
+    from kg.resolve.resolver import Merge
+    from kg.store.engine import Engine
 
 FORMAT = "paperkg-store"
 FORMAT_VERSION = 3
@@ -61,6 +61,8 @@ _REBUILD_HINT = "rebuild it from the original inputs with `paperkg build INPUT..
 
 
 def paperkg_version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("paperkg")
     except metadata.PackageNotFoundError:
@@ -150,6 +152,8 @@ class Store:
 
     @property
     def merges(self) -> tuple[Merge, ...]:
+        from kg.resolve.resolver import Merge
+
         return tuple(Merge.from_dict(m) for m in self.db.merges())
 
     def stats(self) -> dict[str, Any]:
@@ -160,6 +164,8 @@ class Store:
         """The part of the graph ``paperkg show NAME`` reads: the nodes ``name`` matches
         (as :func:`kg.graph.build.find_entities` matches them) and their neighbours, found
         through the name index."""
+        from kg.graph.build import name_keys
+
         found = [name] if self.db.has_node(name) else self.db.nodes_named(name_keys(name))
         return self.db.neighbourhood(found)
 
@@ -441,6 +447,8 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
             else:
                 conn = db.create(work)
             try:
+                from kg.store.engine import Engine
+
                 engine = Engine(conn)
                 for digest, record in legacy or ():
                     engine.put(record.paper.id, digest, _dumps(record.to_dict()))

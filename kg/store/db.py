@@ -36,9 +36,10 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx loads when a graph is made, not to read counters
+    import networkx as nx
 
 DB_NAME = "graph.sqlite"
 BATCH = 2000
@@ -195,6 +196,8 @@ class Reader:
 
     def graph(self) -> nx.MultiDiGraph:
         """The whole graph, in its original order (the caller checks it fits)."""
+        import networkx as nx
+
         graph = nx.MultiDiGraph(**self.meta("graph", {}))
         graph.add_nodes_from(self.node_rows())
         graph.add_edges_from(self.edge_rows())
@@ -261,6 +264,8 @@ class Reader:
         """``nodes``, every node one edge away and the edges between them and ``nodes``;
         plus, for papers proposing or introducing one of ``nodes``, their code links
         (what :func:`kg.graph.build.describe` reads)."""
+        import networkx as nx
+
         graph = nx.MultiDiGraph(**self.meta("graph", {}))
         centre = sorted(set(nodes))
         rows: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kg.export.cypher import DEFAULT_BATCH_SIZE
 from kg.export.evidence import DEFAULT_EVIDENCE, check_evidence
 from kg.export.cypher.schema import LABELS, REL_TYPES, edges_by_type, node_rows, rel_rows
 from kg.store.view import GraphSource, stream_of
@@ -32,7 +33,6 @@ from kg.iterutil import chunked
 from kg.export.cypher.statements import node_statement, rel_statement, schema_statements
 from kg.errors import ExportError
 
-DEFAULT_BATCH_SIZE = 1000
 COUNTERS = ("nodes_created", "relationships_created", "properties_set", "labels_added",
             "constraints_added", "indexes_added")
 """The summary counters summed into a :class:`PushReport`."""

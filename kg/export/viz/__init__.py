@@ -1,7 +1,7 @@
 """See the graph: an offline interactive HTML view, static PNG/SVG images, GraphML/GEXF.
 
-Modules: ``view`` (which nodes a picture shows, colours per type), ``layout`` (node
-positions), ``html`` (the self-contained page; ``page.js``/``page.css`` are its assets),
+Modules: ``options`` (the command's choices and defaults), ``view`` (which nodes a picture
+shows, colours per type), ``layout`` (node positions), ``html`` (the self-contained page; ``page.js``/``page.css`` are its assets),
 ``static`` (matplotlib images), ``files`` (GraphML/GEXF exporters), ``cli`` (``paperkg
 viz``). :func:`visualize` is the one entry point the command calls. Imports are lazy so
 that registering the exporters costs nothing.
@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import ExportError
 from kg.graph.model import GraphLike, graph_of
+from kg.export.viz.options import FORMATS, STATIC_TOP
 from kg.export.viz.output import write_output
 
 if TYPE_CHECKING:
     from kg.export.viz.view import ViewOptions
 
-FORMATS = ("html", "png", "svg")
-STATIC_TOP = 40
-"""How many entities a PNG/SVG shows unless ``--top`` says otherwise."""
 NODE_BUDGET = 3000
 """Most nodes an HTML page holds: above it, the most connected entities and the papers
 linking them (a 26,000-paper graph then writes a page of a few MB in seconds)."""

@@ -20,9 +20,9 @@ import networkx as nx
 import numpy as np
 
 from kg.errors import ExportError
+from kg.export.viz.options import LAYOUTS
 from kg.graph.model import NODE_TYPES
 
-LAYOUTS = ("force", "hierarchical", "circle")
 Positions = dict[str, tuple[float, float]]
 _ROWS = {"Repository": 0, "Paper": 1, "Method": 2, "Dataset": 3, "Task": 3, "Metric": 3}
 _BLOCK = 512

@@ -24,19 +24,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import FetchError
-from kg.ingest.fetch.http import Client, Politeness
+from kg.sources import ARXIV_INTERVAL, ARXIV_PAGE, HF_INTERVAL, HF_LIMIT
+
+if TYPE_CHECKING:  # httpx loads when a fetch starts, not with the `paperkg` command group
+    from kg.ingest.fetch.http import Client
 
 SOURCES = ("hf-daily", "arxiv")
 HF_BASE = "https://huggingface.co"
 ARXIV_BASE = "https://export.arxiv.org"
-HF_INTERVAL = 1.0
-ARXIV_INTERVAL = 3.0
-"""arXiv asks API users for one request every 3 seconds."""
-HF_LIMIT = 100
-ARXIV_PAGE = 100
 MAX_DAYS = 366
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -70,6 +68,7 @@ class FetchOptions:
 
 
 def _client(options: FetchOptions, default_interval: float) -> Client:
+    from kg.ingest.fetch.http import Client, Politeness
     from kg.store.core import paperkg_version
 
     politeness = Politeness(interval=default_interval if options.interval is None else options.interval,
