@@ -33,10 +33,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import EngineError, ExportError, NoPapersError, UsageError
-from kg.ingest import read_papers
-from kg.ingest.fetch import FetchOptions, FetchReport
 from kg.records import Extraction, Paper, Problem
 from kg.output import atomic_open
+from kg.sources import FetchOptions, FetchReport
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -81,6 +80,8 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
     ``min_confidence`` left out). ``engine`` is ``"local"`` (``workers`` processes) or
     ``"dask"`` (the cluster at ``scheduler``, or a local one of ``workers`` processes).
     Fails (after reporting the bad records) when the inputs hold no paper at all."""
+    from kg.ingest import read_papers
+
     rep = report if report is not None else RunReport()
     papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
                                           max_chars=max_chars)
@@ -219,6 +220,7 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
                  progress: Callable[[int], None] | None, stdin: Any, exclude: Sequence[str],
                  max_chars: int | None, min_confidence: float, engine: str = "local",
                  scheduler: str | None = None) -> BuildResult:
+    from kg.ingest import read_papers
     from kg.store import core as store
 
     rep = report

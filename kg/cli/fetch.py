@@ -10,7 +10,7 @@ from kg.cli.common import State
 from kg.sources import ARXIV_INTERVAL, ARXIV_PAGE, HF_INTERVAL
 
 if TYPE_CHECKING:
-    from kg.ingest.fetch import FetchOptions, FetchReport
+    from kg.sources import FetchOptions, FetchReport
 
 FETCH_OPTIONS = [
     click.option("-o", "--cache", "cache", default="paperkg-cache", show_default=True, metavar="DIR",

@@ -21,13 +21,12 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import FetchError
-from kg.sources import ARXIV_INTERVAL, ARXIV_PAGE, HF_INTERVAL, HF_LIMIT
+from kg.sources import ARXIV_INTERVAL, ARXIV_PAGE, HF_INTERVAL, HF_LIMIT, FetchOptions, FetchReport
 
 if TYPE_CHECKING:  # httpx loads when a fetch starts, not with the `paperkg` command group
     from kg.ingest.fetch.http import Client
@@ -38,33 +37,6 @@ ARXIV_BASE = "https://export.arxiv.org"
 MAX_DAYS = 366
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-
-
-@dataclass
-class FetchReport:
-    """What a fetch did: the cache ``files`` (in request order), how many were downloaded
-    now and how many were already in the cache."""
-
-    files: list[str] = field(default_factory=list)
-    downloaded: int = 0
-    cached: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"files": self.files, "downloaded": self.downloaded, "cached": self.cached}
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    """Where to write and how politely to ask; ``interval``/``base_url`` None: the source's default."""
-
-    cache: Path = Path("paperkg-cache")
-    base_url: str | None = None
-    interval: float | None = None
-    retries: int = 4
-    backoff: float = 2.0
-    timeout: float = 30.0
-    progress: Callable[[str], None] | None = None
-    sleep: Callable[[float], None] | None = None
 
 
 def _client(options: FetchOptions, default_interval: float) -> Client:
