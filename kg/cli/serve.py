@@ -1,8 +1,6 @@
 """``paperkg serve DIR``: added to the command group by :func:`register` (see ``kg.cli.main``)."""
 from __future__ import annotations
 
-import ipaddress
-import socket
 import time
 from typing import Any
 
@@ -15,6 +13,8 @@ LOOPBACK_NAMES = ("localhost",)
 
 
 def is_loopback(host: str) -> bool:
+    import ipaddress
+
     if host in LOOPBACK_NAMES:
         return True
     try:
@@ -25,6 +25,8 @@ def is_loopback(host: str) -> bool:
 
 def check_port(host: str, port: int) -> None:
     """Fail with one line, before loading anything, when ``host:port`` cannot be listened on."""
+    import socket
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         with socket.socket(family, socket.SOCK_STREAM) as sock:

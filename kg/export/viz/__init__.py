@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import ExportError
 from kg.graph.model import GraphLike, graph_of
 from kg.export.viz.options import FORMATS, STATIC_TOP
-from kg.export.viz.output import write_output
 
 if TYPE_CHECKING:
     from kg.export.viz.view import ViewOptions
@@ -71,6 +70,7 @@ def visualize(source: GraphLike, path: str | Path, *, options: ViewOptions | Non
     name = title or _default_title(source)
     if fmt == "html":
         from kg.export.viz.html import page_data, render_html
+        from kg.export.viz.output import write_output
 
         summary = overview_positions = None
         if not options.focus and shown.number_of_nodes() > OVERVIEW_FROM:
