@@ -7,32 +7,33 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kg.cli.common import State
-from kg.sources import ARXIV_INTERVAL, ARXIV_PAGE, HF_INTERVAL
+from kg.sources import ARXIV_INTERVAL, ARXIV_PAGE, HF_INTERVAL, FetchOptions
 
 if TYPE_CHECKING:
-    from kg.sources import FetchOptions, FetchReport
+    from kg.sources import FetchReport
+
+DEFAULTS = FetchOptions()
+"""The defaults the options show are FetchOptions' own."""
 
 FETCH_OPTIONS = [
-    click.option("-o", "--cache", "cache", default="paperkg-cache", show_default=True, metavar="DIR",
+    click.option("-o", "--cache", "cache", default=str(DEFAULTS.cache), show_default=True, metavar="DIR",
                  help="Cache folder: one file per request; a re-run downloads only what is missing."),
     click.option("--base-url", default=None, metavar="URL",
                  help="Another server with the same API (a mirror), e.g. http://127.0.0.1:8080."),
     click.option("--delay", "interval", type=click.FloatRange(0, 3600), default=None, metavar="SECONDS",
                  help=f"Seconds between requests [default: {ARXIV_INTERVAL:g} for arXiv, as it asks; "
                       f"{HF_INTERVAL:g} for Hugging Face]."),
-    click.option("--retries", default=4, show_default=True, type=click.IntRange(0, 20),
+    click.option("--retries", default=DEFAULTS.retries, show_default=True, type=click.IntRange(0, 20),
                  help="More tries after a 429/5xx answer or a timeout (exponential backoff, Retry-After honoured)."),
-    click.option("--backoff", default=2.0, show_default=True, type=click.FloatRange(0, 600), metavar="SECONDS",
+    click.option("--backoff", default=DEFAULTS.backoff, show_default=True, type=click.FloatRange(0, 600), metavar="SECONDS",
                  help="First wait before a retry; doubles each time."),
-    click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 600), metavar="SECONDS"),
+    click.option("--timeout", default=DEFAULTS.timeout, show_default=True, type=click.FloatRange(0.1, 600), metavar="SECONDS"),
 ]
 
 
 def fetch_options(state: State, cache: str, base_url: str | None, interval: float | None, retries: int,
                   backoff: float, timeout: float) -> FetchOptions:
     """The options shared by every ``fetch`` command; progress lines go to stderr unless --quiet."""
-    from kg.api import FetchOptions
-
     quiet = bool(getattr(state, "quiet", False))
     return FetchOptions(cache=Path(cache), base_url=base_url, interval=interval, retries=retries,
                         backoff=backoff, timeout=timeout,
