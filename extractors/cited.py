@@ -35,7 +35,10 @@ EXTRACTOR = "cited"
 _VOCABULARY = DATASET_NOUNS | METHOD_NOUNS | METHOD_KINDS | METHOD_HEADS | TASK_HEADS  # "Dataset", "Backbone"
 CONF = {"cited": 0.45, "subject": 0.45, "listed": 0.4}
 _PLAIN_CAPITALIZED = re.compile(r"[A-Z][a-z]{3,}")  # "Linknet"; "Agg", "Kim": too short to tell
-_CITATION = re.compile(r"\s?\[\d[\d,\s–-]*\]")
+# capitalized words joined by a small word, a coinage of its own: "Events-to-Video", "Detect-and-Track"
+_JOINED = re.compile(r"[A-Z][a-z]+(?:-(?:to|and|of|in|for|on|by)-[A-Z][a-z]+)+")
+# a reference right after the word, or after a short gloss in brackets ("Foonet (fusing features) [12]")
+_CITATION = re.compile(r"(?:\s?\([a-z][^()]{0,80}\))?\s?\[\d[\d,\s–-]*\]")
 _SUBJECT = re.compile(r",\s+(?:(?:proposed|introduced|presented|developed|designed)\s+(?:by|in)\b"
                       r"|which\s+(?:\w+ly\s+)?(?:introduced|proposed|uses|used|extracts|applies|adopts|learns|relies|"
                       r"combines|employs|builds|exploits|leverages|incorporates|predicts|performs|achieves|is|was))")
@@ -65,8 +68,11 @@ def is_author(pt: PaperText, w: Word, lemmas: frozenset[str]) -> bool:
 
 
 def plain_name(w: Word, known: Known, lemmas: frozenset[str]) -> bool:
-    """One capital, then lowercase letters only, not English, not a known or excluded name."""
+    """One capital, then lowercase letters only, not English, not a known or excluded name;
+    or capitalized words joined by a small word ("Events-to-Video")."""
     text = w.text
+    if _JOINED.fullmatch(text):
+        return not known(text) and not is_not_name(text)
     return _PLAIN_CAPITALIZED.fullmatch(text) is not None and not is_english(text, lemmas) \
         and not known(text) and not is_not_name(text) and not is_generic(text) and text.lower() not in _VOCABULARY
 
@@ -88,7 +94,8 @@ def cited_words(pt: PaperText, known: Known, candidates: Iterable[Candidate],
     out: list[Candidate] = []
     for span in pt.abstract_sentences():
         for w in pt.words_of(span):
-            if _PLAIN_CAPITALIZED.fullmatch(w.text) is None or 1 in covered[w.start:w.end] or w.lead:
+            if _PLAIN_CAPITALIZED.fullmatch(w.text) is None and _JOINED.fullmatch(w.text) is None \
+                    or 1 in covered[w.start:w.end] or w.lead:
                 continue
             if lemmas is None:
                 lemmas = english_lemmas()
@@ -97,6 +104,8 @@ def cited_words(pt: PaperText, known: Known, candidates: Iterable[Candidate],
             if not plain_name(w, known, lemmas) or is_author(pt, w, lemmas):
                 continue
             cite = None if w.trail else _CITATION.match(text, w.end)
+            if cite is None and _JOINED.fullmatch(w.text):
+                continue  # a joined coinage counts only when cited
             kinds = neighbour_types(pt, w, typed)
             if len(kinds) == 1:
                 etype, why = kinds.pop(), "listed"

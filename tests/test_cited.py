@@ -67,3 +67,13 @@ def test_the_shipped_english_word_list_knows_words_places_and_function_words() -
     assert all(is_english(w, lemmas) for w in ("Predator", "Saccades", "Adelaide", "March", "From", "Whereas"))
     assert not any(is_english(w, lemmas) for w in ("Vornet", "Quelmask", "Linkmesh"))
     assert is_english("Vornet", None) is is_english("Vornet")  # the default list is the shipped one
+
+
+def test_a_gloss_in_brackets_may_stand_between_the_word_and_its_reference() -> None:
+    assert found("Other models include Quelfuse (fusing low-level features) [12] and more.") == {"Quelfuse": "method"}
+    assert found("Quelling (2019) [4] studies losses.") == {}  # a year: an author
+
+
+def test_capitalized_words_joined_by_a_small_word_count_when_cited() -> None:
+    assert found("We reuse the classifier used in Frames-to-Mesh [34] here.") == {"Frames-to-Mesh": "method"}
+    assert found("We reuse the classifier used in Frames-to-Mesh here.") == {}

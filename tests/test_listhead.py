@@ -46,3 +46,10 @@ def test_only_weak_dataset_guesses_are_retyped() -> None:
     out = typed_by_list_head(pt, [cand("QuelFlow", "tagger"), cand("ZorbSet", "gazetteer"),
                                   cand("OurNet", "tagger", "proposed")])
     assert [c.type for c in out] == ["method", "dataset", "dataset"]
+
+
+def test_a_collection_of_techniques_is_a_method() -> None:
+    from extractors.proposals import find_proposals
+
+    pt = paper("In this paper, we present Holistic QuelCNN, a collection of techniques that speed up sparse nets.")
+    assert {c.name: c.type for c in find_proposals(pt, lambda name: frozenset())}.get("Holistic QuelCNN") == "method"
