@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from extractors.coined import neighbour_types
 from extractors.context import Candidate, PaperText
 from extractors.lexicon import english_lemmas, is_english
+from extractors.listhead import method_list_item
 from extractors.mentions import dataset_role, method_role
 from extractors.names import is_generic, is_not_name, norm_key
 from extractors.proposals import Known
@@ -113,6 +114,8 @@ def cited_words(pt: PaperText, known: Known, candidates: Iterable[Candidate],
                 etype, why = "method", "cited"
             elif w.trail.startswith(",") and _SUBJECT.match(text, w.end):
                 etype, why = "method", "subject"
+            elif method_list_item(pt, w.start, w.end):
+                etype, why = "method", "listed"  # "software tools, like Foonet for ..."
             else:
                 continue
             tail = cite.end() if cite else w.end

@@ -18,10 +18,11 @@ _CITE = r"(?:\s*\[[\d,\s–-]*\])?"
 _ITEM = r"(?:the\s+)?[A-Z0-9][\w+.-]*(?:\s+[A-Z0-9][\w+.-]*){0,2}" + _CITE
 _SEP = r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*)"
 _METHOD_PLURALS = (r"methods|models|approaches|baselines|backbones|architectures|networks|algorithms|frameworks|"
-                   r"detectors|trackers|techniques|systems|encoders|classifiers|segmenters|solvers|optimizers")
+                   r"detectors|trackers|techniques|systems|encoders|classifiers|segmenters|solvers|optimizers|tools|toolkits|"
+                   r"libraries|packages")
 # "methods [on the X benchmark], including A, B, " before the item
 _HEAD_BEFORE = re.compile(r"\b(?:" + _METHOD_PLURALS + r")" + _CITE + r"(?:\s+(?:on|in|for|from)\s+[^,;()]{1,50}?"
-                          + _CITE + r")?\s*,?\s*(?:such\s+as|including|like|e\.g\.,?|namely|:)\s*(?:" + _ITEM + _SEP
+                          + _CITE + r")?\s*,?\s*(?:such\s+as|including|include|includes|like|e\.g\.,?|namely|:)\s*(?:" + _ITEM + _SEP
                           + r")*(?:the\s+)?$")
 # ", B and C as backbone" after the item
 _HEAD_AFTER = re.compile(_CITE + r"(?:" + _SEP + _ITEM + r")*\s+as\s+(?:the\s+|our\s+|a\s+)?(?:backbones?|baselines?|"

@@ -77,3 +77,7 @@ def test_a_gloss_in_brackets_may_stand_between_the_word_and_its_reference() -> N
 def test_capitalized_words_joined_by_a_small_word_count_when_cited() -> None:
     assert found("We reuse the classifier used in Frames-to-Mesh [34] here.") == {"Frames-to-Mesh": "method"}
     assert found("We reuse the classifier used in Frames-to-Mesh here.") == {}
+
+
+def test_an_item_of_a_tool_list_is_a_method() -> None:
+    assert found("Several open-source tools, like Quelfract for optics [41], exist.") == {"Quelfract": "method"}
