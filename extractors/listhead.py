@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 
 from extractors.context import Candidate, PaperText
+from extractors.names import norm_key
 
 _CITE = r"(?:\s*\[[\d,\s–-]*\])?"
 _ITEM = r"(?:the\s+)?[A-Z0-9][\w+.-]*(?:\s+[A-Z0-9][\w+.-]*){0,2}" + _CITE
 _SEP = r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*)"
-_METHOD_PLURALS = (r"methods|models|approaches|baselines|backbones|architectures|networks|algorithms|frameworks|"
-                   r"detectors|trackers|techniques|systems|encoders|classifiers|segmenters|solvers|optimizers|tools|toolkits|"
+# not "networks" ("citation and social networks, including Cora, PubMed") nor "systems"
+_METHOD_PLURALS = (r"methods|models|approaches|baselines|backbones|architectures|algorithms|frameworks|"
+                   r"detectors|trackers|techniques|encoders|classifiers|segmenters|solvers|optimizers|tools|toolkits|"
                    r"libraries|packages")
 # "methods [on the X benchmark], including A, B, " before the item
 _HEAD_BEFORE = re.compile(r"\b(?:" + _METHOD_PLURALS + r")" + _CITE + r"(?:\s+(?:on|in|for|from)\s+[^,;()]{1,50}?"
@@ -40,9 +42,10 @@ def method_list_item(pt: PaperText, start: int, end: int) -> bool:
 def typed_by_list_head(pt: PaperText, candidates: list[Candidate]) -> list[Candidate]:
     """Dataset candidates that are items of a method list become methods, unless a curated
     list (the gazetteer) holds them or the paper proposes them."""
+    listed = {norm_key(c.name) for c in candidates if c.type == "dataset" and c.extractor == "gazetteer"}
     out = []
     for c in candidates:
-        if c.type == "dataset" and c.extractor != "gazetteer" and c.role != "proposed" \
+        if c.type == "dataset" and c.extractor != "gazetteer" and c.role != "proposed" and norm_key(c.name) not in listed \
                 and not pt.in_title(c.start) and method_list_item(pt, c.start, c.end):
             c = Candidate("method", c.name, c.start, c.end, c.role, c.confidence, c.extractor, c.aliases, c.ids)
         out.append(c)

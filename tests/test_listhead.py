@@ -53,3 +53,12 @@ def test_a_collection_of_techniques_is_a_method() -> None:
 
     pt = paper("In this paper, we present Holistic QuelCNN, a collection of techniques that speed up sparse nets.")
     assert {c.name: c.type for c in find_proposals(pt, lambda name: frozenset())}.get("Holistic QuelCNN") == "method"
+
+
+def test_networks_are_no_method_head_and_a_listed_dataset_keeps_its_support() -> None:
+    pt = paper("We study citation and social networks, including QuelCite and ZorbSoc.")
+    assert not item(pt, "QuelCite")
+    pt = paper("We compare baselines such as QuelFlow [3] and ZorbSet [4].")
+    start = pt.text.index("ZorbSet")
+    cands = [Candidate("dataset", "ZorbSet", start, start + 7, "used", 0.5, extractor) for extractor in ("tagger", "gazetteer")]
+    assert [c.type for c in typed_by_list_head(pt, cands)] == ["dataset", "dataset"]
