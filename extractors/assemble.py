@@ -6,6 +6,7 @@ import re
 from typing import Any, cast
 
 from extractors.context import Candidate, PaperText
+from extractors.listhead import typed_by_list_head
 from extractors.names import norm_key
 from extractors.tasks import MAX_TASKS
 
@@ -86,7 +87,7 @@ def next_to(pt: PaperText, start: int, end: int, spans: list[tuple[int, int]]) -
 def assemble(pt: PaperText, candidates: list[Candidate], max_tasks: int | None = MAX_TASKS) -> list[dict[str, object]]:
     """One entity per real thing; at most ``max_tasks`` tasks (``None``: all, for a caller
     that ranks them itself, see :func:`keep_tasks`)."""
-    candidates = coordinated_datasets(pt, candidates)
+    candidates = typed_by_list_head(pt, coordinated_datasets(pt, candidates))
     groups: list[list[Candidate]] = []
     index: dict[str, int] = {}
     for c in sorted(candidates, key=lambda c: (-ROLE_RANK[c.role], -c.confidence, c.start)):

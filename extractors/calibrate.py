@@ -18,7 +18,7 @@ from importlib import resources
 
 PRIOR = 8.0  # pseudo-counts pulling a thin cell toward its coarser cell
 RULE_EXTRACTORS = frozenset({"gazetteer"})
-CONTEXT_EXTRACTORS = frozenset({"coined"})  # extractors/coined.py: a coined token and its context only
+CONTEXT_EXTRACTORS = frozenset({"coined", "cited"})  # extractors/coined.py, cited.py: a word and its context only
 
 
 def source(extractor: str) -> str:

@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 from extractors.acronyms import Definition, find_definitions
 from extractors.assemble import assemble, keep_tasks
 from extractors.calibrate import calibrate
+from extractors.cited import cited_words
 from extractors.coined import coined_names
 from extractors.context import SEPARATOR, ListHit, PaperText
 from extractors.gazetteer import Gazetteer, TypeIndex, default_gazetteer, find_hits
@@ -180,6 +181,7 @@ class EntitiesComponent:
                 candidates += rank_tasks(pt, raw_tasks + tagged_tasks, known)
             candidates += [c for c in tagged if c.type != "task"]
         candidates += coined_names(pt, known, candidates)
+        candidates += cited_words(pt, known, candidates)
         entities = assemble(pt, candidates, max_tasks=None)
         add_variants(pt, entities)
         calibrate(entities)

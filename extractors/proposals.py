@@ -38,6 +38,9 @@ meets meet vs versus through via the a an made easy matters need all you your is
 of in to and or not""".split())
 
 
+_OF_NOUNS = frozenset("collection collections suite suites".split())
+
+
 def _name_type(name: str, context: list[tuple[int, Word]], known: Known, aliases: tuple[str, ...] = ()) -> str:
     """``dataset`` if the name's long form ends in a dataset noun (``... Benchmark (FinMTEB)``),
     the nearest head noun around the name is a dataset noun or the name has a dataset
@@ -52,8 +55,10 @@ def _name_type(name: str, context: list[tuple[int, Word]], known: Known, aliases
         if head in METHOD_NOUNS:
             return "method"
     best: tuple[int, str] | None = None
-    for distance, word in context:
+    for n, (distance, word) in enumerate(context):
         lw = word.lower
+        if lw in _OF_NOUNS and n + 1 < len(context) and context[n + 1][1].lower == "of":
+            continue  # "a collection of techniques": what it collects is the kind
         if lw in DATASET_NOUNS or lw in METHOD_NOUNS:
             kind = "dataset" if lw in DATASET_NOUNS else "method"
             if best is None or distance < best[0]:
