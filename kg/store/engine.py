@@ -44,6 +44,11 @@ from kg.store.db import batched, dumps, rank, row_hash
 BATCH_OCCURRENCES = 20_000
 """Mentions resolved together at most (a bigger component is resolved alone)."""
 PAPER_BATCH = 500
+CACHE_SCHEMA = (
+    # normalized paper texts, made on first use (a cache: not part of the store's content,
+    # left out of db.canonical_copy; a paper's row goes when its content changes)
+    "CREATE TABLE IF NOT EXISTS ntexts(paper TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID",
+)
 _MOD = 1 << 256
 _TEMP = (
     "CREATE TEMP TABLE dirty(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # content added or changed
@@ -97,7 +102,7 @@ class Engine:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        for statement in _TEMP:
+        for statement in _TEMP + CACHE_SCHEMA:
             conn.execute(statement)
         row = conn.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
         self.digest = int(json.loads(row[0]), 16) if row else 0
@@ -119,6 +124,8 @@ class Engine:
             return
         self.conn.execute("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)", (paper_id, digest, record))
         table = "dirty" if old is None or old[0] != digest else "renode"
+        if old is not None and table == "dirty":
+            self.conn.execute("DELETE FROM ntexts WHERE paper = ?", (paper_id,))
         self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} VALUES (?)", (paper_id,))
 
     def _records(self, table: str) -> Iterator[Extraction]:
@@ -391,6 +398,17 @@ class Engine:
         data = json.loads(row[0])["paper"]
         return f"{data['title']} {data.get('abstract', '')}"
 
+    def _normalized(self, paper: str) -> str:
+        """``normalize`` of a paper's title and abstract, from the ``ntexts`` cache (filled on
+        first use: the sense chooser reads the texts of every paper holding an ambiguous
+        short form, each time that form's component is resolved again)."""
+        row = self.conn.execute("SELECT text FROM ntexts WHERE paper = ?", (paper,)).fetchone()
+        if row is not None:
+            return str(row[0])
+        text = normalize(self._text(paper) or "")
+        self.conn.execute("INSERT INTO ntexts VALUES (?, ?)", (paper, text))
+        return text
+
     def _external(self, occs: list[Occurrence]) -> dict[str, list[tuple[tuple[str, int], str]]]:
         """Per paper of ``occs``: (base ref, name) of its mentions in other components."""
         out: dict[str, list[tuple[tuple[str, int], str]]] = defaultdict(list)
@@ -438,7 +456,7 @@ class Engine:
     def _resolve_batch(self, comps: list[str], keyer: Keyer, dirty: set[str]) -> None:
         c = self.conn
         occs, old = self._load(comps)
-        part = resolve_part(occs, keyer, self._text, external=self._external(occs))
+        part = resolve_part(occs, keyer, self._text, external=self._external(occs), normalized=self._normalized)
         self._write_base(occs, part.base, part.ambiguous, old, dirty)
         res = part.resolution
         comp_of = dict(c.execute("SELECT o.paper || char(31) || o.idx, o.comp FROM temp.bcomps b "
