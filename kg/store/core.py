@@ -3,7 +3,8 @@
 Layout of a store directory (format 3)::
 
     manifest.json   format + version, paperkg version, counts, the ``graph_key`` of the
-                    stored graph, sha256 of every file, the ``inputs`` table
+                    stored graph (a digest of its rows: it names the database, which
+                    builds update in place), the ``inputs`` table
     graph.sqlite    the papers (each ``Extraction.to_dict()`` record with its content hash),
                     the resolver's state, the graph's nodes and edges with each paper's
                     contributions, the entities' name keys, the audited merges, counters
@@ -17,7 +18,9 @@ format 1 store (``extractions.jsonl``, ``graph.json``, ``merges.jsonl``) or a fo
 
 ``build`` merges new extractions into the stored ones by paper id (same content hash:
 unchanged, sources unioned; different content: the newer record replaces the stored one,
-sources unioned) in a working copy of the database, then re-resolves only the mentions that
+sources unioned) in the store's database, in place and in one transaction
+(``kg.store.commit``; a first build, a rebuild or a migration writes a new one in a staging
+directory, swapped in whole), then re-resolves only the mentions that
 share a candidate key with the changed papers' mentions and rewrites only the rows that
 changes (``kg.store.engine``). The result is a function of the set of papers: building A
 then B gives the rows of A + B (the same bytes once written by ``db.canonical_copy``), and
@@ -415,7 +418,9 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
           rebuild: bool = False, wait: float = 0.0,
           inputs: dict[str, str] | None = None) -> BuildReport:
     """Add ``extractions`` to the store in ``directory`` (created if needed; ``rebuild``
-    discards what is stored) and rebuild its graph; the directory is replaced atomically.
+    discards what is stored) and rebuild its graph, atomically: an existing store's database
+    is updated in place in one transaction committed with its manifest (``kg.store.commit``),
+    a new one (or a rebuild) is written beside it and swapped in.
 
     Only the stored extractions are read (and verified): ``graph.json`` and
     ``merges.jsonl`` are derived from them and rewritten, so a damaged derived file is

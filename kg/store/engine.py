@@ -50,6 +50,9 @@ CACHE_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS ntexts(paper TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID",
 )
 _MOD = 1 << 256
+# Joins from these temp tables into the store's are written ``CROSS JOIN``, which SQLite
+# reads as "loop over the left table": it has no statistics on temp tables and would
+# otherwise scan the whole of ``occ``, ``okeys`` or ``papers`` for a few rows (issue 14).
 _TEMP = (
     "CREATE TEMP TABLE dirty(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # content added or changed
     "CREATE TEMP TABLE renode(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # only its paper node changed
@@ -130,7 +133,7 @@ class Engine:
 
     def _records(self, table: str) -> Iterator[Extraction]:
         for (record,) in self.conn.execute(
-                f"SELECT p.record FROM papers p JOIN temp.{table} d ON d.paper = p.id ORDER BY p.id"):
+                f"SELECT p.record FROM temp.{table} d CROSS JOIN papers p ON p.id = d.paper ORDER BY d.paper"):
             yield Extraction.from_dict(json.loads(record))
 
     # -- occurrences ------------------------------------------------------------------------
@@ -327,7 +330,7 @@ class Engine:
         """Fill ``todo`` with the mentions to re-resolve; returns how many."""
         c = self.conn
         c.execute("INSERT OR IGNORE INTO temp.touched SELECT DISTINCT o.comp FROM temp.newkeys n "
-                  "JOIN okeys k ON k.key = n.key JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
+                  "CROSS JOIN okeys k ON k.key = n.key CROSS JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
                   "WHERE o.comp IS NOT NULL")
         c.execute("INSERT INTO temp.todo(paper, idx, old_node) SELECT paper, idx, node FROM occ WHERE comp IS NULL "
                   "OR comp IN (SELECT comp FROM temp.touched) ORDER BY paper, idx")
@@ -345,7 +348,12 @@ class Engine:
             return i
 
         last_key, first = None, 0
-        for key, n in c.execute("SELECT k.key, t.n FROM okeys k JOIN temp.todo t ON t.paper = k.paper "
+        # a few mentions: their keys by the (paper, idx) index, sorted; most of them: one pass
+        # over every key in order (the components do not depend on the order within a key)
+        few = size * 4 < int(c.execute("SELECT count(*) FROM occ").fetchone()[0])
+        for key, n in c.execute("SELECT k.key, t.n FROM temp.todo t CROSS JOIN okeys k ON k.paper = t.paper "
+                                "AND k.idx = t.idx ORDER BY k.key" if few else
+                                "SELECT k.key, t.n FROM okeys k JOIN temp.todo t ON t.paper = k.paper "
                                 "AND t.idx = k.idx ORDER BY k.key"):
             if key != last_key:
                 last_key, first = key, n
@@ -388,7 +396,7 @@ class Engine:
         self.conn.execute("DELETE FROM temp.bcomps")
         self.conn.executemany("INSERT INTO temp.bcomps VALUES (?)", [(x,) for x in comps])
         rows = self.conn.execute("SELECT o.paper, o.idx, o.data, o.base_paper, o.base_idx FROM temp.bcomps b "
-                                 "JOIN occ o ON o.comp = b.comp ORDER BY o.paper, o.idx").fetchall()
+                                 "CROSS JOIN occ o ON o.comp = b.comp ORDER BY o.paper, o.idx").fetchall()
         return [_occ_of(p, i, d) for p, i, d, _, _ in rows], [(bp, bi) for _, _, _, bp, bi in rows]
 
     def _text(self, paper: str) -> str | None:
@@ -436,7 +444,7 @@ class Engine:
             self._resolve_batch(comps, keyer, dirty)
         # components with an ambiguous short form in a paper whose co-mentions changed: their
         # senses are chosen again (their own base partition cannot have changed: no second round)
-        c.execute("INSERT INTO temp.xcomps SELECT DISTINCT o.comp FROM temp.cpapers p JOIN occ o "
+        c.execute("INSERT INTO temp.xcomps SELECT DISTINCT o.comp FROM temp.cpapers p CROSS JOIN occ o "
                   "ON o.paper = p.paper WHERE o.ambiguous = 1 AND o.comp NOT IN (SELECT comp FROM temp.todo)")
         c.execute("INSERT INTO temp.todo(paper, idx, old_node, comp) SELECT paper, idx, node, comp FROM occ "
                   "WHERE comp IN (SELECT comp FROM temp.xcomps)")
@@ -460,7 +468,7 @@ class Engine:
         self._write_base(occs, part.base, part.ambiguous, old, dirty)
         res = part.resolution
         comp_of = dict(c.execute("SELECT o.paper || char(31) || o.idx, o.comp FROM temp.bcomps b "
-                                 "JOIN occ o ON o.comp = b.comp").fetchall())
+                                 "CROSS JOIN occ o ON o.comp = b.comp").fetchall())
         members: dict[str, str] = {}
         for ref, node in res.mentions.items():
             members.setdefault(node, comp_of[f"{ref[0]}\x1f{ref[1]}"])
@@ -492,7 +500,7 @@ class Engine:
         the paper nodes of the changed papers)."""
         c = self.conn
         c.execute("INSERT OR IGNORE INTO temp.apapers SELECT paper FROM temp.dirty")
-        c.execute("INSERT OR IGNORE INTO temp.apapers SELECT DISTINCT o.paper FROM temp.todo t JOIN occ o "
+        c.execute("INSERT OR IGNORE INTO temp.apapers SELECT DISTINCT o.paper FROM temp.todo t CROSS JOIN occ o "
                   "ON o.paper = t.paper AND o.idx = t.idx WHERE o.node IS NOT t.old_node")
         c.execute("INSERT OR IGNORE INTO temp.aedges SELECT source, target, key FROM contrib "
                   "WHERE paper IN (SELECT paper FROM temp.apapers)")
