@@ -241,7 +241,7 @@ def stored_content(directory: Path) -> dict[str, Any]:
     from kg.store.db import DB_NAME, canonical_copy
 
     manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
-    manifest["files"].pop(DB_NAME)
+    manifest["files"].pop(DB_NAME, None)  # format 3 stores list no file hash since issue 14
     with tempfile.TemporaryDirectory() as tmp:
         canonical_copy(directory / DB_NAME, Path(tmp) / DB_NAME)
         data = (Path(tmp) / DB_NAME).read_bytes()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import sqlite3
 import os
 import resource
 import signal
@@ -336,8 +337,10 @@ def test_doctor(cli, tmp_path):
     assert result.exit_code == 0, result.stdout
     assert "ok   leftovers: removed 1 left by dead builds: .g.tmp-dead\n" in result.stdout
     assert result.stdout.endswith(f"{store}: healthy\n")
-    with open(store / "graph.sqlite", "ab") as handle:
-        handle.write(b" ")
+    conn = sqlite3.connect(store / "graph.sqlite")  # a node edited by hand: its row digest no longer matches
+    conn.execute("UPDATE nodes SET data = '{}' WHERE rank = 0")
+    conn.commit()
+    conn.close()
     result = cli("doctor", str(store), "--json")
     assert result.exit_code == 1
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
@@ -351,7 +354,7 @@ def test_store_reads_survive_a_file_swap_race(tmp_path, monkeypatch):
     from tests.test_store import CORPUS
 
     kg.store.core.build(CORPUS[:3], tmp_path / "g")
-    real = kg.store.core.open_reader
+    real = kg.store.core._checked_reader
     swapped = []
 
     def racing(directory, manifest):
@@ -360,5 +363,5 @@ def test_store_reads_survive_a_file_swap_race(tmp_path, monkeypatch):
             kg.store.core.build(CORPUS[:5], tmp_path / "g")
         return real(directory, manifest)
 
-    monkeypatch.setattr(kg.store.core, "open_reader", racing)
+    monkeypatch.setattr(kg.store.core, "_checked_reader", racing)
     assert kg.store.core.open_store(tmp_path / "g").stats()["papers"] == 5

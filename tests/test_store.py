@@ -115,7 +115,7 @@ def test_crash_while_writing_leaves_previous_store(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(kg.store.core, "atomic_write", crashing_write)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        build(CORPUS, tmp_path / "kg")
+        build(CORPUS, tmp_path / "kg", rebuild=True)  # a staged build (in place: tests/test_store_commit.py)
     assert snapshot(tmp_path / "kg") == before
     assert sorted(os.listdir(tmp_path)) == [".kg.lock", "kg"]
     assert open_store(tmp_path / "kg").stats()["nodes"]["Paper"] == 5
@@ -134,7 +134,7 @@ def test_crash_between_the_renames_is_recovered(tmp_path: Path, monkeypatch: pyt
 
     monkeypatch.setattr(kg.fsutil.os, "rename", crashing_rename)
     with pytest.raises(StoreError, match="previous store is unchanged"):
-        build(CORPUS, tmp_path / "kg")
+        build(CORPUS, tmp_path / "kg", rebuild=True)  # a staged build swaps the directory
     monkeypatch.undo()
     assert not (tmp_path / "kg").exists()
     assert open_store(tmp_path / "kg").stats()["nodes"]["Paper"] == 5  # recovered from the backup

@@ -65,7 +65,9 @@ def test_format_1_store_is_migrated_on_open(tmp_path: Path) -> None:
     write_format_1(tmp_path / "old", CORPUS)
     build(CORPUS, tmp_path / "new")
     store = open_store(tmp_path / "old")
-    assert sorted(p.name for p in (tmp_path / "old").iterdir()) == ["graph.sqlite", "manifest.json"]
+    # (a database in WAL mode has its -wal and -shm files while a reader has it open)
+    assert sorted(p.name for p in (tmp_path / "old").iterdir()
+                  if not p.name.endswith(("-wal", "-shm"))) == ["graph.sqlite", "manifest.json"]
     manifest = json.loads((tmp_path / "old" / "manifest.json").read_text())
     assert manifest["format_version"] == 3 and manifest["inputs"] == {"a.jsonl": "0" * 64}
     export_json(store, tmp_path / "old.json")
@@ -121,8 +123,20 @@ def test_doctor_checks_the_database(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     checks = {c.name: c for c in check_store(tmp_path / "kg").checks}
-    assert not checks["file graph.sqlite"].ok
+    assert checks["file graph.sqlite"].ok  # the graph's rows are intact
     assert not checks["papers"].ok and '"arxiv:0002"' in checks["papers"].detail
+    conn = sqlite3.connect(tmp_path / "kg" / "graph.sqlite")
+    conn.execute("UPDATE nodes SET name = 'x', data = '{}' WHERE id = 'paper:arxiv:0003'")
+    conn.commit()
+    conn.close()
+    checks = {c.name: c for c in check_store(tmp_path / "kg").checks}
+    assert not checks["file graph.sqlite"].ok and '"paper:arxiv:0003"' in checks["file graph.sqlite"].detail
+    conn = sqlite3.connect(tmp_path / "kg" / "graph.sqlite")
+    conn.execute("DELETE FROM nodes WHERE id = 'paper:arxiv:0003'")  # a row gone: the sum no longer adds up
+    conn.commit()
+    conn.close()
+    checks = {c.name: c for c in check_store(tmp_path / "kg").checks}
+    assert not checks["file graph.sqlite"].ok and "graph_key" in checks["file graph.sqlite"].detail
 
 
 def test_export_json_streams_from_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -155,13 +155,15 @@ class Part:
 
 def resolve_part(occs: list[Occurrence], keyer: Keyer, text: Callable[[str], str | None], *,
                  unresolved: tuple[MentionRef, ...] = (),
-                 external: Mapping[str, Sequence[tuple[MentionRef, str]]] | None = None) -> Part:
+                 external: Mapping[str, Sequence[tuple[MentionRef, str]]] | None = None,
+                 normalized: Callable[[str], str] | None = None) -> Part:
     """Resolve ``occs`` (sorted by ref; every occurrence sharing a candidate key with one of
     them included) with the corpus' plural attestations in ``keyer``; ``text(paper)`` is a
-    paper's title and abstract; ``external`` gives, per paper, the (base ref, name) of the
+    paper's title and abstract (``normalized(paper)``, if given, is ``normalize`` of it,
+    from a cache the caller keeps); ``external`` gives, per paper, the (base ref, name) of the
     occurrences of that paper that are not in ``occs`` (co-mention evidence for senses)."""
     uf, blocked, holders, base, ambiguous = partition(occs, keyer)
-    chooser = SenseChooser(occs, uf, keyer, text, base=base, external=external or {})
+    chooser = SenseChooser(occs, uf, keyer, text, base=base, external=external or {}, normalized=normalized)
     decisions = []
     for key in sorted(blocked, key=repr):
         decisions.extend(chooser.attach_bare(key[0], key[2], sorted(set(holders[key]))))

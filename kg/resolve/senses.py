@@ -118,10 +118,13 @@ class SenseChooser:
 
     def __init__(self, occs: Sequence[Occurrence], uf: UnionFind, keyer: KeyFunction,
                  text: Callable[[str], str | None], *, base: Sequence[tuple[str, int]],
-                 external: Mapping[str, Sequence[tuple[tuple[str, int], str]]]) -> None:
+                 external: Mapping[str, Sequence[tuple[tuple[str, int], str]]],
+                 normalized: Callable[[str], str] | None = None) -> None:
         """``base[i]``: the ref naming occurrence i's component before senses are attached;
-        ``external``: per paper, (base ref, name) of its occurrences not in ``occs``."""
+        ``external``: per paper, (base ref, name) of its occurrences not in ``occs``;
+        ``normalized``: ``normalize(text(paper))`` from the caller's cache, if it keeps one."""
         self.occs, self.uf, self.keyer, self.text = occs, uf, keyer, text
+        self.normalized = normalized
         self.base, self.external = base, external
         self.by_paper: dict[str, list[int]] = defaultdict(list)
         for i, occ in enumerate(occs):
@@ -178,7 +181,8 @@ class SenseChooser:
 
     def _text(self, paper: str) -> str:
         if paper not in self._norm_texts:
-            self._norm_texts[paper] = normalize(self.text(paper) or "")
+            self._norm_texts[paper] = (self.normalized(paper) if self.normalized is not None
+                                       else normalize(self.text(paper) or ""))
         return self._norm_texts[paper]
 
     def _choose(self, h: int, senses: list[_Sense], holders: list[int]) -> tuple[_Sense, str]:

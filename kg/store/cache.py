@@ -4,8 +4,9 @@ The embedded SPARQL and Cypher stores are not part of the store: ``paperkg build
 makes them (so it finishes without pyoxigraph or Ladybug); the first query that needs one
 calls :func:`ensure_cache`, which makes it from the store and stamps it with the store's
 ``graph_key`` and the maker's own ``key`` (its format or schema). The store never reads
-``DIR/cache/``; a build replaces the store directory, and with it every cache, which are
-then made again by the next query that needs them (docs/decisions.md, issue 11).
+``DIR/cache/``; a build changes the store's ``graph_key`` (a new store directory drops every
+cache; a build in place leaves them stale), so each cache is made again by the next query
+that needs it (docs/decisions.md, issues 11 and 14).
 
 A cache is made in a staging directory beside its target, the stamp written into it last
 (atomically), and renamed into place, so a reader sees no cache or a whole one, never a

@@ -3,7 +3,8 @@
 Layout of a store directory (format 3)::
 
     manifest.json   format + version, paperkg version, counts, the ``graph_key`` of the
-                    stored graph, sha256 of every file, the ``inputs`` table
+                    stored graph (a digest of its rows: it names the database, which
+                    builds update in place), the ``inputs`` table
     graph.sqlite    the papers (each ``Extraction.to_dict()`` record with its content hash),
                     the resolver's state, the graph's nodes and edges with each paper's
                     contributions, the entities' name keys, the audited merges, counters
@@ -17,7 +18,9 @@ format 1 store (``extractions.jsonl``, ``graph.json``, ``merges.jsonl``) or a fo
 
 ``build`` merges new extractions into the stored ones by paper id (same content hash:
 unchanged, sources unioned; different content: the newer record replaces the stored one,
-sources unioned) in a working copy of the database, then re-resolves only the mentions that
+sources unioned) in the store's database, in place and in one transaction
+(``kg.store.commit``; a first build, a rebuild or a migration writes a new one in a staging
+directory, swapped in whole), then re-resolves only the mentions that
 share a candidate key with the changed papers' mentions and rewrites only the rows that
 changes (``kg.store.engine``). The result is a function of the set of papers: building A
 then B gives the rows of A + B (the same bytes once written by ``db.canonical_copy``), and
@@ -40,7 +43,7 @@ from typing import IO, TYPE_CHECKING, Any
 from kg.graph.model import graph_of
 from kg.errors import ExportError, StoreError
 from kg.fsutil import atomic_file, atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
-from kg.store import db
+from kg.store import commit, db
 from kg.store.lock import try_lock, write_lock
 from kg.records import Extraction
 
@@ -192,17 +195,29 @@ def _records(reader: db.Reader) -> Iterator[tuple[str, Extraction]]:
 
 def open_reader(directory: Path, manifest: dict[str, Any]) -> db.Reader:
     """A reader of the store's database, checked against the manifest."""
+    return _checked_reader(directory, manifest)[0]
+
+
+def _checked_reader(directory: Path, manifest: dict[str, Any]) -> tuple[db.Reader, dict[str, Any]]:
+    """A reader of the store's database and the manifest that goes with what it reads:
+    ``manifest``, or the one an in-place build is about to rename over it, when the reader
+    started on the snapshot that build committed (``kg.store.commit``)."""
     path = directory / db.DB_NAME
     try:
         reader = db.Reader(path)
         key = reader.meta("graph_key")
+        if key != manifest.get("graph_key"):
+            pending = commit.pending_manifest(directory, reader)
+            if pending is None:  # renamed between our two reads: read it again
+                pending = _read_manifest(directory)
+            if key == pending.get("graph_key"):
+                return reader, pending
+            reader.close()
+            raise StoreError(f"{db.DB_NAME} does not match the manifest (corrupt or edited by hand)",
+                             where=str(path), hint=_REBUILD_HINT)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot read {db.DB_NAME}: {exc}", where=str(path), hint=_REBUILD_HINT) from None
-    if key != manifest.get("graph_key"):
-        reader.close()
-        raise StoreError(f"{db.DB_NAME} does not match the manifest (corrupt or edited by hand)",
-                         where=str(path), hint=_REBUILD_HINT)
-    return reader
+    return reader, manifest
 
 
 def _read_manifest(directory: Path) -> dict[str, Any]:
@@ -264,12 +279,14 @@ def tidy(directory: str | Path) -> bool:
     """Undo what a dead build left beside the store (an interrupted swap, staging and
     backup directories), if no build is running now. Returns whether it could check."""
     directory = Path(directory)
-    if not leftovers(directory):
+    if not leftovers(directory) and not (directory / commit.NEXT).exists():
         return True
     with try_lock(directory, "cleanup") as free:
         if free:
             recover_dir(directory)
             remove_leftovers(directory)
+            if directory.is_dir():
+                commit.settle(directory)
         return free
 
 
@@ -321,7 +338,8 @@ def _open_once(directory: Path) -> Store:
                                  hint="try again when the build has finished, or make DIR writable")
             migrate(directory)
         manifest = _read_manifest(directory)
-    return Store(directory, manifest, open_reader(directory, manifest))
+    reader, manifest = _checked_reader(directory, manifest)
+    return Store(directory, manifest, reader)
 
 
 def migrate(directory: str | Path) -> bool:
@@ -350,6 +368,8 @@ def _source(directory: Path, rebuild: bool) -> tuple[Path | None, Iterator[tuple
     """What a build starts from: the current-format database to copy (verified against the
     manifest), or the records of an older-format store to build again, or nothing."""
     recover_dir(directory)  # the caller holds the lock: a missing store with a backup is a dead build's
+    if directory.is_dir():
+        commit.settle(directory)  # and so is an in-place build's manifest marker
     if not directory.exists() or (directory.is_dir() and not any(directory.iterdir())):
         return None, None
     if directory.is_dir() and not (directory / "manifest.json").exists():
@@ -404,7 +424,9 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
           rebuild: bool = False, wait: float = 0.0,
           inputs: dict[str, str] | None = None) -> BuildReport:
     """Add ``extractions`` to the store in ``directory`` (created if needed; ``rebuild``
-    discards what is stored) and rebuild its graph; the directory is replaced atomically.
+    discards what is stored) and rebuild its graph, atomically: an existing store's database
+    is updated in place in one transaction committed with its manifest (``kg.store.commit``),
+    a new one (or a rebuild) is written beside it and swapped in.
 
     Only the stored extractions are read (and verified): ``graph.json`` and
     ``merges.jsonl`` are derived from them and rewritten, so a damaged derived file is
@@ -438,6 +460,52 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
     start = time.perf_counter()
     old_db, legacy = _source(directory, rebuild)
     outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
+    in_place = None if old_db is None else commit.open_writer(old_db)
+    try:
+        if in_place is not None:
+            outcome, counts = _build_in_place(in_place, extractions, directory, inputs)
+        else:
+            outcome, counts = _build_staged(old_db, legacy, extractions, directory, rebuild=rebuild, inputs=inputs)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StoreError(f"cannot write the store: {reason}", where=str(directory),
+                         hint="check the path and free space; the previous store is unchanged") from None
+    return BuildReport(directory=str(directory), papers=int(counts.get("papers", 0)), **outcome,
+                       nodes=counts.get("nodes", 0), edges=counts.get("edges", 0),
+                       merges=counts.get("merges", 0), rebuilt=rebuild,
+                       seconds=round(time.perf_counter() - start, 3))
+
+
+def _build_in_place(conn: sqlite3.Connection, extractions: Iterable[Extraction], directory: Path,
+                    inputs: dict[str, str]) -> tuple[dict[str, int], dict[str, Any]]:
+    """Add ``extractions`` to the store's own database in one transaction, committed with
+    its manifest by ``kg.store.commit`` (no copy of the file, no hash of its bytes)."""
+    from kg.store.engine import Engine
+
+    try:
+        engine = Engine(conn)
+        outcome = _put_all(engine, extractions)
+        if not engine.changed():
+            conn.rollback()  # nothing new: the store (and its query caches) stay as they are
+            return outcome, _read_manifest(directory).get("counts", {})
+        engine.refresh()
+        counts = engine.counts()
+        key = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'graph_key'").fetchone()[0])
+        commit.commit(conn, directory, _manifest_text(counts, key, {**stored_inputs(directory), **inputs}))
+    finally:
+        if conn.in_transaction:
+            conn.rollback()
+        conn.close()
+    return outcome, counts
+
+
+def _build_staged(old_db: Path | None, legacy: Iterator[tuple[str, Extraction]] | None,
+                  extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
+                  inputs: dict[str, str]) -> tuple[dict[str, int], dict[str, Any]]:
+    """Build into a new database in a staging directory swapped in whole: a first build, a
+    rebuild, a migration, or (``old_db``: a copy of the store's database) an addition to a
+    store whose file cannot be updated in place now."""
+    outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
     try:
         with staged_dir(directory) as staged:
             work = staged / db.DB_NAME  # updated in place: one copy, no rewrite (docs/decisions.md)
@@ -459,20 +527,15 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
                 counts = engine.counts()
                 key = engine.conn.execute("SELECT value FROM meta WHERE key = 'graph_key'").fetchone()[0]
                 conn.commit()
+                # later builds update the file in place, readers never waiting (kg.store.commit)
+                conn.execute("PRAGMA journal_mode=WAL")
             finally:
                 conn.close()
             known = {} if rebuild else stored_inputs(directory)
-            _write_manifest(staged, counts, json.loads(key), {**known, **inputs})
-    except (OSError, sqlite3.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise StoreError(f"cannot write the store: {reason}", where=str(directory),
-                         hint="check the path and free space; the previous store is unchanged") from None
+            atomic_write(staged / "manifest.json", _manifest_text(counts, json.loads(key), {**known, **inputs}))
     except _Unchanged:
         counts = _read_manifest(directory).get("counts", {})
-    return BuildReport(directory=str(directory), papers=int(counts.get("papers", 0)), **outcome,
-                       nodes=counts.get("nodes", 0), edges=counts.get("edges", 0),
-                       merges=counts.get("merges", 0), rebuilt=rebuild,
-                       seconds=round(time.perf_counter() - start, 3))
+    return outcome, counts
 
 
 def _put_all(engine: Engine, extractions: Iterable[Extraction]) -> dict[str, int]:
@@ -501,15 +564,18 @@ def _put_all(engine: Engine, extractions: Iterable[Extraction]) -> dict[str, int
     return outcome
 
 
-def _write_manifest(staged: Path, counts: dict[str, int], key: str, inputs: dict[str, str]) -> None:
+def _manifest_text(counts: dict[str, int], key: str, inputs: dict[str, str]) -> str:
+    """The manifest of a format 3 store. Its database is named by the ``graph_key`` kept in
+    it (the sum of its node and edge row digests, with the graph's attributes), not by the
+    sha256 of its bytes: builds update the file in place (docs/decisions.md, issue 14);
+    ``paperkg doctor`` checks the rows against that key."""
     manifest: dict[str, Any] = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "paperkg_version": paperkg_version(),
-        "counts": counts, "graph_key": key,
-        "files": {db.DB_NAME: _file_sha256(staged / db.DB_NAME)},
+        "counts": counts, "graph_key": key, "files": {},
     }
     if inputs:
         manifest["inputs"] = dict(sorted(inputs.items()))
-    atomic_write(staged / "manifest.json", _dumps(manifest, indent=1) + "\n")
+    return _dumps(manifest, indent=1) + "\n"
 
 
 def _file_sha256(path: Path) -> str:

@@ -23,9 +23,10 @@ Tables (``SCHEMA``, format 3; every table keyed by its content, so the file writ
               the lookups ``paperkg show`` needs
     merges    the resolver's audited ``Merge`` records, in (kept, strategy, merged) order
 
-A build works on a copy in a staging directory (``kg.store.engine`` updates it in place,
-in bounded batches; a first build creates it there), swapped in whole, so a crash never
-leaves a half-written store in place. The file's bytes depend on the history of builds;
+A first build (or a rebuild, or a migration) creates the file in a staging directory,
+swapped in whole; a build into an existing store updates it in place in one transaction
+(``kg.store.commit``; ``kg.store.engine`` reads and writes in bounded batches), so a crash
+never leaves a half-written store. The file's bytes depend on the history of builds;
 :func:`canonical_copy` writes the form that depends only on the rows.
 """
 from __future__ import annotations
@@ -94,15 +95,17 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def connect(path: Path, *, read_only: bool = True) -> sqlite3.Connection:
-    """A connection to the database file ``path`` (read-only unless asked otherwise)."""
+def connect(path: Path, *, read_only: bool = True, journal: bool = False) -> sqlite3.Connection:
+    """A connection to the database file ``path`` (read-only unless asked otherwise).
+    A writer without ``journal`` writes a file in a staging directory, swapped in whole
+    (fsynced first), so neither a journal nor per-transaction syncs buy anything there; with
+    ``journal`` it updates the store's own file (``kg.store.commit`` sets its journal)."""
     uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
     conn = sqlite3.connect(uri, uri=True, check_same_thread=not read_only)  # reads may come from any thread
     if not read_only:
-        # the file is written in a staging directory and swapped in whole (fsynced first),
-        # so neither a journal nor per-transaction syncs buy anything here
-        conn.execute("PRAGMA journal_mode=OFF")
-        conn.execute("PRAGMA synchronous=OFF")
+        if not journal:
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
         conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages
         conn.execute("PRAGMA temp_store=FILE")
     return conn
@@ -170,6 +173,13 @@ class Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.conn = connect(path)
+        # one read transaction for the reader's life: every read sees the snapshot of the
+        # first one, whatever a build commits meanwhile (WAL mode: the build never waits)
+        self.conn.execute("BEGIN")
+
+    def generation(self) -> int:
+        """How many in-place builds committed what this reader sees (``kg.store.commit``)."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def meta(self, key: str, default: Any = None) -> Any:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -89,9 +89,46 @@ def check_store(directory: str | Path) -> DoctorReport:
                   else "sha256 does not match the manifest (corrupt or edited by hand): rebuild the store"))
     if "extractions.jsonl" in texts:
         add(_papers_check(directory, manifest, texts["extractions.jsonl"], _parse_extractions, content_hash))
+    if manifest.get("format_version", 1) >= 2 and db.DB_NAME not in manifest["files"]:
+        add(_content_check(directory, manifest))  # format 3 since issue 14: rows, not file bytes
+        texts[db.DB_NAME] = b""
     if db.DB_NAME in texts:
         add(_database_check(directory, content_hash))
     return report
+
+
+def _content_check(directory: Path, manifest: dict[str, Any]) -> Check:
+    """Every node and edge row against its digest, their sum against the database's
+    ``digest``, and the ``graph_key`` made of it against the manifest's (the database is
+    updated in place, so its bytes are named by its content, not by a file hash)."""
+    name = f"file {db.DB_NAME}"
+    try:
+        reader = db.Reader(directory / db.DB_NAME)
+        try:
+            total, wrong = 0, []
+            for node, data, digest in reader.conn.execute("SELECT id, data, hash FROM nodes ORDER BY rank, id"):
+                total += int(digest, 16)
+                if db.row_hash(node, data) != digest:
+                    wrong.append(node)
+            for u, v, k, data, digest in reader.conn.execute(
+                    "SELECT source, target, key, data, hash FROM edges ORDER BY rank, source, target, key"):
+                total += int(digest, 16)
+                if db.row_hash(u, v, k, data) != digest:
+                    wrong.append(f"{u} {k} {v}")
+            digest = f"{total % (1 << 256):064x}"
+            stored, graph, key = reader.meta("digest"), reader.meta("graph", {}), reader.meta("graph_key")
+        finally:
+            reader.close()
+    except (sqlite3.Error, ValueError, TypeError) as exc:
+        return Check(name, False, f"cannot be read ({exc}): rebuild the store")
+    if wrong:
+        return Check(name, False, f"{len(wrong)} node or edge row(s) whose digest differs (first: "
+                                  f"{json.dumps(wrong[0])}; corrupt or edited by hand): rebuild the store")
+    expected = db.row_hash(*(db.dumps([k, v]) for k, v in sorted(graph.items())), digest)
+    if digest != stored or key != expected or key != manifest.get("graph_key"):
+        return Check(name, False, "its rows do not add up to the manifest's graph_key "
+                                  "(corrupt or edited by hand): rebuild the store")
+    return Check(name, True, "its node and edge rows add up to the manifest's graph_key")
 
 
 def _database_check(directory: Path, content_hash: Any) -> Check:

@@ -44,7 +44,15 @@ from kg.store.db import batched, dumps, rank, row_hash
 BATCH_OCCURRENCES = 20_000
 """Mentions resolved together at most (a bigger component is resolved alone)."""
 PAPER_BATCH = 500
+CACHE_SCHEMA = (
+    # normalized paper texts, made on first use (a cache: not part of the store's content,
+    # left out of db.canonical_copy; a paper's row goes when its content changes)
+    "CREATE TABLE IF NOT EXISTS ntexts(paper TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID",
+)
 _MOD = 1 << 256
+# Joins from these temp tables into the store's are written ``CROSS JOIN``, which SQLite
+# reads as "loop over the left table": it has no statistics on temp tables and would
+# otherwise scan the whole of ``occ``, ``okeys`` or ``papers`` for a few rows (issue 14).
 _TEMP = (
     "CREATE TEMP TABLE dirty(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # content added or changed
     "CREATE TEMP TABLE renode(paper TEXT PRIMARY KEY) WITHOUT ROWID",  # only its paper node changed
@@ -97,7 +105,7 @@ class Engine:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        for statement in _TEMP:
+        for statement in _TEMP + CACHE_SCHEMA:
             conn.execute(statement)
         row = conn.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
         self.digest = int(json.loads(row[0]), 16) if row else 0
@@ -119,11 +127,13 @@ class Engine:
             return
         self.conn.execute("INSERT OR REPLACE INTO papers VALUES (?, ?, ?)", (paper_id, digest, record))
         table = "dirty" if old is None or old[0] != digest else "renode"
+        if old is not None and table == "dirty":
+            self.conn.execute("DELETE FROM ntexts WHERE paper = ?", (paper_id,))
         self.conn.execute(f"INSERT OR IGNORE INTO temp.{table} VALUES (?)", (paper_id,))
 
     def _records(self, table: str) -> Iterator[Extraction]:
         for (record,) in self.conn.execute(
-                f"SELECT p.record FROM papers p JOIN temp.{table} d ON d.paper = p.id ORDER BY p.id"):
+                f"SELECT p.record FROM temp.{table} d CROSS JOIN papers p ON p.id = d.paper ORDER BY d.paper"):
             yield Extraction.from_dict(json.loads(record))
 
     # -- occurrences ------------------------------------------------------------------------
@@ -320,7 +330,7 @@ class Engine:
         """Fill ``todo`` with the mentions to re-resolve; returns how many."""
         c = self.conn
         c.execute("INSERT OR IGNORE INTO temp.touched SELECT DISTINCT o.comp FROM temp.newkeys n "
-                  "JOIN okeys k ON k.key = n.key JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
+                  "CROSS JOIN okeys k ON k.key = n.key CROSS JOIN occ o ON o.paper = k.paper AND o.idx = k.idx "
                   "WHERE o.comp IS NOT NULL")
         c.execute("INSERT INTO temp.todo(paper, idx, old_node) SELECT paper, idx, node FROM occ WHERE comp IS NULL "
                   "OR comp IN (SELECT comp FROM temp.touched) ORDER BY paper, idx")
@@ -338,7 +348,12 @@ class Engine:
             return i
 
         last_key, first = None, 0
-        for key, n in c.execute("SELECT k.key, t.n FROM okeys k JOIN temp.todo t ON t.paper = k.paper "
+        # a few mentions: their keys by the (paper, idx) index, sorted; most of them: one pass
+        # over every key in order (the components do not depend on the order within a key)
+        few = size * 4 < int(c.execute("SELECT count(*) FROM occ").fetchone()[0])
+        for key, n in c.execute("SELECT k.key, t.n FROM temp.todo t CROSS JOIN okeys k ON k.paper = t.paper "
+                                "AND k.idx = t.idx ORDER BY k.key" if few else
+                                "SELECT k.key, t.n FROM okeys k JOIN temp.todo t ON t.paper = k.paper "
                                 "AND t.idx = k.idx ORDER BY k.key"):
             if key != last_key:
                 last_key, first = key, n
@@ -381,7 +396,7 @@ class Engine:
         self.conn.execute("DELETE FROM temp.bcomps")
         self.conn.executemany("INSERT INTO temp.bcomps VALUES (?)", [(x,) for x in comps])
         rows = self.conn.execute("SELECT o.paper, o.idx, o.data, o.base_paper, o.base_idx FROM temp.bcomps b "
-                                 "JOIN occ o ON o.comp = b.comp ORDER BY o.paper, o.idx").fetchall()
+                                 "CROSS JOIN occ o ON o.comp = b.comp ORDER BY o.paper, o.idx").fetchall()
         return [_occ_of(p, i, d) for p, i, d, _, _ in rows], [(bp, bi) for _, _, _, bp, bi in rows]
 
     def _text(self, paper: str) -> str | None:
@@ -390,6 +405,17 @@ class Engine:
             return None
         data = json.loads(row[0])["paper"]
         return f"{data['title']} {data.get('abstract', '')}"
+
+    def _normalized(self, paper: str) -> str:
+        """``normalize`` of a paper's title and abstract, from the ``ntexts`` cache (filled on
+        first use: the sense chooser reads the texts of every paper holding an ambiguous
+        short form, each time that form's component is resolved again)."""
+        row = self.conn.execute("SELECT text FROM ntexts WHERE paper = ?", (paper,)).fetchone()
+        if row is not None:
+            return str(row[0])
+        text = normalize(self._text(paper) or "")
+        self.conn.execute("INSERT INTO ntexts VALUES (?, ?)", (paper, text))
+        return text
 
     def _external(self, occs: list[Occurrence]) -> dict[str, list[tuple[tuple[str, int], str]]]:
         """Per paper of ``occs``: (base ref, name) of its mentions in other components."""
@@ -418,7 +444,7 @@ class Engine:
             self._resolve_batch(comps, keyer, dirty)
         # components with an ambiguous short form in a paper whose co-mentions changed: their
         # senses are chosen again (their own base partition cannot have changed: no second round)
-        c.execute("INSERT INTO temp.xcomps SELECT DISTINCT o.comp FROM temp.cpapers p JOIN occ o "
+        c.execute("INSERT INTO temp.xcomps SELECT DISTINCT o.comp FROM temp.cpapers p CROSS JOIN occ o "
                   "ON o.paper = p.paper WHERE o.ambiguous = 1 AND o.comp NOT IN (SELECT comp FROM temp.todo)")
         c.execute("INSERT INTO temp.todo(paper, idx, old_node, comp) SELECT paper, idx, node, comp FROM occ "
                   "WHERE comp IN (SELECT comp FROM temp.xcomps)")
@@ -438,11 +464,11 @@ class Engine:
     def _resolve_batch(self, comps: list[str], keyer: Keyer, dirty: set[str]) -> None:
         c = self.conn
         occs, old = self._load(comps)
-        part = resolve_part(occs, keyer, self._text, external=self._external(occs))
+        part = resolve_part(occs, keyer, self._text, external=self._external(occs), normalized=self._normalized)
         self._write_base(occs, part.base, part.ambiguous, old, dirty)
         res = part.resolution
         comp_of = dict(c.execute("SELECT o.paper || char(31) || o.idx, o.comp FROM temp.bcomps b "
-                                 "JOIN occ o ON o.comp = b.comp").fetchall())
+                                 "CROSS JOIN occ o ON o.comp = b.comp").fetchall())
         members: dict[str, str] = {}
         for ref, node in res.mentions.items():
             members.setdefault(node, comp_of[f"{ref[0]}\x1f{ref[1]}"])
@@ -474,7 +500,7 @@ class Engine:
         the paper nodes of the changed papers)."""
         c = self.conn
         c.execute("INSERT OR IGNORE INTO temp.apapers SELECT paper FROM temp.dirty")
-        c.execute("INSERT OR IGNORE INTO temp.apapers SELECT DISTINCT o.paper FROM temp.todo t JOIN occ o "
+        c.execute("INSERT OR IGNORE INTO temp.apapers SELECT DISTINCT o.paper FROM temp.todo t CROSS JOIN occ o "
                   "ON o.paper = t.paper AND o.idx = t.idx WHERE o.node IS NOT t.old_node")
         c.execute("INSERT OR IGNORE INTO temp.aedges SELECT source, target, key FROM contrib "
                   "WHERE paper IN (SELECT paper FROM temp.apapers)")
