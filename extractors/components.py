@@ -32,6 +32,7 @@ from extractors.context import SEPARATOR, ListHit, PaperText
 from extractors.gazetteer import Gazetteer, TypeIndex, default_gazetteer, find_hits
 from extractors.links import find_links
 from extractors.names import norm_key
+from extractors.longer import longer_names
 from extractors.mentions import (definition_mentions, list_mentions, pattern_datasets, pattern_methods,
                                  variant_mentions)
 from extractors.proposals import find_proposals, headline_names, title_coinages
@@ -180,6 +181,7 @@ class EntitiesComponent:
                 candidates += rank_tasks(pt, raw_tasks + tagged_tasks, known)
             candidates += [c for c in tagged if c.type != "task"]
         candidates += coined_names(pt, known, candidates)
+        candidates = longer_names(pt, candidates)
         entities = assemble(pt, candidates, max_tasks=None)
         add_variants(pt, entities)
         calibrate(entities)

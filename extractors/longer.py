@@ -1,0 +1,177 @@
+"""The longer name wins: a method name written with a variant suffix, a count prefix or
+joined to another name is its own entity (guidelines §3.5: different versions and
+configurations are distinct things).
+
+Around each method candidate the text may go on with
+
+* a shot count (``OSLSM-1 shot``, ``ProtoNet 5-shot``);
+* a dimension, maybe split from its digit by the upstream tokenizer (``HOG 3 D`` for
+  ``HOG3D``, ``I 3 D ResNet``, ``2D ResNet``);
+* a hyphen-glued tag (``FinBERT-domain``, ``ResNet 50-GCN``, ``FCN-8s-heavy``, ``X-L``);
+  not an adjective built on the name (``ResNet-18-based``), a clause word (``CNN-that``) or a
+  part or kind noun (``BERT-layer``, ``X-model``);
+* a configuration tag in capitals (``Distilled BiLSTM SOFT``, ``BERT NOPT``);
+* a depth written before it (``4-layer TinyBERT``);
+* ``+`` and another name (``GCN + BR``, ``Two-Stream + IDT``, ``BERT + Glyph Embeddings``):
+  a configuration of two names names a variant.
+
+Each such longer span becomes a candidate of the base name's type, role and source, a
+little more confident than the base so that it claims its span first in
+:func:`extractors.assemble.assemble`; a base name said only inside longer names is then
+dropped as nested, one said on its own too stays its own entity. Pure functions over
+:class:`~extractors.context.PaperText`.
+"""
+from __future__ import annotations
+
+import re
+
+from extractors.context import Candidate, PaperText
+from extractors.names import is_acronym, is_coined, is_not_name
+from extractors.surface import CLAUSE_WORDS
+from extractors.vocab import DATASET_NOUNS, METHOD_KINDS, METHOD_NOUNS
+
+MORE = 0.01  # the longer name's edge over its base in the merge
+_SHOT = re.compile(r"[- ]?\d{1,3}[- ]?shots?(?![\w-])")
+_DIMENSION_AFTER = re.compile(r" ?[1-4] ?D(?!\w)")
+_D_AFTER_DIGIT = re.compile(r" D(?!\w)")  # "HOG 3" + " D"
+_SPLIT_LETTER = re.compile(r" [a-z](?=-[A-Za-z])")  # "FCN-8 s-heavy": "8s" split by the tokenizer
+_HYPHEN_TAIL = re.compile(r"-([A-Za-z0-9]+(?:\.\d+)?)(?![\w])")
+_CAPS_TAG = re.compile(r" ([A-Z]{3,})(?![\w-])")
+_DEPTH_BEFORE = re.compile(r"(?<![\w-])\d{1,3}-layers? $")
+_DIMENSION_BEFORE = re.compile(r"(?<![\w-])(?:[A-Z] ?)?[1-4] ?D $")
+_PLUS = re.compile(r"\s*\+\s*")
+_PLUS_BEFORE = re.compile(r"\s*\+\s*$")
+_TOKEN_AFTER = re.compile(r"[A-Za-z][\w-]*(?: [A-Z][\w-]*)?")
+_TOKEN_BEFORE = re.compile(r"(?<![\w-])(?:[A-Z][\w-]* )?[A-Za-z][\w-]*$")
+# a hyphen-glued word that makes an adjective or a clause of the name, not a variant of it
+_NOT_TAIL = re.compile(r"^(?:based|free|like|style|driven|aware|guided|powered|specific|agnostic|centric|oriented|"
+                       r"level|wise|only|related|inspired|sized|scale|size|type|sensitive|.*ed|.*ing)$", re.I)
+PART_WORDS = frozenset("""layer layers encoder encoders decoder decoders block blocks head heads module modules
+branch branches backbone backbones feature features embedding embeddings output outputs loss losses unit units
+variant variants version versions family""".split())
+STEPS = 6
+
+
+def longer_names(pt: PaperText, candidates: list[Candidate]) -> list[Candidate]:
+    """``candidates`` plus a longer candidate for each method candidate the text goes on
+    around (see the module docstring)."""
+    taken = {(c.start, c.end) for c in candidates}
+    out = list(candidates)
+    names = [c for c in candidates if c.type == "method" and not pt.in_title(c.start)]
+    spans = sorted({(c.start, c.end) for c in names})
+    for c in names:
+        start, end = _extend(pt.text, c.start, c.end, spans)
+        if (start, end) == (c.start, c.end) or (start, end) in taken:
+            continue
+        text = pt.text[start:end]
+        if "\n" in text or is_not_name(text):
+            continue
+        taken.add((start, end))
+        out.append(Candidate(c.type, text, start, end, c.role, min(0.99, c.confidence + MORE), c.extractor))
+    return out
+
+
+def _extend(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The longest span around ``start:end`` that the variant patterns reach."""
+    for _ in range(STEPS):
+        grown = _right(text, end, spans)
+        if not grown:
+            break
+        end += grown
+    for _ in range(2):
+        grown = _left(text, start, spans)
+        if not grown:
+            break
+        start -= grown
+    return start, end
+
+
+def _right(text: str, end: int, spans: list[tuple[int, int]]) -> int:
+    """How far one variant piece after ``end`` reaches (0: none)."""
+    for pattern in (_SHOT, _DIMENSION_AFTER):
+        found = pattern.match(text, end)
+        if found:
+            return len(found.group(0))
+    if end and text[end - 1] in "1234":
+        found = _D_AFTER_DIGIT.match(text, end)
+        if found:
+            return len(found.group(0))
+    if end and text[end - 1].isdigit():
+        found = _SPLIT_LETTER.match(text, end)
+        if found:
+            return len(found.group(0))
+    found = _HYPHEN_TAIL.match(text, end)
+    if found and _tail(found.group(1)):
+        return len(found.group(0))
+    found = _CAPS_TAG.match(text, end)
+    if found and _caps_tag(text, found):
+        return len(found.group(0))
+    found = _PLUS.match(text, end)
+    if found:
+        other = _name_at(text, found.end(), spans)
+        if other:
+            return other - end
+    return 0
+
+
+def _left(text: str, start: int, spans: list[tuple[int, int]]) -> int:
+    """How far one variant piece before ``start`` reaches (0: none)."""
+    before = text[max(0, start - 24):start]
+    for pattern in (_DEPTH_BEFORE, _DIMENSION_BEFORE):
+        found = pattern.search(before)
+        if found:
+            return len(found.group(0))
+    found = _PLUS_BEFORE.search(before)
+    if found:
+        other = _name_before(text, start - len(found.group(0)), spans)
+        if other is not None:
+            return start - other
+    return 0
+
+
+def _tail(word: str) -> bool:
+    """A hyphen-glued word that makes a variant of the name: a tag, a size, a number."""
+    low = word.lower()
+    return not (_NOT_TAIL.match(word) or low in CLAUSE_WORDS or low in PART_WORDS or low in METHOD_KINDS
+                or low in METHOD_NOUNS or low in DATASET_NOUNS)
+
+
+def _caps_tag(text: str, found: re.Match[str]) -> bool:
+    """A capitals word after a name that tags a configuration of it, not a name of its own
+    or the start of a capitalized phrase."""
+    word = found.group(1)
+    nxt = text[found.end():found.end() + 2]
+    return not is_not_name(word) and not (nxt[:1] == " " and nxt[1:].isupper())
+
+
+def _name_shaped(token: str) -> bool:
+    words = token.split()
+    return bool(words) and (is_coined(words[0]) or is_acronym(words[0]) or "-" in words[0] and words[0][:1].isupper()) \
+        and all(w[:1].isupper() for w in words) and not is_not_name(token)
+
+
+def _name_at(text: str, pos: int, spans: list[tuple[int, int]]) -> int:
+    """The end of a name starting at ``pos``: a candidate's, or a name-shaped token's."""
+    ends = [e for s, e in spans if s == pos]
+    if ends:
+        return max(ends)
+    found = _TOKEN_AFTER.match(text, pos)
+    if found and _name_shaped(found.group(0)):
+        return found.end()
+    if found and _name_shaped(found.group(0).split()[0]):
+        return pos + len(found.group(0).split()[0])
+    return 0
+
+
+def _name_before(text: str, end: int, spans: list[tuple[int, int]]) -> int | None:
+    """The start of a name ending at ``end``: a candidate's, or a name-shaped token's."""
+    starts = [s for s, e in spans if e == end]
+    if starts:
+        return min(starts)
+    found = _TOKEN_BEFORE.search(text, max(0, end - 40), end)
+    if found and _name_shaped(found.group(0)):
+        return found.start()
+    last = found.group(0).split()[-1] if found else ""
+    if last and _name_shaped(last):
+        return end - len(last)
+    return None
