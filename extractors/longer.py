@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from extractors.context import Candidate, PaperText
+from extractors.mentions import method_role
 from extractors.names import is_acronym, is_coined, is_not_name
 from extractors.surface import CLAUSE_WORDS
 from extractors.vocab import DATASET_NOUNS, METHOD_KINDS, METHOD_NOUNS
@@ -34,6 +35,11 @@ MORE = 0.01  # the longer name's edge over its base in the merge
 _SHOT = re.compile(r"[- ]?\d{1,3}[- ]?shots?(?![\w-])")
 _DIMENSION_AFTER = re.compile(r" ?[1-4] ?D(?!\w)")
 _D_AFTER_DIGIT = re.compile(r" D(?!\w)")  # "HOG 3" + " D"
+_SHOT_AFTER_DIGIT = re.compile(r"[- ]shots?(?!\w)")  # "Guided Network-1" + " shot"
+_SPACED_NUMBER = re.compile(r" \d{1,4}(?=-[A-Za-z])")  # "ResNet 50-GCN": "ResNet50-GCN" split
+_SHORT_PIECE = re.compile(r"-[A-Za-z]{1,3}$")
+_SPLIT_DIGIT = re.compile(r" \d [A-Za-z]{1,4}(?!\w)")  # "-Ev 2 Vid", "-w 2 v": "Ev2Vid" split
+_WORD_VERSION = re.compile(r" [a-z]+ v ?\d+(?:\.\d+)?(?![\w.]\w)")  # "TTI zoomout v2"
 _SPLIT_LETTER = re.compile(r" [a-z](?=-[A-Za-z])")  # "FCN-8 s-heavy": "8s" split by the tokenizer
 _HYPHEN_TAIL = re.compile(r"-([A-Za-z0-9]+(?:\.\d+)?)(?![\w])")
 _CAPS_TAG = re.compile(r" ([A-Z]{3,})(?![\w-])")
@@ -53,21 +59,37 @@ STEPS = 6
 
 
 def longer_names(pt: PaperText, candidates: list[Candidate]) -> list[Candidate]:
-    """``candidates`` plus a longer candidate for each method candidate the text goes on
-    around (see the module docstring)."""
+    """``candidates`` plus a longer candidate wherever the text goes on around a method
+    candidate's name (at any of its occurrences; see the module docstring)."""
     taken = {(c.start, c.end) for c in candidates}
     out = list(candidates)
-    names = [c for c in candidates if c.type == "method" and not pt.in_title(c.start)]
-    spans = sorted({(c.start, c.end) for c in names})
-    for c in names:
-        start, end = _extend(pt.text, c.start, c.end, spans)
-        if (start, end) == (c.start, c.end) or (start, end) in taken:
-            continue
-        text = pt.text[start:end]
-        if "\n" in text or is_not_name(text):
-            continue
-        taken.add((start, end))
-        out.append(Candidate(c.type, text, start, end, c.role, min(0.99, c.confidence + MORE), c.extractor))
+    bases: dict[str, Candidate] = {}
+    for c in sorted(candidates, key=lambda c: -c.confidence):
+        if c.type == "method" and len(c.name) > 1:
+            bases.setdefault(c.name, c)
+    spans = sorted({(c.start, c.end) for c in candidates if c.type == "method"})
+    for name, c in bases.items():
+        for pos in _occurrences(pt.text, name):
+            start, end = _extend(pt.text, pos, pos + len(name), spans)
+            if (start, end) == (pos, pos + len(name)) or (start, end) in taken:
+                continue
+            text = pt.text[start:end]
+            if "\n" in text or is_not_name(text) or pt.in_title(start) != pt.in_title(end - 1):
+                continue
+            taken.add((start, end))
+            role = c.role if c.role != "proposed" or (c.start, c.end) == (pos, pos + len(name)) \
+                else method_role(pt, start)
+            out.append(Candidate(c.type, text, start, end, role, min(0.99, c.confidence + MORE), c.extractor))
+    return out
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    """Where ``name`` starts a word of ``text`` (what follows is for the patterns to judge)."""
+    out, pos = [], text.find(name)
+    while pos >= 0:
+        if pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] in "_-+"):
+            out.append(pos)
+        pos = text.find(name, pos + 1)
     return out
 
 
@@ -90,6 +112,18 @@ def _right(text: str, end: int, spans: list[tuple[int, int]]) -> int:
     """How far one variant piece after ``end`` reaches (0: none)."""
     for pattern in (_SHOT, _DIMENSION_AFTER):
         found = pattern.match(text, end)
+        if found:
+            return len(found.group(0))
+    if end and text[end - 1].isdigit():
+        found = _SHOT_AFTER_DIGIT.match(text, end)
+        if found:
+            return len(found.group(0))
+    for pattern in (_SPACED_NUMBER, _WORD_VERSION):
+        found = pattern.match(text, end)
+        if found:
+            return len(found.group(0))
+    if _SHORT_PIECE.search(text, max(0, end - 4), end):
+        found = _SPLIT_DIGIT.match(text, end)
         if found:
             return len(found.group(0))
     if end and text[end - 1] in "1234":
@@ -145,9 +179,11 @@ def _caps_tag(text: str, found: re.Match[str]) -> bool:
 
 
 def _name_shaped(token: str) -> bool:
+    """A coined token, an acronym, a capitalized hyphenated word or two capitalized words."""
     words = token.split()
-    return bool(words) and (is_coined(words[0]) or is_acronym(words[0]) or "-" in words[0] and words[0][:1].isupper()) \
-        and all(w[:1].isupper() for w in words) and not is_not_name(token)
+    first = words[0] if words else ""
+    return bool(words) and (is_coined(first) or is_acronym(first) or "-" in first or len(words) == 2) \
+        and all(w[:1].isupper() and w.lower() not in CLAUSE_WORDS for w in words) and not is_not_name(token)
 
 
 def _name_at(text: str, pos: int, spans: list[tuple[int, int]]) -> int:
