@@ -38,7 +38,9 @@ _D_AFTER_DIGIT = re.compile(r" D(?!\w)")  # "HOG 3" + " D"
 _SHOT_AFTER_DIGIT = re.compile(r"[- ]shots?(?!\w)")  # "Guided Network-1" + " shot"
 _SPACED_NUMBER = re.compile(r" \d{1,4}(?=-[A-Za-z])")  # "ResNet 50-GCN": "ResNet50-GCN" split
 _SHORT_PIECE = re.compile(r"-[A-Za-z]{1,3}$")
-_SPLIT_DIGIT = re.compile(r" \d [A-Za-z]{1,4}(?!\w)")  # "-Ev 2 Vid", "-w 2 v": "Ev2Vid" split
+_SPLIT_DIGIT = re.compile(r" \d (?:[A-Z][a-z]{0,3}(?![\w-])|[a-z]{1,4}(?=-\w))")  # "-Ev 2 Vid", "-w 2 v-": "Ev2Vid" split
+_VERSION_PIECE = re.compile(r"[-\s][vV]$")
+_SPLIT_VERSION = re.compile(r" \d+(?:\.\d+)?(?![\w.]\w)")  # "MobileNet-v 2": "v2" split
 _WORD_VERSION = re.compile(r" [a-z]+ v ?\d+(?:\.\d+)?(?![\w.]\w)")  # "TTI zoomout v2"
 _SPLIT_LETTER = re.compile(r" [a-z](?=-[A-Za-z])")  # "FCN-8 s-heavy": "8s" split by the tokenizer
 _HYPHEN_TAIL = re.compile(r"-([A-Za-z0-9]+(?:\.\d+)?)(?![\w])")
@@ -120,6 +122,10 @@ def _right(text: str, end: int, spans: list[tuple[int, int]]) -> int:
             return len(found.group(0))
     for pattern in (_SPACED_NUMBER, _WORD_VERSION):
         found = pattern.match(text, end)
+        if found:
+            return len(found.group(0))
+    if _VERSION_PIECE.search(text, max(0, end - 2), end):
+        found = _SPLIT_VERSION.match(text, end)
         if found:
             return len(found.group(0))
     if _SHORT_PIECE.search(text, max(0, end - 4), end):
