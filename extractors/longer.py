@@ -37,6 +37,7 @@ _DIMENSION_AFTER = re.compile(r" ?[1-4] ?D(?!\w)")
 _D_AFTER_DIGIT = re.compile(r" D(?!\w)")  # "HOG 3" + " D"
 _SHOT_AFTER_DIGIT = re.compile(r"[- ]shots?(?!\w)")  # "Guided Network-1" + " shot"
 _SPACED_NUMBER = re.compile(r" \d{1,4}(?=-[A-Za-z])")  # "ResNet 50-GCN": "ResNet50-GCN" split
+_NUMBERED = re.compile(r"^(.*[A-Za-z].*?)[- ]\d{1,4}$")  # "Vornet-1", "Zeph 50": a numbered variant of a stem
 _SHORT_PIECE = re.compile(r"-[A-Za-z]{1,3}$")
 _SPLIT_DIGIT = re.compile(r" \d (?:[A-Z][a-z]{0,3}(?![\w-])|[a-z]{1,4}(?=-\w))")  # "-Ev 2 Vid", "-w 2 v-": "Ev2Vid" split
 _VERSION_PIECE = re.compile(r"[-\s][vV]$")
@@ -70,6 +71,10 @@ def longer_names(pt: PaperText, candidates: list[Candidate]) -> list[Candidate]:
         if c.type == "method" and len(c.name) > 1:
             bases.setdefault(c.name, c)
     spans = sorted({(c.start, c.end) for c in candidates if c.type == "method"})
+    for c in list(bases.values()):  # "X-1" is a variant: its siblings "X-5 shot" grow from the stem "X"
+        stem = _NUMBERED.match(c.name)
+        if stem:
+            bases.setdefault(stem.group(1), c)
     for name, c in bases.items():
         for pos in _occurrences(pt.text, name):
             start, end = _extend(pt.text, pos, pos + len(name), spans)
