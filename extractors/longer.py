@@ -117,32 +117,15 @@ def _extend(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> tu
 
 def _right(text: str, end: int, spans: list[tuple[int, int]]) -> int:
     """How far one variant piece after ``end`` reaches (0: none)."""
-    for pattern in (_SHOT, _DIMENSION_AFTER):
+    before = text[max(0, end - 4):end]
+    after_digit = before[-1:].isdigit()
+    patterns = [_SHOT, _DIMENSION_AFTER, *([_SHOT_AFTER_DIGIT] if after_digit else []), _SPACED_NUMBER, _WORD_VERSION,
+                *([_SPLIT_VERSION] if _VERSION_PIECE.search(before) else []),
+                *([_SPLIT_DIGIT] if _SHORT_PIECE.search(before) else []),
+                *([_D_AFTER_DIGIT] if before[-1:] in ("1", "2", "3", "4") else []),
+                *([_SPLIT_LETTER] if after_digit else [])]
+    for pattern in patterns:
         found = pattern.match(text, end)
-        if found:
-            return len(found.group(0))
-    if end and text[end - 1].isdigit():
-        found = _SHOT_AFTER_DIGIT.match(text, end)
-        if found:
-            return len(found.group(0))
-    for pattern in (_SPACED_NUMBER, _WORD_VERSION):
-        found = pattern.match(text, end)
-        if found:
-            return len(found.group(0))
-    if _VERSION_PIECE.search(text, max(0, end - 2), end):
-        found = _SPLIT_VERSION.match(text, end)
-        if found:
-            return len(found.group(0))
-    if _SHORT_PIECE.search(text, max(0, end - 4), end):
-        found = _SPLIT_DIGIT.match(text, end)
-        if found:
-            return len(found.group(0))
-    if end and text[end - 1] in "1234":
-        found = _D_AFTER_DIGIT.match(text, end)
-        if found:
-            return len(found.group(0))
-    if end and text[end - 1].isdigit():
-        found = _SPLIT_LETTER.match(text, end)
         if found:
             return len(found.group(0))
     found = _HYPHEN_TAIL.match(text, end)
