@@ -64,7 +64,7 @@ STEPS = 6
 def longer_names(pt: PaperText, candidates: list[Candidate]) -> list[Candidate]:
     """``candidates`` plus a longer candidate wherever the text goes on around a method
     candidate's name (at any of its occurrences; see the module docstring)."""
-    taken = {(c.start, c.end) for c in candidates}
+    taken = {(c.start, c.end) for c in candidates if c.type in ("method", "dataset")}  # a metric label yields
     out = list(candidates)
     bases: dict[str, Candidate] = {}
     for c in sorted(candidates, key=lambda c: -c.confidence):

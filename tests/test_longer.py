@@ -124,3 +124,11 @@ def test_extract_keeps_the_variant_name_end_to_end(tmp_path: Path) -> None:
     rec = json.loads(out.read_text())
     forms = {f for e in rec["entities"] if e["type"] == "method" for f in (e["name"], *e["aliases"])}
     assert {"QuillSeg-1 shot", "QuillSeg-5 shot"} <= forms, forms
+
+
+def test_a_variant_the_tagger_calls_a_metric_still_gets_a_method_candidate() -> None:
+    pt = paper("Vornet-5 shot 73.0 and our Vornet reach the best mIoU.")
+    start = pt.text.index("Vornet-5 shot")
+    metric = Candidate("metric", "Vornet-5 shot", start, start + len("Vornet-5 shot"), "used", 0.4, "tagger")
+    found = longer_names(pt, [metric, at(pt, "Vornet", nth=1)])
+    assert ("method", "Vornet-5 shot") in {(c.type, c.name) for c in found}
