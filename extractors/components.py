@@ -33,6 +33,7 @@ from extractors.context import SEPARATOR, ListHit, PaperText
 from extractors.gazetteer import Gazetteer, TypeIndex, default_gazetteer, find_hits
 from extractors.links import find_links
 from extractors.names import norm_key
+from extractors.longer import longer_names
 from extractors.mentions import (definition_mentions, list_mentions, pattern_datasets, pattern_methods,
                                  variant_mentions)
 from extractors.proposals import find_proposals, headline_names, title_coinages
@@ -182,6 +183,7 @@ class EntitiesComponent:
             candidates += [c for c in tagged if c.type != "task"]
         candidates += coined_names(pt, known, candidates)
         candidates += cited_words(pt, known, candidates)
+        candidates = longer_names(pt, candidates)
         entities = assemble(pt, candidates, max_tasks=None)
         add_variants(pt, entities)
         calibrate(entities)

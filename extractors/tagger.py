@@ -45,6 +45,7 @@ TAG_CONF = {"method": 0.5, "dataset": 0.5, "task": 0.4, "metric": 0.4}
 _LEAD = re.compile(r"^(?:(?:the|a|an|our|their|its|this|these|those|each|both)\s+)+", re.I)
 _TRAIL = re.compile(r"(?:'s|’s|[\s,.;:]+)$")
 _TASK_WORDS = re.compile(r"[a-z]")
+_SCORE = re.compile(r"\s+\d{1,3}\.\d{2,}%?$")  # a table score after a name ("X-5 shot 74.27"), not a version
 _BRACKET = re.compile(r"\s*[\[(]|\.\s")
 _SIZE = re.compile(r"^~?[\d.,]+[KMBTkmbt]?(?:-\w+)?$")
 _LATEX = re.compile(r"[~\\{}$]")
@@ -171,6 +172,9 @@ def _trim(pt: PaperText, start: int, end: int, name: bool) -> tuple[int, int]:
     if trail:
         end -= len(trail.group(0))
     if name:
+        score = _SCORE.search(pt.text, start, end)
+        if score and score.start() > start:
+            end = score.start()
         while True:
             text = pt.text[start:end]
             first = _PLAIN_FIRST.match(text)

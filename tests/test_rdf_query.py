@@ -130,7 +130,7 @@ def test_find_entity_by_any_alias(examples: Path) -> None:
 def test_relation_evidence(examples: Path) -> None:
     found = rows(examples, "relation-evidence")
     assert project(found, "paper_id", "relation", "confidence", "start", "end") == [
-        ("paper:title:1e2946ca15dd587b", "uses", 0.874, 327, 331),
+        ("paper:title:1e2946ca15dd587b", "uses", 0.877, 327, 331),
         ("paper:title:21919ddbfc909de9", "uses", 0.967, 583, 587),
         ("paper:title:21919ddbfc909de9", "uses", 0.967, 990, 994),
         ("paper:title:c389f60494f43f74", "uses", 0.967, 381, 400),
