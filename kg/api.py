@@ -76,16 +76,23 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
                    progress: Callable[[int], None] | None = None, stdin: Any = None,
                    exclude: Sequence[str] = (), max_chars: int | None = None,
                    min_confidence: float = 0.0, engine: str = "local",
-                   scheduler: str | None = None) -> Iterator[Extraction]:
+                   scheduler: str | None = None, corpus_names: bool = False) -> Iterator[Extraction]:
     """Read ``inputs`` and stream one Extraction per unique paper (entities below
     ``min_confidence`` left out). ``engine`` is ``"local"`` (``workers`` processes) or
     ``"dask"`` (the cluster at ``scheduler``, or a local one of ``workers`` processes).
-    Fails (after reporting the bad records) when the inputs hold no paper at all."""
+    ``corpus_names``: also find, in every paper, the names other papers of the run give
+    strong evidence for (:mod:`kg.extract.corpus`; the output starts after the last paper
+    is extracted). Fails (after reporting the bad records) when the inputs hold no paper at all."""
     rep = report if report is not None else RunReport()
     papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
                                           max_chars=max_chars)
-    for extraction in _extract(papers, engine, scheduler, model, exclude, max_chars, workers, batch_size,
-                               rep.problems.append):
+    extractions = _extract(papers, engine, scheduler, model, exclude, max_chars, workers, batch_size,
+                           rep.problems.append)
+    if corpus_names:
+        from kg.extract.corpus import with_learned_names
+
+        extractions = with_learned_names(extractions)
+    for extraction in extractions:
         rep.papers += 1
         if progress:
             progress(1)
@@ -142,7 +149,8 @@ def extract_to_file(inputs: Sequence[str], output: str | None = None, *, fmt: st
                     model: str | None = None, workers: int = 1, batch_size: int = 64,
                     report: RunReport | None = None, progress: Callable[[int], None] | None = None,
                     stdin: Any = None, exclude: Sequence[str] = (), max_chars: int | None = None,
-                    min_confidence: float = 0.0, engine: str = "local", scheduler: str | None = None) -> RunReport:
+                    min_confidence: float = 0.0, engine: str = "local", scheduler: str | None = None,
+                    corpus_names: bool = False) -> RunReport:
     """``paperkg extract``: JSON Lines, one object per unique paper, written atomically to
     ``output`` (``None`` or ``"-"``: stdout). Bad records land in the report's ``problems``
     (pass ``report`` to see them also when the run then fails)."""
@@ -151,7 +159,7 @@ def extract_to_file(inputs: Sequence[str], output: str | None = None, *, fmt: st
         for extraction in extract_papers(inputs, fmt=fmt, model=model, workers=workers, batch_size=batch_size,
                                          report=report, progress=progress, stdin=stdin, exclude=exclude,
                                          max_chars=max_chars, min_confidence=min_confidence, engine=engine,
-                                         scheduler=scheduler):
+                                         scheduler=scheduler, corpus_names=corpus_names):
             out.write(json.dumps(extraction.to_dict(), ensure_ascii=False, allow_nan=False) + "\n")
     return report
 

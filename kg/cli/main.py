@@ -46,13 +46,16 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @main.command()
 @with_inputs
 @click.option("-o", "--output", default=None, metavar="FILE", help="Output JSON Lines file (default: stdout).")
+@click.option("--corpus-names/--no-corpus-names", default=False, show_default=True,
+              help="Also find in every paper the names other papers of the run give strong evidence for "
+                   "(two passes; paperkg build does not do this yet).")
 @click.pass_obj
 @handle_errors
 def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
             engine: str, scheduler: str | None,
             exclude: tuple[str, ...], min_confidence: float, batch_size: int, errors_file: str | None,
             max_chars: int | None,
-            output: str | None) -> None:
+            output: str | None, corpus_names: bool) -> None:
     """Extract methods, datasets, tasks and code links: one JSON object per unique paper.
 
     INPUT is a listing .txt, .jsonl, .json (arrays, Hugging Face API), .csv/.tsv or
@@ -69,7 +72,7 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
         extract_to_file(list(inputs), output, fmt=fmt, model=model, workers=workers,
                         engine=engine, scheduler=scheduler,
                         batch_size=batch_size, report=report, progress=advance, exclude=exclude,
-                        max_chars=max_chars, min_confidence=min_confidence)
+                        max_chars=max_chars, min_confidence=min_confidence, corpus_names=corpus_names)
     report_problems(state, report, errors_file)
     where = f" to {output}" if output and output != "-" else ""
     state.info(f"{report.papers} paper(s) written{where}.")

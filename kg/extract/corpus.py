@@ -1,0 +1,189 @@
+"""Names the run already knows: a method or dataset name that one paper of a run gives with
+strong evidence is found in the run's other papers that write it verbatim but whose own
+context was too weak for the extractors (issue 10; docs/decisions.md).
+
+Two passes over a run's extractions:
+
+1. every extraction adds its *strongly evidenced* names to a :class:`NameTable`: names of
+   proposed methods, acronym definitions, coined names with a context cue (``coined``), and
+   the trained tagger's names when its calibrated confidence is at least ``TAGGER_MIN`` (a
+   pattern alone is not enough: it reads a placeholder like ``EQUATION`` as a name). Names a
+   curated list holds are left out (the lists find them everywhere already), and so are
+   generic class terms, excluded words and names shorter than three characters;
+2. every extraction gets one ``corpus`` mention per table name it writes verbatim (whole word,
+   case-sensitive) that it does not output yet: not inside another of its names, not right
+   after a capitalized word (``Faster R-CNN`` holds ``R-CNN``), with its evidence spans.
+
+The result depends on the set of papers only, never on their order or on ``--workers``: the
+table is a set of names with type votes (the type with most votes, ties by name), and the
+second pass reads each paper alone. Pass 1 spills the extractions to a temporary file, so
+memory holds the table (one row per distinct strong name), not the corpus.
+"""
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from extractors.calibrate import calibrate
+from extractors.context import SEPARATOR
+from extractors.gazetteer import TypeIndex, default_gazetteer
+from extractors.names import is_coined, is_generic, is_not_name, norm_key
+from kg.records import Evidence, Extraction, Mention
+
+EXTRACTOR = "corpus"
+STRONG_EXTRACTORS = frozenset({"acronyms", "proposals", "coined"})
+TAGGER_MIN = 0.7
+"""The tagger's calibrated confidence from which its name is strong evidence."""
+MIN_CHARS = 3
+MAX_EVIDENCE = 5
+NAME_TYPES = ("method", "dataset")
+_WORD = re.compile(r"[^\W_]+")
+_CAPITAL_BEFORE = re.compile(r"[A-Z][\w-]*\s$")  # "Faster R-CNN": the name goes on to the left
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)\S*\s$")  # ... unless that word starts the sentence
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
+
+
+def strong(mention: Mention) -> bool:
+    """The extractors gave ``mention`` strong evidence (see the module doc)."""
+    parts = set(mention.extractor.split("+"))
+    if mention.role == "proposed" or parts & STRONG_EXTRACTORS:
+        return True
+    return "tagger" in parts and mention.confidence >= TAGGER_MIN
+
+
+class NameTable:
+    """Strongly evidenced names of a run, with their type votes."""
+
+    def __init__(self) -> None:
+        self.known = TypeIndex(default_gazetteer())
+        self.votes: dict[str, Counter[str]] = {}
+
+    def usable(self, name: str) -> bool:
+        """A name worth looking for in other papers: a coined token or a capitalized
+        phrase, long enough, in no curated list, neither generic nor an excluded word."""
+        if len(name) < MIN_CHARS or not _WORD.match(name) or name != name.strip():
+            return False
+        if not (is_coined(name) or (" " in name and name[:1].isupper())):
+            return False
+        return not (self.known(name) or is_generic(name) or is_not_name(name))
+
+    def add(self, extraction: Extraction) -> None:
+        for m in extraction.entities:
+            if m.type in NAME_TYPES and "gazetteer" not in m.extractor.split("+") and strong(m):
+                for name in (m.name, *m.aliases):
+                    if self.usable(name):
+                        self.votes.setdefault(name, Counter())[m.type] += 1
+
+    def index(self) -> dict[str, list[tuple[str, str]]]:
+        """First word -> [(name, type)], longest name first (the type with most votes, ties
+        by type name: the same whatever order the papers came in)."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for name in sorted(self.votes, key=lambda n: (-len(n), n)):
+            votes = self.votes[name]
+            etype = min(votes, key=lambda t: (-votes[t], t))
+            first = _WORD.match(name)
+            assert first is not None  # usable() names start with a word
+            out.setdefault(first.group(0), []).append((name, etype))
+        return out
+
+
+def _joined(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    return not (start and _joined(text[start - 1])) and not (end < len(text) and _joined(text[end]))
+
+
+def occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
+    """Where ``name`` stands in ``text`` as a whole word."""
+    i = text.find(name) if name else -1
+    while i >= 0:
+        if _whole(text, i, i + len(name)):
+            yield i, i + len(name)
+        i = text.find(name, i + 1)
+
+
+def _sentence(text: str, start: int, lo: int, hi: int) -> tuple[int, int]:
+    """The sentence around offset ``start`` within ``lo:hi`` (rule-based ends)."""
+    s, e = lo, hi
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        if m.end() <= start:
+            s = m.end()
+        else:
+            e = m.start()
+            break
+    return s, e
+
+
+def _evidence(text: str, title_end: int, start: int, end: int) -> Evidence:
+    if start < title_end:
+        return Evidence(text[:title_end], start, end, "title")
+    base = title_end + len(SEPARATOR)
+    s, e = _sentence(text, start, base, len(text))
+    return Evidence(text[s:e].strip(), start - base, end - base, "abstract")
+
+
+def learned_mentions(extraction: Extraction, index: dict[str, list[tuple[str, str]]]) -> list[Mention]:
+    """The ``corpus`` mentions of the table's names in one paper (see the module doc)."""
+    paper = extraction.paper
+    title = paper.title.replace("\n", " ").replace("\r", " ")
+    text = f"{title}{SEPARATOR}{paper.abstract}"
+    covered = bytearray(len(text))
+    have = set()
+    for m in extraction.entities:
+        for form in (m.name, *m.aliases):
+            have.add(norm_key(form))
+            for s, e in occurrences(text, form):
+                covered[s:e] = b"\x01" * (e - s)
+    found: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    for word in _WORD.finditer(text):
+        for name, etype in index.get(word.group(0), ()):
+            start, end = word.start(), word.start() + len(name)
+            if not text.startswith(name, start) or not _whole(text, start, end) or 1 in covered[start:end]:
+                continue
+            key = norm_key(name)
+            if key in have and key not in found:
+                continue
+            before = text[max(0, start - 40):start]
+            if _CAPITAL_BEFORE.search(before) and not _SENTENCE_START.search(before):
+                continue
+            found.setdefault(key, (etype, []))[1].append((start, end))
+            covered[start:end] = b"\x01" * (end - start)
+            break
+    out = []
+    for key, (etype, spans) in found.items():
+        start, end = spans[0]
+        entity: dict[str, object] = {"type": etype, "name": text[start:end], "aliases": [], "role": "mentioned",
+                                     "confidence": 0.5, "extractor": EXTRACTOR,
+                                     "evidence": [{}] * min(len(spans), MAX_EVIDENCE)}
+        calibrate([entity])
+        out.append(Mention(type=etype, name=text[start:end], role="mentioned",  # type: ignore[arg-type]
+                           confidence=float(entity["confidence"]),  # type: ignore[arg-type]
+                           evidence=tuple(_evidence(text, len(title), s, e) for s, e in spans[:MAX_EVIDENCE]),
+                           extractor=EXTRACTOR))
+    return out
+
+
+def with_learned_names(extractions: Iterable[Extraction]) -> Iterator[Extraction]:
+    """``extractions`` (order kept), each with the ``corpus`` mentions of the names the whole
+    run gives strong evidence for. Reads the stream once into a temporary file (pass 1),
+    then yields from it (pass 2)."""
+    table = NameTable()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
+        for extraction in extractions:
+            table.add(extraction)
+            spill.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+        index = table.index()
+        spill.seek(0)
+        for line in spill:
+            extraction = Extraction.from_dict(json.loads(line))
+            added = learned_mentions(extraction, index)
+            yield replace(extraction, entities=extraction.entities + tuple(added)) if added else extraction
+
+
+__all__ = ["EXTRACTOR", "NameTable", "learned_mentions", "occurrences", "strong", "with_learned_names"]
