@@ -48,7 +48,7 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @click.option("-o", "--output", default=None, metavar="FILE", help="Output JSON Lines file (default: stdout).")
 @click.option("--corpus-names/--no-corpus-names", default=False, show_default=True,
               help="Also find in every paper the names other papers of the run give strong evidence for "
-                   "(two passes; paperkg build does not do this yet).")
+                   "(two passes; 'paperkg build --corpus-names' gives the store the same).")
 @click.pass_obj
 @handle_errors
 def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
@@ -97,6 +97,9 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
               help="With --fetch arxiv:QUERY: papers to fetch at most.")
 @click.option("--wait", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
               help="When another build is writing DIR, wait up to SECONDS for it (default: fail at once).")
+@click.option("--corpus-names/--no-corpus-names", default=None,
+              help="Also find in every stored paper the names other stored papers give strong evidence for, "
+                   "as 'extract --corpus-names' does [default: as DIR was built; off for a new store].")
 @click.pass_obj
 @handle_errors
 def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
@@ -104,7 +107,7 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
           exclude: tuple[str, ...], min_confidence: float, batch_size: int, errors_file: str | None,
           max_chars: int | None, directory: str, rebuild: bool,
           as_json: bool, fetch_specs: tuple[str, ...], fetch_cache: str, fetch_base_url: str | None,
-          fetch_delay: float | None, fetch_max: int, wait: float) -> None:
+          fetch_delay: float | None, fetch_max: int, wait: float, corpus_names: bool | None) -> None:
     """Extract INPUT and add it to the graph store DIR (created if needed).
 
     Building into an existing DIR adds and updates papers: re-adding a paper changes
@@ -127,7 +130,7 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
                              engine=engine, scheduler=scheduler,
                              batch_size=batch_size, report=report, progress=advance, exclude=exclude, wait=wait,
                              max_chars=max_chars, min_confidence=min_confidence, fetch=fetch_specs,
-                             fetch_options=fetch_options, fetch_max=fetch_max)
+                             fetch_options=fetch_options, fetch_max=fetch_max, corpus_names=corpus_names)
     report_problems(state, report, errors_file)
     x = result.to_dict()
     if as_json:

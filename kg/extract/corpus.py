@@ -71,24 +71,44 @@ class NameTable:
             return False
         return not (self.known(name) or is_generic(name) or is_not_name(name))
 
-    def add(self, extraction: Extraction) -> None:
+    def names_of(self, extraction: Extraction) -> Counter[tuple[str, str]]:
+        """One paper's votes: (name, type) -> how many of its strong mentions give it."""
+        out: Counter[tuple[str, str]] = Counter()
         for m in extraction.entities:
             if m.type in NAME_TYPES and "gazetteer" not in m.extractor.split("+") and strong(m):
                 for name in (m.name, *m.aliases):
                     if self.usable(name):
-                        self.votes.setdefault(name, Counter())[m.type] += 1
+                        out[(name, m.type)] += 1
+        return out
+
+    def add(self, extraction: Extraction) -> None:
+        for (name, etype), n in self.names_of(extraction).items():
+            self.votes.setdefault(name, Counter())[etype] += n
 
     def index(self) -> dict[str, list[tuple[str, str]]]:
-        """First word -> [(name, type)], longest name first (the type with most votes, ties
-        by type name: the same whatever order the papers came in)."""
-        out: dict[str, list[tuple[str, str]]] = {}
-        for name in sorted(self.votes, key=lambda n: (-len(n), n)):
-            votes = self.votes[name]
-            etype = min(votes, key=lambda t: (-votes[t], t))
-            first = _WORD.match(name)
-            assert first is not None  # usable() names start with a word
-            out.setdefault(first.group(0), []).append((name, etype))
-        return out
+        return index_of(self.votes)
+
+
+def first_word(name: str) -> str:
+    """The key a name is indexed by: its first run of letters and digits."""
+    found = _WORD.match(name)
+    return found.group(0) if found else ""
+
+
+def words(text: str) -> set[str]:
+    """The runs of letters and digits in ``text`` (the keys a paper's names can have)."""
+    return set(_WORD.findall(text))
+
+
+def index_of(votes: dict[str, Counter[str]]) -> dict[str, list[tuple[str, str]]]:
+    """First word -> [(name, type)], longest name first; a name's type is the one with most
+    votes, ties by type name (the same whatever order the papers came in)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(votes, key=lambda n: (-len(n), n)):
+        counts = votes[name]
+        etype = min(counts, key=lambda t: (-counts[t], t))
+        out.setdefault(first_word(name), []).append((name, etype))
+    return out
 
 
 def _joined(char: str) -> bool:
@@ -128,11 +148,31 @@ def _evidence(text: str, title_end: int, start: int, end: int) -> Evidence:
     return Evidence(text[s:e].strip(), start - base, end - base, "abstract")
 
 
+def text_of(extraction: Extraction) -> str:
+    """The paper's text as the extractors read it: title, a blank line, abstract."""
+    paper = extraction.paper
+    return f"{paper.title.replace(chr(10), ' ').replace(chr(13), ' ')}{SEPARATOR}{paper.abstract}"
+
+
+def without_learned(extraction: Extraction) -> Extraction:
+    """``extraction`` without its ``corpus`` mentions (what the extractors alone found)."""
+    kept = tuple(m for m in extraction.entities if m.extractor != EXTRACTOR)
+    return extraction if len(kept) == len(extraction.entities) else replace(extraction, entities=kept)
+
+
+def with_mentions(extraction: Extraction, index: dict[str, list[tuple[str, str]]],
+                  min_confidence: float = 0.0) -> Extraction:
+    """``extraction`` (without ``corpus`` mentions) with those the table ``index`` gives it,
+    the ones below ``min_confidence`` left out."""
+    raw = without_learned(extraction)
+    added = tuple(m for m in learned_mentions(raw, index) if m.confidence >= min_confidence)
+    return replace(raw, entities=raw.entities + added) if added else raw
+
+
 def learned_mentions(extraction: Extraction, index: dict[str, list[tuple[str, str]]]) -> list[Mention]:
     """The ``corpus`` mentions of the table's names in one paper (see the module doc)."""
-    paper = extraction.paper
-    title = paper.title.replace("\n", " ").replace("\r", " ")
-    text = f"{title}{SEPARATOR}{paper.abstract}"
+    text = text_of(extraction)
+    title = text[:text.index(SEPARATOR)]
     covered = bytearray(len(text))
     have = set()
     for m in extraction.entities:
@@ -169,10 +209,10 @@ def learned_mentions(extraction: Extraction, index: dict[str, list[tuple[str, st
     return out
 
 
-def with_learned_names(extractions: Iterable[Extraction]) -> Iterator[Extraction]:
+def with_learned_names(extractions: Iterable[Extraction], min_confidence: float = 0.0) -> Iterator[Extraction]:
     """``extractions`` (order kept), each with the ``corpus`` mentions of the names the whole
-    run gives strong evidence for. Reads the stream once into a temporary file (pass 1),
-    then yields from it (pass 2)."""
+    run gives strong evidence for (those below ``min_confidence`` left out). Reads the stream
+    once into a temporary file (pass 1), then yields from it (pass 2)."""
     table = NameTable()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
         for extraction in extractions:
@@ -181,9 +221,8 @@ def with_learned_names(extractions: Iterable[Extraction]) -> Iterator[Extraction
         index = table.index()
         spill.seek(0)
         for line in spill:
-            extraction = Extraction.from_dict(json.loads(line))
-            added = learned_mentions(extraction, index)
-            yield replace(extraction, entities=extraction.entities + tuple(added)) if added else extraction
+            yield with_mentions(Extraction.from_dict(json.loads(line)), index, min_confidence)
 
 
-__all__ = ["EXTRACTOR", "NameTable", "learned_mentions", "occurrences", "strong", "with_learned_names"]
+__all__ = ["EXTRACTOR", "NameTable", "first_word", "index_of", "learned_mentions", "occurrences", "strong", "text_of", "words",
+           "with_learned_names", "with_mentions", "without_learned"]

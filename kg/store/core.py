@@ -44,7 +44,7 @@ from kg.graph.build import name_keys
 from kg.graph.model import graph_of
 from kg.errors import ExportError, StoreError
 from kg.fsutil import atomic_file, atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
-from kg.store import db
+from kg.store import db, learned
 from kg.store.engine import Engine
 from kg.store.lock import try_lock, write_lock
 from kg.records import Extraction
@@ -396,7 +396,8 @@ def _intact(directory: Path) -> bool:
 
 def build(extractions: Iterable[Extraction], directory: str | Path, *,
           rebuild: bool = False, wait: float = 0.0,
-          inputs: dict[str, str] | None = None) -> BuildReport:
+          inputs: dict[str, str] | None = None, corpus_names: bool | None = None,
+          min_confidence: float = 0.0) -> BuildReport:
     """Add ``extractions`` to the store in ``directory`` (created if needed; ``rebuild``
     discards what is stored) and rebuild its graph; the directory is replaced atomically.
 
@@ -407,10 +408,13 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
     caches made on first query (:mod:`kg.store.cache`). The store's lock is held throughout: another
     writer is waited for up to ``wait`` seconds, then ``StoreLockedError`` names it.
     ``inputs`` (source name -> sha256 of its content, as read) is kept in the manifest, so
-    a later build names a file with the same content as this one did."""
+    a later build names a file with the same content as this one did. ``corpus_names``
+    (None: as the store was built; a new store: off) gives every paper the names other stored
+    papers evidence (:mod:`kg.store.learned`), those below ``min_confidence`` left out."""
     with write_lock(directory, wait=wait):
         return _build(extractions, Path(directory), rebuild=rebuild,
-                      inputs={} if inputs is None else inputs)  # filled while the extractions are read
+                      inputs={} if inputs is None else inputs,  # filled while the extractions are read
+                      corpus_names=corpus_names, min_confidence=min_confidence)
 
 
 def stored_inputs(directory: str | Path) -> dict[str, str]:
@@ -428,7 +432,7 @@ class _Unchanged(Exception):
 
 
 def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
-           inputs: dict[str, str]) -> BuildReport:
+           inputs: dict[str, str], corpus_names: bool | None = None, min_confidence: float = 0.0) -> BuildReport:
     start = time.perf_counter()
     old_db, legacy = _source(directory, rebuild)
     outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
@@ -445,6 +449,9 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
                 for digest, record in legacy or ():
                     engine.put(record.paper.id, digest, _dumps(record.to_dict()))
                 outcome = _put_all(engine, extractions)
+                learned.update(conn, [p for (p,) in conn.execute("SELECT paper FROM temp.dirty")],
+                               lambda pid, ext: engine.put(pid, content_hash(ext), _dumps(ext.to_dict())),
+                               corpus_names, min_confidence)
                 if old_db is not None and not engine.changed():
                     raise _Unchanged  # nothing new: the store (and its query caches) stay as they are
                 engine.refresh()
