@@ -136,3 +136,72 @@ def test_the_real_pipeline_and_the_command_line(trained_nlp, tmp_path, monkeypat
         pytest.fail("the second paper's own context already finds the name: this test needs a weaker sentence")
     assert names["--corpus-names"]["Sparse Pyramid Fusion"] == EXTRACTOR
     assert out["--corpus-names"][0] == out["--no-corpus-names"][0]
+
+
+# --- the store (kg/store/learned.py) ---------------------------------------------------------
+
+def _store(directory) -> dict[str, dict]:
+    """Each stored paper's record, and the name votes and text index rows, by table."""
+    import sqlite3
+
+    from support import stored_content
+
+    conn = sqlite3.connect(directory / "graph.sqlite")
+    try:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        strong_rows = sorted(conn.execute("SELECT * FROM strong")) if "strong" in tables else None
+        text_rows = sorted(conn.execute("SELECT paper, text FROM ptext")) if "ptext" in tables else None
+        records = {pid: json.loads(r) for pid, r in conn.execute("SELECT id, record FROM papers")}
+    finally:
+        conn.close()
+    return {"content": stored_content(directory), "strong": strong_rows, "ptext": text_rows, "records": records}
+
+
+def _learned(directory, pid: str) -> list[str]:
+    return [e["name"] for e in _store(directory)["records"][pid]["entities"] if e["extractor"] == EXTRACTOR]
+
+
+STORE_A = [A, paper("c", "Unlike ZetaFlow, our layer keeps GlideNorm.")]
+STORE_B = [B, paper("d", "We adopt ZetaFlow.", Mention("method", "ZetaFlow", role="proposed", extractor="proposals",
+                                                      confidence=0.9))]
+
+
+def test_store_a_then_b_equals_a_plus_b_and_b_teaches_a(tmp_path):
+    from kg.store.core import build
+
+    build(STORE_A, tmp_path / "step", corpus_names=True)
+    assert _learned(tmp_path / "step", "c") == ["GlideNorm"]
+    build(STORE_B, tmp_path / "step")  # the store's setting holds
+    assert _learned(tmp_path / "step", "c") == ["ZetaFlow", "GlideNorm"]  # a name only B gave, in A's paper
+    build(STORE_B + STORE_A, tmp_path / "once", corpus_names=True)
+    build(STORE_B, tmp_path / "back", corpus_names=True)
+    build(STORE_A, tmp_path / "back")
+    once = _store(tmp_path / "once")
+    assert _store(tmp_path / "step") == once == _store(tmp_path / "back")
+    ext = {e.paper.id: e.to_dict() for e in with_learned_names(STORE_A + STORE_B)}
+    assert {pid: r["entities"] for pid, r in once["records"].items()} == {p: r["entities"] for p, r in ext.items()}
+
+
+def test_store_updated_paper_takes_back_what_only_it_taught(tmp_path):
+    from kg.store.core import build
+
+    build(STORE_A + STORE_B, tmp_path / "s", corpus_names=True)
+    assert _learned(tmp_path / "s", "c") == ["ZetaFlow", "GlideNorm"]
+    build([paper("d", "We adopt nothing new.")], tmp_path / "s")
+    assert _learned(tmp_path / "s", "c") == ["GlideNorm"]
+    build(STORE_A + [B, paper("d", "We adopt nothing new.")], tmp_path / "once", corpus_names=True)
+    assert _store(tmp_path / "s") == _store(tmp_path / "once")
+
+
+def test_store_setting_off_by_default_and_switchable(tmp_path):
+    from kg.store.core import build
+
+    build(STORE_A + STORE_B, tmp_path / "s")
+    assert _learned(tmp_path / "s", "c") == [] and _store(tmp_path / "s")["strong"] is None
+    build([], tmp_path / "s", corpus_names=True)
+    assert _learned(tmp_path / "s", "c") == ["ZetaFlow", "GlideNorm"]
+    build([], tmp_path / "s", corpus_names=False)
+    after = _store(tmp_path / "s")
+    assert _learned(tmp_path / "s", "c") == [] and after["strong"] is None and after["ptext"] is None
+    build(STORE_A + STORE_B, tmp_path / "never")
+    assert after["records"] == _store(tmp_path / "never")["records"]

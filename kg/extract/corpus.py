@@ -42,8 +42,7 @@ MIN_CHARS = 3
 MAX_EVIDENCE = 5
 NAME_TYPES = ("method", "dataset")
 _WORD = re.compile(r"[^\W_]+")
-_CAPITAL_BEFORE = re.compile(r"[A-Z][\w-]*\s$")  # "Faster R-CNN": the name goes on to the left
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+)\S*\s$")  # ... unless that word starts the sentence
+_CAPITAL_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w-]*[ \t]$")  # "Faster R-CNN": the name goes on to the left
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
 
 
@@ -128,6 +127,14 @@ def occurrences(text: str, name: str) -> Iterator[tuple[int, int]]:
         i = text.find(name, i + 1)
 
 
+def _starts_sentence(text: str, i: int) -> bool:
+    """The word at ``i`` is the first of its sentence (or of the title, or of the abstract)."""
+    j = i
+    while j and text[j - 1] in " \t":
+        j -= 1
+    return j == 0 or text[j - 1] in ".!?:;\n"
+
+
 def _sentence(text: str, start: int, lo: int, hi: int) -> tuple[int, int]:
     """The sentence around offset ``start`` within ``lo:hi`` (rule-based ends)."""
     s, e = lo, hi
@@ -189,8 +196,8 @@ def learned_mentions(extraction: Extraction, index: dict[str, list[tuple[str, st
             key = norm_key(name)
             if key in have and key not in found:
                 continue
-            before = text[max(0, start - 40):start]
-            if _CAPITAL_BEFORE.search(before) and not _SENTENCE_START.search(before):
+            capital = _CAPITAL_BEFORE.search(text, max(0, start - 40), start)
+            if capital and not _starts_sentence(text, capital.start()):
                 continue
             found.setdefault(key, (etype, []))[1].append((start, end))
             covered[start:end] = b"\x01" * (end - start)

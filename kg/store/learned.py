@@ -58,10 +58,12 @@ def update(conn: sqlite3.Connection, dirty: Iterable[str], put: Callable[[str, E
         return 0
     # imported here: a store without the setting never loads the extractors (CLI start-up time)
     from kg.extract.corpus import NameTable, first_word, text_of, with_mentions, without_learned
+    # tables lost (a copy of the known tables only): every paper again, as for a change of setting
+    missing = conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('strong', 'ptext')").fetchone()[0] < 2
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_KEY, json.dumps(on)))
     for statement in SCHEMA:
         conn.execute(statement)
-    if on != was:  # every paper again (or none: all their corpus mentions go)
+    if on != was or missing:  # every paper again (or none: all their corpus mentions go)
         conn.execute("DELETE FROM strong")
         conn.execute("DELETE FROM ptext")
         dirty = [pid for (pid,) in conn.execute("SELECT id FROM papers ORDER BY id")]
