@@ -76,7 +76,7 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
                    progress: Callable[[int], None] | None = None, stdin: Any = None,
                    exclude: Sequence[str] = (), max_chars: int | None = None,
                    min_confidence: float = 0.0, engine: str = "local",
-                   scheduler: str | None = None, corpus_names: bool = False) -> Iterator[Extraction]:
+                   scheduler: str | None = None, corpus_names: bool = True) -> Iterator[Extraction]:
     """Read ``inputs`` and stream one Extraction per unique paper (entities below
     ``min_confidence`` left out). ``engine`` is ``"local"`` (``workers`` processes) or
     ``"dask"`` (the cluster at ``scheduler``, or a local one of ``workers`` processes).
@@ -150,7 +150,7 @@ def extract_to_file(inputs: Sequence[str], output: str | None = None, *, fmt: st
                     report: RunReport | None = None, progress: Callable[[int], None] | None = None,
                     stdin: Any = None, exclude: Sequence[str] = (), max_chars: int | None = None,
                     min_confidence: float = 0.0, engine: str = "local", scheduler: str | None = None,
-                    corpus_names: bool = False) -> RunReport:
+                    corpus_names: bool = True) -> RunReport:
     """``paperkg extract``: JSON Lines, one object per unique paper, written atomically to
     ``output`` (``None`` or ``"-"``: stdout). Bad records land in the report's ``problems``
     (pass ``report`` to see them also when the run then fails)."""
@@ -204,7 +204,7 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
     waited for up to ``wait`` seconds. Inputs with no paper at all fail (the store is left
     as it was). ``fetch`` specs (see :func:`fetch_listing`) are downloaded first, with
     ``fetch_options``, and their files built after ``inputs``. ``corpus_names`` (None: as the
-    store was built, off for a new one): as ``extract --corpus-names``, over every stored paper."""
+    store was built, on for a new one): as ``extract --corpus-names``, over every stored paper."""
     from kg.extract.pipeline import DEFAULT_MODEL
     from kg.store.lock import write_lock
 

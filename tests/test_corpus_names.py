@@ -193,15 +193,19 @@ def test_store_updated_paper_takes_back_what_only_it_taught(tmp_path):
     assert _store(tmp_path / "s") == _store(tmp_path / "once")
 
 
-def test_store_setting_off_by_default_and_switchable(tmp_path):
+def test_store_setting_is_kept_and_switchable(tmp_path):
     from kg.store.core import build
 
-    build(STORE_A + STORE_B, tmp_path / "s")
+    build(STORE_A + STORE_B, tmp_path / "on")  # a new store: on
+    assert _learned(tmp_path / "on", "c") == ["ZetaFlow", "GlideNorm"]
+    build(STORE_A + STORE_B, tmp_path / "s", corpus_names=False)
+    assert _learned(tmp_path / "s", "c") == [] and _store(tmp_path / "s")["strong"] is None
+    build([paper("e", "Nothing.")], tmp_path / "s")  # the store keeps its setting
     assert _learned(tmp_path / "s", "c") == [] and _store(tmp_path / "s")["strong"] is None
     build([], tmp_path / "s", corpus_names=True)
     assert _learned(tmp_path / "s", "c") == ["ZetaFlow", "GlideNorm"]
     build([], tmp_path / "s", corpus_names=False)
     after = _store(tmp_path / "s")
     assert _learned(tmp_path / "s", "c") == [] and after["strong"] is None and after["ptext"] is None
-    build(STORE_A + STORE_B, tmp_path / "never")
+    build([*STORE_A, *STORE_B, paper("e", "Nothing.")], tmp_path / "never", corpus_names=False)
     assert after["records"] == _store(tmp_path / "never")["records"]

@@ -46,9 +46,9 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @main.command()
 @with_inputs
 @click.option("-o", "--output", default=None, metavar="FILE", help="Output JSON Lines file (default: stdout).")
-@click.option("--corpus-names/--no-corpus-names", default=False, show_default=True,
+@click.option("--corpus-names/--no-corpus-names", default=True, show_default=True,
               help="Also find in every paper the names other papers of the run give strong evidence for "
-                   "(two passes; 'paperkg build --corpus-names' gives the store the same).")
+                   "(a second pass; 'paperkg build' gives its store the same).")
 @click.pass_obj
 @handle_errors
 def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
@@ -99,7 +99,7 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
               help="When another build is writing DIR, wait up to SECONDS for it (default: fail at once).")
 @click.option("--corpus-names/--no-corpus-names", default=None,
               help="Also find in every stored paper the names other stored papers give strong evidence for, "
-                   "as 'extract --corpus-names' does [default: as DIR was built; off for a new store].")
+                   "as 'extract --corpus-names' does [default: as DIR was built; on for a new store].")
 @click.pass_obj
 @handle_errors
 def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,

@@ -409,7 +409,7 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
     writer is waited for up to ``wait`` seconds, then ``StoreLockedError`` names it.
     ``inputs`` (source name -> sha256 of its content, as read) is kept in the manifest, so
     a later build names a file with the same content as this one did. ``corpus_names``
-    (None: as the store was built; a new store: off) gives every paper the names other stored
+    (None: as the store was built; a new store: on) gives every paper the names other stored
     papers evidence (:mod:`kg.store.learned`), those below ``min_confidence`` left out."""
     with write_lock(directory, wait=wait):
         return _build(extractions, Path(directory), rebuild=rebuild,
@@ -449,6 +449,8 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
                 for digest, record in legacy or ():
                     engine.put(record.paper.id, digest, _dumps(record.to_dict()))
                 outcome = _put_all(engine, extractions)
+                if corpus_names is None and old_db is None:
+                    corpus_names = learned.DEFAULT  # a new store (an existing one keeps its setting)
                 learned.update(conn, [p for (p,) in conn.execute("SELECT paper FROM temp.dirty")],
                                lambda pid, ext: engine.put(pid, content_hash(ext), _dumps(ext.to_dict())),
                                corpus_names, min_confidence)

@@ -31,6 +31,8 @@ SCHEMA = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS ptext USING fts5(paper UNINDEXED, text)",
 )
 META_KEY = "corpus_names"
+DEFAULT = True
+"""The setting of a new store (a store keeps the one it was built with)."""
 _CHUNK = 500
 
 
@@ -84,7 +86,8 @@ def update(conn: sqlite3.Connection, dirty: Iterable[str], put: Callable[[str, E
         if ext is not None and on:
             conn.execute("INSERT INTO ptext(paper, text) VALUES (?, ?)", (pid, text_of(ext)))
     todo = set(dirty)
-    for name in sorted(changed_names):
+    everyone = len(todo) >= conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+    for name in sorted(changed_names) if not everyone else ():  # every paper is redone anyway
         todo.update(pid for (pid,) in conn.execute("SELECT paper FROM ptext WHERE ptext MATCH ?", (_phrase(name),)))
     redone = 0
     for pid in sorted(todo):
