@@ -209,3 +209,22 @@ def test_store_setting_is_kept_and_switchable(tmp_path):
     assert _learned(tmp_path / "s", "c") == [] and after["strong"] is None and after["ptext"] is None
     build([*STORE_A, *STORE_B, paper("e", "Nothing.")], tmp_path / "never", corpus_names=False)
     assert after["records"] == _store(tmp_path / "never")["records"]
+
+
+def test_a_spill_that_cannot_be_written_is_one_clear_error(monkeypatch):
+    import errno
+    import io
+
+    import kg.extract.corpus as corpus
+    from kg.errors import OutputError
+
+    class Full(io.StringIO):
+        def __init__(self, *args, **kwargs):
+            super().__init__()
+
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(corpus.tempfile, "SpooledTemporaryFile", Full)
+    with pytest.raises(OutputError, match=r"cannot write the second pass's temporary file: No space left on device"):
+        list(with_learned_names([A, B]))

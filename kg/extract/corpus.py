@@ -32,6 +32,7 @@ from extractors.calibrate import calibrate
 from extractors.context import SEPARATOR
 from extractors.gazetteer import TypeIndex, default_gazetteer
 from extractors.names import is_coined, is_generic, is_not_name, norm_key
+from kg.errors import OutputError
 from kg.records import Evidence, Extraction, Mention
 
 EXTRACTOR = "corpus"
@@ -40,6 +41,8 @@ TAGGER_MIN = 0.7
 """The tagger's calibrated confidence from which its name is strong evidence."""
 MIN_CHARS = 3
 MAX_EVIDENCE = 5
+SPILL_MEMORY = 64 << 20
+"""Bytes of pass-1 records held in memory before they go to a temporary file."""
 NAME_TYPES = ("method", "dataset")
 _WORD = re.compile(r"[^\W_]+")
 _CAPITAL_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w-]*[ \t]$")  # "Faster R-CNN": the name goes on to the left
@@ -219,12 +222,18 @@ def learned_mentions(extraction: Extraction, index: dict[str, list[tuple[str, st
 def with_learned_names(extractions: Iterable[Extraction], min_confidence: float = 0.0) -> Iterator[Extraction]:
     """``extractions`` (order kept), each with the ``corpus`` mentions of the names the whole
     run gives strong evidence for (those below ``min_confidence`` left out). Reads the stream
-    once into a temporary file (pass 1), then yields from it (pass 2)."""
+    once into a spill file (pass 1: in memory up to ``SPILL_MEMORY`` bytes, then a temporary
+    file), then yields from it (pass 2)."""
     table = NameTable()
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
+    with tempfile.SpooledTemporaryFile(SPILL_MEMORY, mode="w+", encoding="utf-8") as spill:
         for extraction in extractions:
             table.add(extraction)
-            spill.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+            try:
+                spill.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+            except OSError as exc:
+                raise OutputError(f"cannot write the second pass's temporary file: {exc.strerror or exc}",
+                                  where=tempfile.gettempdir(),
+                                  hint="free space there, point TMPDIR elsewhere, or use --no-corpus-names") from None
         index = table.index()
         spill.seek(0)
         for line in spill:
