@@ -21,7 +21,7 @@ memory holds the table (one row per distinct strong name), not the corpus.
 """
 from __future__ import annotations
 
-import json
+import pickle
 import re
 import tempfile
 from collections import Counter
@@ -30,7 +30,7 @@ from dataclasses import replace
 
 from extractors.calibrate import calibrate
 from extractors.context import SEPARATOR
-from extractors.gazetteer import TypeIndex, default_gazetteer
+from extractors.gazetteer import default_type_index
 from extractors.names import is_coined, is_generic, is_not_name, norm_key
 from kg.errors import OutputError
 from kg.records import Evidence, Extraction, Mention
@@ -61,7 +61,7 @@ class NameTable:
     """Strongly evidenced names of a run, with their type votes."""
 
     def __init__(self) -> None:
-        self.known = TypeIndex(default_gazetteer())
+        self.known = default_type_index()
         self.votes: dict[str, Counter[str]] = {}
 
     def usable(self, name: str) -> bool:
@@ -182,6 +182,8 @@ def with_mentions(extraction: Extraction, index: dict[str, list[tuple[str, str]]
 def learned_mentions(extraction: Extraction, index: dict[str, list[tuple[str, str]]]) -> list[Mention]:
     """The ``corpus`` mentions of the table's names in one paper (see the module doc)."""
     text = text_of(extraction)
+    if index.keys().isdisjoint(_WORD.findall(text)):
+        return []  # most papers: no word starts a name of the table
     title = text[:text.index(SEPARATOR)]
     covered = bytearray(len(text))
     have = set()
@@ -225,19 +227,20 @@ def with_learned_names(extractions: Iterable[Extraction], min_confidence: float 
     once into a spill file (pass 1: in memory up to ``SPILL_MEMORY`` bytes, then a temporary
     file), then yields from it (pass 2)."""
     table = NameTable()
-    with tempfile.SpooledTemporaryFile(SPILL_MEMORY, mode="w+", encoding="utf-8") as spill:
+    with tempfile.SpooledTemporaryFile(SPILL_MEMORY) as spill:
         for extraction in extractions:
             table.add(extraction)
-            try:
-                spill.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+            try:  # pickled: the records are this run's own, read back by this process only
+                pickle.dump(extraction, spill, protocol=pickle.HIGHEST_PROTOCOL)
             except OSError as exc:
                 raise OutputError(f"cannot write the second pass's temporary file: {exc.strerror or exc}",
                                   where=tempfile.gettempdir(),
                                   hint="free space there, point TMPDIR elsewhere, or use --no-corpus-names") from None
         index = table.index()
+        end = spill.tell()
         spill.seek(0)
-        for line in spill:
-            yield with_mentions(Extraction.from_dict(json.loads(line)), index, min_confidence)
+        while spill.tell() < end:
+            yield with_mentions(pickle.load(spill), index, min_confidence)
 
 
 __all__ = ["EXTRACTOR", "NameTable", "first_word", "index_of", "learned_mentions", "occurrences", "strong", "text_of", "words",
