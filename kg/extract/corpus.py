@@ -182,8 +182,16 @@ def with_mentions(extraction: Extraction, index: dict[str, list[tuple[str, str]]
 def learned_mentions(extraction: Extraction, index: dict[str, list[tuple[str, str]]]) -> list[Mention]:
     """The ``corpus`` mentions of the table's names in one paper (see the module doc)."""
     text = text_of(extraction)
-    if index.keys().isdisjoint(_WORD.findall(text)):
-        return []  # most papers: no word starts a name of the table
+    hits = []  # (start, [(name, type) written there, longest first]), in text order
+    for word in _WORD.finditer(text):
+        names = index.get(word.group(0))
+        if names:
+            start = word.start()
+            here = [(n, t) for n, t in names if text.startswith(n, start) and _whole(text, start, start + len(n))]
+            if here:
+                hits.append((start, here))
+    if not hits:
+        return []  # most papers: no name of the table is written here
     title = text[:text.index(SEPARATOR)]
     covered = bytearray(len(text))
     have = set()
@@ -193,10 +201,10 @@ def learned_mentions(extraction: Extraction, index: dict[str, list[tuple[str, st
             for s, e in occurrences(text, form):
                 covered[s:e] = b"\x01" * (e - s)
     found: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-    for word in _WORD.finditer(text):
-        for name, etype in index.get(word.group(0), ()):
-            start, end = word.start(), word.start() + len(name)
-            if not text.startswith(name, start) or not _whole(text, start, end) or 1 in covered[start:end]:
+    for start, here in hits:
+        for name, etype in here:
+            end = start + len(name)
+            if 1 in covered[start:end]:
                 continue
             key = norm_key(name)
             if key in have and key not in found:

@@ -89,12 +89,13 @@ def update(conn: sqlite3.Connection, dirty: Iterable[str], put: Callable[[str, E
     everyone = len(todo) >= conn.execute("SELECT count(*) FROM papers").fetchone()[0]
     for name in sorted(changed_names) if not everyone else ():  # every paper is redone anyway
         todo.update(pid for (pid,) in conn.execute("SELECT paper FROM ptext WHERE ptext MATCH ?", (_phrase(name),)))
+    firsts = {f for (f,) in conn.execute("SELECT DISTINCT first FROM strong")} if on else set()
     redone = 0
     for pid in sorted(todo):
         ext = _stored(conn, pid)
         if ext is None:
             continue
-        new_ext = with_mentions(ext, _index_for(conn, ext) if on else {}, min_confidence)
+        new_ext = with_mentions(ext, _index_for(conn, ext, firsts) if on else {}, min_confidence)
         if new_ext.to_dict() != ext.to_dict():
             put(pid, new_ext)
             redone += 1
@@ -109,11 +110,12 @@ def _stored(conn: sqlite3.Connection, pid: str) -> Extraction | None:
     return None if row is None else Extraction.from_dict(json.loads(row[0]))
 
 
-def _index_for(conn: sqlite3.Connection, ext: Extraction) -> dict[str, list[tuple[str, str]]]:
-    """The name table restricted to the names whose first word the paper contains."""
+def _index_for(conn: sqlite3.Connection, ext: Extraction, firsts: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """The name table restricted to the names whose first word the paper contains
+    (``firsts``: the first words of every name in the table)."""
     from kg.extract.corpus import index_of, text_of, words
 
-    keys = sorted(words(text_of(ext)))
+    keys = sorted(words(text_of(ext)) & firsts)
     votes: dict[str, Counter[str]] = {}
     for i in range(0, len(keys), _CHUNK):
         chunk = keys[i:i + _CHUNK]
@@ -122,4 +124,3 @@ def _index_for(conn: sqlite3.Connection, ext: Extraction) -> dict[str, list[tupl
                 "GROUP BY name, type", chunk):
             votes.setdefault(name, Counter())[etype] += n
     return index_of(votes)
-
