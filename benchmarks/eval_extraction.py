@@ -164,6 +164,7 @@ def main() -> None:
     ap.add_argument("--scirex-docs", default=None, metavar="MODEL_DIR",
                     help="score SciREX only on the papers a cross-validation model held out "
                          "(its training.json, from tools/train/train_tagger.py --fold a)")
+    ap.add_argument("--keep", default=None, metavar="DIR", help="keep each set's predictions in DIR")
     ap.add_argument("extract_options", nargs="*")
     args = ap.parse_args()
     shared = Path(args.shared)
@@ -187,6 +188,11 @@ def main() -> None:
             if kind == "tdmsci":
                 inp, gold_path = tdmsci_passages(inp, Path(tmp))
             run([*paperkg, "-q", "extract", str(inp), "-o", str(pred), *args.extract_options])
+            if args.keep:
+                Path(args.keep).mkdir(parents=True, exist_ok=True)
+                (Path(args.keep) / pred.name).write_bytes(pred.read_bytes())
+                if kind == "tdmsci":
+                    (Path(args.keep) / "tdmsci.gold.jsonl").write_bytes(gold_path.read_bytes())
             if kind == "tdmsci":
                 out = run([sys.executable, str(ev / "score_spans.py"), str(gold_path), str(pred), "--json"])
                 res = json.loads(out)

@@ -19,16 +19,20 @@ from importlib import resources
 PRIOR = 8.0  # pseudo-counts pulling a thin cell toward its coarser cell
 RULE_EXTRACTORS = frozenset({"gazetteer"})
 CONTEXT_EXTRACTORS = frozenset({"coined", "cited"})  # extractors/coined.py, cited.py: a word and its context only
+CORPUS_EXTRACTORS = frozenset({"corpus"})  # kg/extract/corpus.py: a name another paper of the run gave
 
 
 def source(extractor: str) -> str:
-    """``list``, ``rules``, ``context`` (coined tokens by their context alone), ``tagger``, or
-    ``list+tagger`` / ``rules+tagger`` / ``context+tagger``."""
+    """``list``, ``rules``, ``context`` (coined tokens by their context alone), ``corpus`` (a
+    name the run's other papers evidence), ``tagger``, or ``list+tagger`` / ``rules+tagger`` /
+    ``context+tagger``."""
     parts = set(extractor.split("+")) - {""}
     tagger = "tagger" in parts
     parts.discard("tagger")
     if not parts:
         return "tagger"
+    if parts <= CORPUS_EXTRACTORS and not tagger:
+        return "corpus"
     base = "list" if parts & RULE_EXTRACTORS else "context" if parts <= CONTEXT_EXTRACTORS else "rules"
     return f"{base}+tagger" if tagger else base
 

@@ -30,7 +30,7 @@ from extractors.calibrate import calibrate
 from extractors.cited import cited_words
 from extractors.coined import coined_names
 from extractors.context import SEPARATOR, ListHit, PaperText
-from extractors.gazetteer import Gazetteer, TypeIndex, default_gazetteer, find_hits
+from extractors.gazetteer import Gazetteer, TypeIndex, default_gazetteer, default_type_index, find_hits
 from extractors.links import find_links
 from extractors.names import norm_key
 from extractors.longer import longer_names
@@ -150,7 +150,7 @@ class EntitiesComponent:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
-        self.known = TypeIndex(gazetteer)
+        self.known = default_type_index() if gazetteer is default_gazetteer() else TypeIndex(gazetteer)
 
     def paper_text(self, doc: Doc) -> PaperText:
         text = text_of(doc)

@@ -140,6 +140,12 @@ def default_gazetteer() -> Gazetteer:
     return Gazetteer.from_records(default_records())
 
 
+@lru_cache(maxsize=1)
+def default_type_index() -> "TypeIndex":
+    """The curated types of :func:`default_gazetteer`, made once per process."""
+    return TypeIndex(default_gazetteer())
+
+
 def part_of_compound(doc: Doc, start: int, end: int) -> bool:
     """True when tokens ``start:end`` are glued by hyphens (no spaces) to a neighbouring word,
     e.g. ``BERT`` in ``PHS-BERT`` — except for suffixes like ``-based``."""

@@ -75,18 +75,25 @@ def extract_papers(inputs: Sequence[str], *, fmt: str | None = None, model: str 
                    progress: Callable[[int], None] | None = None, stdin: Any = None,
                    exclude: Sequence[str] = (), max_chars: int | None = None,
                    min_confidence: float = 0.0, engine: str = "local",
-                   scheduler: str | None = None) -> Iterator[Extraction]:
+                   scheduler: str | None = None, corpus_names: bool = True) -> Iterator[Extraction]:
     """Read ``inputs`` and stream one Extraction per unique paper (entities below
     ``min_confidence`` left out). ``engine`` is ``"local"`` (``workers`` processes) or
     ``"dask"`` (the cluster at ``scheduler``, or a local one of ``workers`` processes).
-    Fails (after reporting the bad records) when the inputs hold no paper at all."""
+    ``corpus_names``: also find, in every paper, the names other papers of the run give
+    strong evidence for (:mod:`kg.extract.corpus`; the output starts after the last paper
+    is extracted). Fails (after reporting the bad records) when the inputs hold no paper at all."""
     from kg.ingest import read_papers
 
     rep = report if report is not None else RunReport()
     papers: Iterable[Paper] = read_papers(inputs, fmt=fmt, on_problem=rep.problems.append, stdin=stdin,
                                           max_chars=max_chars)
-    for extraction in _extract(papers, engine, scheduler, model, exclude, max_chars, workers, batch_size,
-                               rep.problems.append):
+    extractions = _extract(papers, engine, scheduler, model, exclude, max_chars, workers, batch_size,
+                           rep.problems.append)
+    if corpus_names:  # the table is made of what the run keeps (as a store built from it does)
+        from kg.extract.corpus import with_learned_names
+
+        extractions = with_learned_names((confident(e, min_confidence) for e in extractions), min_confidence)
+    for extraction in extractions:
         rep.papers += 1
         if progress:
             progress(1)
@@ -143,7 +150,8 @@ def extract_to_file(inputs: Sequence[str], output: str | None = None, *, fmt: st
                     model: str | None = None, workers: int = 1, batch_size: int = 64,
                     report: RunReport | None = None, progress: Callable[[int], None] | None = None,
                     stdin: Any = None, exclude: Sequence[str] = (), max_chars: int | None = None,
-                    min_confidence: float = 0.0, engine: str = "local", scheduler: str | None = None) -> RunReport:
+                    min_confidence: float = 0.0, engine: str = "local", scheduler: str | None = None,
+                    corpus_names: bool = True) -> RunReport:
     """``paperkg extract``: JSON Lines, one object per unique paper, written atomically to
     ``output`` (``None`` or ``"-"``: stdout). Bad records land in the report's ``problems``
     (pass ``report`` to see them also when the run then fails)."""
@@ -152,7 +160,7 @@ def extract_to_file(inputs: Sequence[str], output: str | None = None, *, fmt: st
         for extraction in extract_papers(inputs, fmt=fmt, model=model, workers=workers, batch_size=batch_size,
                                          report=report, progress=progress, stdin=stdin, exclude=exclude,
                                          max_chars=max_chars, min_confidence=min_confidence, engine=engine,
-                                         scheduler=scheduler):
+                                         scheduler=scheduler, corpus_names=corpus_names):
             out.write(json.dumps(extraction.to_dict(), ensure_ascii=False, allow_nan=False) + "\n")
     return report
 
@@ -189,13 +197,15 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
                 stdin: Any = None, exclude: Sequence[str] = (), wait: float = 0.0,
                 max_chars: int | None = None, min_confidence: float = 0.0,
                 fetch: Sequence[str] = (), fetch_options: FetchOptions | None = None,
-                fetch_max: int = 100, engine: str = "local", scheduler: str | None = None) -> BuildResult:
+                fetch_max: int = 100, engine: str = "local", scheduler: str | None = None,
+                corpus_names: bool | None = None) -> BuildResult:
     """``paperkg build``: extract the papers not yet in the store (a stored paper whose title
     and abstract are unchanged reuses its stored entities) and rebuild the store atomically.
     The store's lock is held from reading it to swapping in the new one; another writer is
     waited for up to ``wait`` seconds. Inputs with no paper at all fail (the store is left
     as it was). ``fetch`` specs (see :func:`fetch_listing`) are downloaded first, with
-    ``fetch_options``, and their files built after ``inputs``."""
+    ``fetch_options``, and their files built after ``inputs``. ``corpus_names`` (None: as the
+    store was built, on for a new one): as ``extract --corpus-names``, over every stored paper."""
     from kg.extract.pipeline import DEFAULT_MODEL
     from kg.store.lock import write_lock
 
@@ -212,14 +222,14 @@ def build_store(inputs: Sequence[str], directory: str | Path, *, rebuild: bool =
         return _build_store(inputs, Path(directory), rebuild=rebuild, fmt=fmt, model=model or DEFAULT_MODEL,
                             workers=workers, batch_size=batch_size, report=rep, progress=progress, stdin=stdin,
                             exclude=exclude, max_chars=max_chars, min_confidence=min_confidence, engine=engine,
-                            scheduler=scheduler)
+                            scheduler=scheduler, corpus_names=corpus_names)
 
 
 def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: str | None, model: str,
                  workers: int, batch_size: int, report: RunReport,
                  progress: Callable[[int], None] | None, stdin: Any, exclude: Sequence[str],
                  max_chars: int | None, min_confidence: float, engine: str = "local",
-                 scheduler: str | None = None) -> BuildResult:
+                 scheduler: str | None = None, corpus_names: bool | None = None) -> BuildResult:
     from kg.ingest import read_papers
     from kg.store import core as store
 
@@ -255,7 +265,8 @@ def _build_store(inputs: Sequence[str], directory: Path, *, rebuild: bool, fmt: 
         if not read[0]:
             raise no_papers(inputs, rep)
 
-    result = store.build(all_extractions(), directory, rebuild=rebuild, inputs=seen_inputs)
+    result = store.build(all_extractions(), directory, rebuild=rebuild, inputs=seen_inputs, corpus_names=corpus_names,
+                         min_confidence=min_confidence)
     return BuildResult(store=result, extracted=rep.papers, reused=len(reused), problems=rep.problems)
 
 

@@ -58,13 +58,16 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @main.command()
 @with_inputs
 @click.option("-o", "--output", default=None, metavar="FILE", help="Output JSON Lines file (default: stdout).")
+@click.option("--corpus-names/--no-corpus-names", default=True, show_default=True,
+              help="Also find in every paper the names other papers of the run give strong evidence for "
+                   "(a second pass; 'paperkg build' gives its store the same).")
 @click.pass_obj
 @handle_errors
 def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
             engine: str, scheduler: str | None,
             exclude: tuple[str, ...], min_confidence: float, batch_size: int, errors_file: str | None,
             max_chars: int | None,
-            output: str | None) -> None:
+            output: str | None, corpus_names: bool) -> None:
     """Extract methods, datasets, tasks and code links: one JSON object per unique paper.
 
     INPUT is a listing .txt, .jsonl, .json (arrays, Hugging Face API), .csv/.tsv or
@@ -81,7 +84,7 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
         extract_to_file(list(inputs), output, fmt=fmt, model=model, workers=workers,
                         engine=engine, scheduler=scheduler,
                         batch_size=batch_size, report=report, progress=advance, exclude=exclude,
-                        max_chars=max_chars, min_confidence=min_confidence)
+                        max_chars=max_chars, min_confidence=min_confidence, corpus_names=corpus_names)
     report_problems(state, report, errors_file)
     where = f" to {output}" if output and output != "-" else ""
     state.info(f"{report.papers} paper(s) written{where}.")
@@ -107,6 +110,9 @@ def extract(state: State, inputs: tuple[str, ...], fmt: str | None, model: str |
               help="With --fetch arxiv:QUERY: papers to fetch at most.")
 @click.option("--wait", default=0.0, type=click.FloatRange(0), metavar="SECONDS",
               help="When another build is writing DIR, wait up to SECONDS for it (default: fail at once).")
+@click.option("--corpus-names/--no-corpus-names", default=None,
+              help="Also find in every stored paper the names other stored papers give strong evidence for, "
+                   "as 'extract --corpus-names' does [default: as DIR was built; on for a new store].")
 @click.pass_obj
 @handle_errors
 def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | None, workers: int,
@@ -114,7 +120,7 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
           exclude: tuple[str, ...], min_confidence: float, batch_size: int, errors_file: str | None,
           max_chars: int | None, directory: str, rebuild: bool,
           as_json: bool, fetch_specs: tuple[str, ...], fetch_cache: str, fetch_base_url: str | None,
-          fetch_delay: float | None, fetch_max: int, wait: float) -> None:
+          fetch_delay: float | None, fetch_max: int, wait: float, corpus_names: bool | None) -> None:
     """Extract INPUT and add it to the graph store DIR (created if needed).
 
     Building into an existing DIR adds and updates papers: re-adding a paper changes
@@ -137,7 +143,7 @@ def build(state: State, inputs: tuple[str, ...], fmt: str | None, model: str | N
                              engine=engine, scheduler=scheduler,
                              batch_size=batch_size, report=report, progress=advance, exclude=exclude, wait=wait,
                              max_chars=max_chars, min_confidence=min_confidence, fetch=fetch_specs,
-                             fetch_options=fetch_options, fetch_max=fetch_max)
+                             fetch_options=fetch_options, fetch_max=fetch_max, corpus_names=corpus_names)
     report_problems(state, report, errors_file)
     x = result.to_dict()
     if as_json:

@@ -43,7 +43,7 @@ from typing import IO, TYPE_CHECKING, Any
 from kg.graph.model import graph_of
 from kg.errors import ExportError, StoreError
 from kg.fsutil import atomic_file, atomic_write, leftovers, recover_dir, remove_leftovers, staged_dir
-from kg.store import commit, db
+from kg.store import commit, db, learned
 from kg.store.lock import try_lock, write_lock
 from kg.records import Extraction
 
@@ -422,7 +422,8 @@ def _intact(directory: Path) -> bool:
 
 def build(extractions: Iterable[Extraction], directory: str | Path, *,
           rebuild: bool = False, wait: float = 0.0,
-          inputs: dict[str, str] | None = None) -> BuildReport:
+          inputs: dict[str, str] | None = None, corpus_names: bool | None = None,
+          min_confidence: float = 0.0) -> BuildReport:
     """Add ``extractions`` to the store in ``directory`` (created if needed; ``rebuild``
     discards what is stored) and rebuild its graph, atomically: an existing store's database
     is updated in place in one transaction committed with its manifest (``kg.store.commit``),
@@ -435,10 +436,13 @@ def build(extractions: Iterable[Extraction], directory: str | Path, *,
     caches made on first query (:mod:`kg.store.cache`). The store's lock is held throughout: another
     writer is waited for up to ``wait`` seconds, then ``StoreLockedError`` names it.
     ``inputs`` (source name -> sha256 of its content, as read) is kept in the manifest, so
-    a later build names a file with the same content as this one did."""
+    a later build names a file with the same content as this one did. ``corpus_names``
+    (None: as the store was built; a new store: on) gives every paper the names other stored
+    papers evidence (:mod:`kg.store.learned`), those below ``min_confidence`` left out."""
     with write_lock(directory, wait=wait):
         return _build(extractions, Path(directory), rebuild=rebuild,
-                      inputs={} if inputs is None else inputs)  # filled while the extractions are read
+                      inputs={} if inputs is None else inputs,  # filled while the extractions are read
+                      corpus_names=corpus_names, min_confidence=min_confidence)
 
 
 def stored_inputs(directory: str | Path) -> dict[str, str]:
@@ -456,16 +460,17 @@ class _Unchanged(Exception):
 
 
 def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
-           inputs: dict[str, str]) -> BuildReport:
+           inputs: dict[str, str], corpus_names: bool | None = None, min_confidence: float = 0.0) -> BuildReport:
     start = time.perf_counter()
     old_db, legacy = _source(directory, rebuild)
     outcome = {"added": 0, "updated": 0, "sources_added": 0, "unchanged": 0}
     in_place = None if old_db is None else commit.open_writer(old_db)
     try:
         if in_place is not None:
-            outcome, counts = _build_in_place(in_place, extractions, directory, inputs)
+            outcome, counts = _build_in_place(in_place, extractions, directory, inputs, corpus_names, min_confidence)
         else:
-            outcome, counts = _build_staged(old_db, legacy, extractions, directory, rebuild=rebuild, inputs=inputs)
+            outcome, counts = _build_staged(old_db, legacy, extractions, directory, rebuild=rebuild, inputs=inputs,
+                                            corpus_names=corpus_names, min_confidence=min_confidence)
     except (OSError, sqlite3.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise StoreError(f"cannot write the store: {reason}", where=str(directory),
@@ -477,7 +482,8 @@ def _build(extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
 
 
 def _build_in_place(conn: sqlite3.Connection, extractions: Iterable[Extraction], directory: Path,
-                    inputs: dict[str, str]) -> tuple[dict[str, int], dict[str, Any]]:
+                    inputs: dict[str, str], corpus_names: bool | None,
+                    min_confidence: float) -> tuple[dict[str, int], dict[str, Any]]:
     """Add ``extractions`` to the store's own database in one transaction, committed with
     its manifest by ``kg.store.commit`` (no copy of the file, no hash of its bytes)."""
     from kg.store.engine import Engine
@@ -485,6 +491,7 @@ def _build_in_place(conn: sqlite3.Connection, extractions: Iterable[Extraction],
     try:
         engine = Engine(conn)
         outcome = _put_all(engine, extractions)
+        _learn(engine, corpus_names, min_confidence)
         if not engine.changed():
             conn.rollback()  # nothing new: the store (and its query caches) stay as they are
             return outcome, _read_manifest(directory).get("counts", {})
@@ -501,7 +508,8 @@ def _build_in_place(conn: sqlite3.Connection, extractions: Iterable[Extraction],
 
 def _build_staged(old_db: Path | None, legacy: Iterator[tuple[str, Extraction]] | None,
                   extractions: Iterable[Extraction], directory: Path, *, rebuild: bool,
-                  inputs: dict[str, str]) -> tuple[dict[str, int], dict[str, Any]]:
+                  inputs: dict[str, str], corpus_names: bool | None = None,
+                  min_confidence: float = 0.0) -> tuple[dict[str, int], dict[str, Any]]:
     """Build into a new database in a staging directory swapped in whole: a first build, a
     rebuild, a migration, or (``old_db``: a copy of the store's database) an addition to a
     store whose file cannot be updated in place now."""
@@ -521,6 +529,8 @@ def _build_staged(old_db: Path | None, legacy: Iterator[tuple[str, Extraction]] 
                 for digest, record in legacy or ():
                     engine.put(record.paper.id, digest, _dumps(record.to_dict()))
                 outcome = _put_all(engine, extractions)
+                _learn(engine, learned.DEFAULT if corpus_names is None and old_db is None else corpus_names,
+                       min_confidence)  # a new store: the default (an existing one keeps its setting)
                 if old_db is not None and not engine.changed():
                     raise _Unchanged  # nothing new: the store (and its query caches) stay as they are
                 engine.refresh()
@@ -536,6 +546,16 @@ def _build_staged(old_db: Path | None, legacy: Iterator[tuple[str, Extraction]] 
     except _Unchanged:
         counts = _read_manifest(directory).get("counts", {})
     return outcome, counts
+
+
+def _learn(engine: Engine, corpus_names: bool | None, min_confidence: float) -> None:
+    """Give the papers this build touched (and the stored papers that mention a name whose
+    evidence changed) the names other stored papers evidence (:mod:`kg.store.learned`;
+    ``corpus_names`` None: as the store was built)."""
+    conn = engine.conn
+    learned.update(conn, [p for (p,) in conn.execute("SELECT paper FROM temp.dirty")],
+                   lambda pid, ext: engine.put(pid, content_hash(ext), _dumps(ext.to_dict())),
+                   corpus_names, min_confidence)
 
 
 def _put_all(engine: Engine, extractions: Iterable[Extraction]) -> dict[str, int]:

@@ -137,6 +137,7 @@ def judged_samples(sets: dict[str, list[GoldPaper]]) -> tuple[list[tuple[dict[st
                                                                 dict[str, dict[str, int]], list[dict[str, object]]]:
     """Extract every set with the current pipeline and judge each entity: the samples, counts
     per set, and one row per sample (set, entity, right) for inspection."""
+    from kg.extract.corpus import with_learned_names
     from kg.extract.pipeline import build_nlp, extract
     from kg.records import Paper
 
@@ -148,7 +149,8 @@ def judged_samples(sets: dict[str, list[GoldPaper]]) -> tuple[list[tuple[dict[st
         papers = [Paper.from_dict({"id": f"{name}-{i}", "title": t, "abstract": a})
                   for i, (t, a, *_) in enumerate(papers_gold)]
         n = 0
-        for (_, _, gold, annotated), ex in zip(papers_gold, extract(papers, nlp)):
+        # each set is one run: its names other papers evidence too (kg/extract/corpus.py)
+        for (_, _, gold, annotated), ex in zip(papers_gold, with_learned_names(extract(papers, nlp))):
             for m in ex.entities:
                 if name == "tdmsci" and m.type == "method":
                     continue  # TDMSci annotates no methods
