@@ -211,33 +211,14 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
         if core:
             start = m.start() + raw.index(core)
             chunks.append((start, start + len(core), core))
-    # one key per chunk: for ASCII text the key of two chunks is the two keys joined
-    keys = [norm_key(c[2]) for c in chunks]
     taken = bytearray(len(text) + 1)  # 1 where a character is in a covered token or a found name
     for i in covered:
-        taken[doc[i].idx:doc[i].idx + len(doc[i])] = b"\x01" * len(doc[i])
+        token = doc[i]
+        taken[token.idx:token.idx + len(token)] = b"\x01" * len(token)
     out: list[tuple[tuple[int, int], set[int]]] = []
     for width in (4, 3, 2, 1):
-        for k in range(len(chunks) - width + 1):
-            first = chunks[k][2]
-            if width == 1:
-                if not (_CAP_OR_DIGIT.search(first) if first.isascii()
-                        else any(c.isupper() or c.isdigit() for c in first)):
-                    continue
-                key = keys[k]
-            elif width == 2:
-                if first.isascii() and chunks[k + 1][2].isascii():
-                    key = keys[k] + keys[k + 1]
-                else:
-                    key = norm_key(f"{first} {chunks[k + 1][2]}")
-            elif all(_SPLIT_PIECE.match(c[2]) for c in chunks[k + 1:k + width]):
-                key = norm_key(" ".join(c[2] for c in chunks[k:k + width]))
-            else:
-                continue  # three or four chunks only when a tokenizer split the digits ("Sports 1 M")
+        for k, entries in _listed_runs(chunks, width, index):
             start, end = chunks[k][0], chunks[k + width - 1][1]
-            entries = index.get(key)
-            if not entries:
-                continue
             # a split name may contain a shorter exact hit ("ADE" in "ADE 20 K"), never cut one
             overlaps = taken.find(1, start, end) >= 0
             inside = width > 2 and not (start > 0 and taken[start - 1] and taken[start]) \
@@ -252,6 +233,39 @@ def normalized_hits(doc: Doc, gazetteer: Gazetteer, covered: set[int]) -> list[t
                 covered = covered | set(range(span.start, span.end))
                 taken[start:end] = b"\x01" * (end - start)
     return out
+
+
+def _listed_runs(chunks: list[tuple[int, int, str]], width: int,
+                 index: dict[str, list[int]]) -> list[tuple[int, list[int]]]:
+    """``(k, entries)`` for each run of ``width`` chunks from chunk ``k`` whose normalized key
+    is in ``index``, in order: one or two chunks, the first with a capital or a digit for one;
+    three or four only when a tokenizer split the digits ("Sports 1 M"). Depends on the text
+    alone, so every run is keyed before any match is placed."""
+    cores = [c[2] for c in chunks]
+    n = len(cores)
+    if width == 1:
+        return [(k, index[key]) for k, (core, key) in enumerate(zip(cores, map(norm_key, cores)))
+                if key in index and (_CAP_OR_DIGIT.search(core) if core.isascii()
+                                     else any(c.isupper() or c.isdigit() for c in core))]
+    if width == 2:
+        # for ASCII text the key of two chunks is the two keys joined
+        keys = [norm_key(c) if c.isascii() else None for c in cores]
+        out: list[tuple[int, list[int]]] = []
+        for k in range(n - 1):
+            first, second = keys[k], keys[k + 1]
+            key = first + second if first is not None and second is not None \
+                else norm_key(f"{cores[k]} {cores[k + 1]}")
+            if key in index:
+                out.append((k, index[key]))
+        return out
+    piece = [_SPLIT_PIECE.match(c) is not None for c in cores]
+    runs: list[tuple[int, list[int]]] = []
+    for k in range(n - width + 1):
+        if all(piece[k + 1:k + width]):
+            key = norm_key(" ".join(cores[k:k + width]))
+            if key in index:
+                runs.append((k, index[key]))
+    return runs
 
 
 class TypeIndex:

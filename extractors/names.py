@@ -20,9 +20,11 @@ _ALPHA = re.compile(r"[A-Za-z]")
 _NOT_KEY = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=1 << 16)
 def norm_key(text: str) -> str:
     """Comparison key used across paperkg (the same as the evaluation scorer's): NFKC,
-    casefold, and only letters and digits kept."""
+    casefold, and only letters and digits kept. Cached: the rules key the same words
+    hundreds of thousands of times per batch."""
     if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower there
         return _NOT_KEY.sub("", text.lower())
     return _NOT_KEY.sub("", unicodedata.normalize("NFKC", text).casefold())
@@ -35,9 +37,11 @@ def same_long_form(key: str, keys: Iterable[str]) -> bool:
                or SequenceMatcher(None, key, k).ratio() >= 0.85 for k in keys)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_coined(token: str) -> bool:
     """A coined token (guideline N1): an acronym, CamelCase, letters with digits, or a
-    token with ``+``/``^``/``_`` — not a number, unit, size or Roman numeral."""
+    token with ``+``/``^``/``_`` — not a number, unit, size or Roman numeral (cached: a
+    pure test of a string, asked again for every mention of a word)."""
     text = token.strip("()[]{},.;:'\"")
     if len(text) < 2 or not _ALPHA.search(text) or "/" in text or "://" in text or "www." in text:
         return False

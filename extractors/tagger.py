@@ -74,13 +74,15 @@ for _name in ("paperkg_tags", "paperkg_error"):
 
 @lru_cache(maxsize=2)
 def load_model(path: str | None = None) -> Language:
-    """The tagger pipeline: ``path``, or the model shipped in the package (offline)."""
+    """The tagger pipeline: ``path``, or the model shipped in the package (offline). Only its
+    NER is used (on the host pipeline's Docs, :func:`predict`): its saved tokenizer is not
+    read (the pipeline keeps the default one built from its config)."""
     if path is not None:
-        model = spacy.load(path)
+        model = spacy.load(path, exclude=["tokenizer"])
     else:
         with ExitStack() as stack:
             folder = stack.enter_context(resources.as_file(resources.files("extractors").joinpath("model")))
-            model = spacy.load(Path(folder))
+            model = spacy.load(Path(folder), exclude=["tokenizer"])
     use_numpy_blas(model)  # a speed-up only (extractors/dense.py)
     return model
 

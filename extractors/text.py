@@ -13,24 +13,30 @@ _LEAD = "([{\"'“‘`*"
 _TRAIL = ")]}\"'”’`*,.;:!?"
 
 
-class Word(NamedTuple):
-    """A word and its offsets (a named tuple: made tens of thousands of times per batch)."""
-
+class _WordFields(NamedTuple):
     text: str
     start: int
     end: int
     trail: str  # punctuation stripped after the word ("," "." ")" ...)
     lead: str   # punctuation stripped before it ("(" ...)
+    lower: str  # ``text.lower()``, made once: the rules read it millions of times per batch
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+
+class Word(_WordFields):
+    """A word and its offsets (a named tuple: made tens of thousands of times per batch).
+    ``Word(text, start, end, trail, lead)``; ``lower`` is derived from ``text``."""
+
+    __slots__ = ()
+
+    def __new__(cls, text: str, start: int, end: int, trail: str, lead: str) -> "Word":
+        return tuple.__new__(cls, (text, start, end, trail, lead, text.lower()))
 
 
 def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
     stop = len(text) if end is None else end
     out: list[Word] = []
     append = out.append
+    new = tuple.__new__  # Word(...) without the Python-level __new__ call
     for match in _WORD.finditer(text, start, stop):
         raw = match.group(0)
         core = raw.lstrip(_LEAD)
@@ -45,7 +51,8 @@ def words(text: str, start: int = 0, end: int | None = None) -> list[Word]:
             continue
         # keep a closing bracket that belongs to the word, e.g. "(IA)^3" or "f(x)"
         s = match.start() + lead_n
-        append(Word(stripped, s, s + len(stripped), core[len(stripped):] + core_trail, raw[:lead_n]))
+        append(new(Word, (stripped, s, s + len(stripped), core[len(stripped):] + core_trail, raw[:lead_n],
+                          stripped.lower())))
     return out
 
 

