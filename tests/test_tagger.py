@@ -243,6 +243,27 @@ def test_retrain_smoke(tmp_path: Path) -> None:
     assert set(model.get_pipe("ner").labels) <= {"METHOD", "DATASET", "TASK", "METRIC"}
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "corpora").is_dir() and os.environ.get("CI") != "true",
+                    reason="../shared/corpora is not beside the project")
+def test_retrain_architecture_options(tmp_path: Path) -> None:
+    """The network's size is set from the command line and recorded beside the model."""
+    sys.path[:0] = [str(TRAIN)]
+    try:
+        import train_tagger
+    finally:
+        sys.path.remove(str(TRAIN))
+    out = tmp_path / "model"
+    assert train_tagger.main(["--shared", str(SHARED), "--limit", "2", "--max-steps", "1", "--output", str(out),
+                              "--width", "48", "--depth", "3", "--embed-size", "700", "--window", "2",
+                              "--hidden", "32"]) == 0
+    cfg = spacy.load(out).config["components"]["ner"]["model"]
+    assert cfg["hidden_width"] == 32
+    assert [cfg["tok2vec"][k] for k in ("width", "depth", "embed_size", "window_size")] == [48, 3, 700, 2]
+    info = json.loads((out / "training.json").read_text())
+    assert info["overrides"]["components.ner.model.tok2vec.depth"] == 3
+
+
 def test_tag_candidates_types_and_measures(known: TypeIndex) -> None:
     pt = _pt("T", "We release GlimmerSet, a contrastive benchmark for captions. "
                   "The loss uses the Kullback-Leibler divergence with 2.5B tokens. "
