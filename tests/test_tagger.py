@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import spacy
@@ -224,16 +225,25 @@ def test_cli_min_confidence(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "Traceback" not in res.output
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(not (SHARED / "corpora").is_dir() and os.environ.get("CI") != "true",
-                    reason="../shared/corpora is not beside the project")
-def test_retrain_smoke(tmp_path: Path) -> None:
-    """The documented retraining command works on tiny data (1 step) into a temp folder."""
+NEEDS_CORPORA = pytest.mark.skipif(not (SHARED / "corpora").is_dir() and os.environ.get("CI") != "true",
+                                   reason="../shared/corpora is not beside the project")
+
+
+def _train_tagger() -> ModuleType:
+    """The training script as a module (it lives in tools/train, not in the package)."""
     sys.path[:0] = [str(TRAIN)]
     try:
         import train_tagger
     finally:
         sys.path.remove(str(TRAIN))
+    return train_tagger
+
+
+@pytest.mark.slow
+@NEEDS_CORPORA
+def test_retrain_smoke(tmp_path: Path) -> None:
+    """The documented retraining command works on tiny data (1 step) into a temp folder."""
+    train_tagger = _train_tagger()
     out = tmp_path / "model"
     assert train_tagger.main(["--shared", str(SHARED), "--limit", "2", "--max-steps", "1", "--output", str(out)]) == 0
     info = json.loads((out / "training.json").read_text())
@@ -241,6 +251,22 @@ def test_retrain_smoke(tmp_path: Path) -> None:
     model = spacy.load(out)
     assert "ner" in model.pipe_names
     assert set(model.get_pipe("ner").labels) <= {"METHOD", "DATASET", "TASK", "METRIC"}
+
+
+@pytest.mark.slow
+@NEEDS_CORPORA
+def test_retrain_architecture_options(tmp_path: Path) -> None:
+    """The network's size is set from the command line and recorded beside the model."""
+    train_tagger = _train_tagger()
+    out = tmp_path / "model"
+    assert train_tagger.main(["--shared", str(SHARED), "--limit", "2", "--max-steps", "1", "--output", str(out),
+                              "--width", "48", "--depth", "3", "--embed-size", "700", "--window", "2",
+                              "--hidden", "32"]) == 0
+    cfg = spacy.load(out).config["components"]["ner"]["model"]
+    assert cfg["hidden_width"] == 32
+    assert [cfg["tok2vec"][k] for k in ("width", "depth", "embed_size", "window_size")] == [48, 3, 700, 2]
+    info = json.loads((out / "training.json").read_text())
+    assert info["overrides"]["components.ner.model.tok2vec.depth"] == 3
 
 
 def test_tag_candidates_types_and_measures(known: TypeIndex) -> None:

@@ -9,7 +9,8 @@ papers the model never saw. ``--limit N --max-steps M`` make a tiny run (tests).
 ``--disguise 0.5`` (an experiment, not the shipped recipe: see ``docs/model-card.md``) adds
 training copies whose names are replaced by invented names of the same shape; ``--loose-names
 --body-sentences 80`` (also an experiment) trains SciREX methods by the merge's naming test and
-reads twice as many body sentences.
+reads twice as many body sentences. ``--width --depth --embed-size --window --hidden`` override
+the network's size (defaults: ``tagger.cfg``, the shipped model).
 
 Training data and licences: see ``docs/model-card.md``. SciER (GPL) and everything in
 ``../shared/eval`` are never read here.
@@ -34,6 +35,14 @@ from spacy.tokens import Doc, DocBin  # noqa: E402
 from corpus import LABELS, Sentence, disguise, scirex, tdmsci, weak_sentences  # noqa: E402
 
 CONFIG = Path(__file__).resolve().parent / "tagger.cfg"
+# (flag, key under components.ner.model, what it sets): capacity is settable from the command line
+ARCHITECTURE = (
+    ("--width", "tok2vec.width", "the tok2vec width"),
+    ("--depth", "tok2vec.depth", "the number of CNN layers"),
+    ("--embed-size", "tok2vec.embed_size", "the rows of each hash-embedding table"),
+    ("--window", "tok2vec.window_size", "the CNN window (tokens each side)"),
+    ("--hidden", "hidden_width", "the NER parser's hidden width"),
+)
 
 
 def fold_of(doc_id: str) -> str:
@@ -114,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
                          "too); an experiment, not the shipped recipe")
     ap.add_argument("--body-sentences", type=int, default=40, metavar="N",
                     help="SciREX body sentences with a method/dataset per paper")
+    arch = ap.add_argument_group("architecture (defaults: tagger.cfg, the shipped model)")
+    for flag, key, what in ARCHITECTURE:
+        arch.add_argument(flag, type=int, default=None, dest=key.replace(".", "_"), help=f"override {what}")
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     if not (shared / "corpora").is_dir():
@@ -129,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: v for k, v in stats.items() if k != "heldout_docs"}), flush=True)
         overrides: dict[str, object] = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"),
                                         "system.seed": args.seed}
+        for _flag, key, _what in ARCHITECTURE:
+            if getattr(args, key.replace(".", "_")) is not None:
+                overrides[f"components.ner.model.{key}"] = getattr(args, key.replace(".", "_"))
         if args.max_steps is not None:
             overrides["training.max_steps"] = args.max_steps
             overrides["training.eval_frequency"] = max(1, min(500, args.max_steps))
@@ -143,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         # the vocabulary's string table would list the training texts' words; the NER
         # hashes its features and needs only its labels (predictions are unchanged)
         (out / "vocab" / "strings.json").write_text(json.dumps(sorted(LABELS)), encoding="utf-8")
-        (out / "training.json").write_text(json.dumps({**stats, "seed": args.seed, "fold": args.fold}, indent=1) + "\n",
+        (out / "training.json").write_text(json.dumps({**stats, "seed": args.seed, "fold": args.fold, "overrides": {
+            k: v for k, v in overrides.items() if not k.startswith("paths.")}}, indent=1) + "\n",
                                            encoding="utf-8")
     print(f"model written to {out}")
     return 0
