@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extractors.coined import neighbour_types
+from extractors.coined import claimed, neighbour_types
 from extractors.context import Candidate, PaperText
 from extractors.lexicon import english_lemmas, is_english
 from extractors.listhead import method_list_item
 from extractors.mentions import dataset_role, method_role
-from extractors.names import is_generic, is_not_name, norm_key
+from extractors.names import is_generic, is_not_name
 from extractors.proposals import Known
 from extractors.text import Word
 from extractors.vocab import DATASET_NOUNS, METHOD_HEADS, METHOD_KINDS, METHOD_NOUNS, TASK_HEADS
@@ -83,15 +83,7 @@ def cited_words(pt: PaperText, known: Known, candidates: Iterable[Candidate],
     """Candidates for capitalized plain words named by their context (see the module doc);
     ``lemmas``: the English word list (default :func:`extractors.lexicon.english_lemmas`)."""
     text = pt.text
-    covered = bytearray(len(text))
-    typed: dict[str, str] = {}
-    for c in candidates:
-        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
-        if c.type in ("method", "dataset"):
-            for form in (c.name, *c.aliases):
-                typed.setdefault(norm_key(form), c.type)
-    for d in pt.definitions:
-        covered[d.long_start:d.long_end] = b"\x01" * (d.long_end - d.long_start)
+    covered, typed = claimed(pt, candidates)
     out: list[Candidate] = []
     for span in pt.abstract_sentences():
         for w in pt.words_of(span):

@@ -115,18 +115,26 @@ def cited_run(pt: PaperText, ws: list[Word], i: int, known: Known) -> tuple[int,
     return ws[k].start, w.end
 
 
-def coined_names(pt: PaperText, known: Known, candidates: Iterable[Candidate]) -> list[Candidate]:
-    """Candidates for coined names the other extractors left out (see the module doc)."""
-    text = pt.text
-    covered = bytearray(len(text))  # 1 where another candidate or a definition's long form stands
+def claimed(pt: PaperText, candidates: Iterable[Candidate]) -> tuple[bytearray, dict[str, str]]:
+    """What the other extractors already hold: a byte per character of the text, 1 where a
+    candidate or a definition's long form stands (a definition's words belong to it), and the
+    type of each method or dataset form they give (normalized)."""
+    covered = bytearray(len(pt.text))
     typed: dict[str, str] = {}
     for c in candidates:
         covered[c.start:c.end] = b"\x01" * (c.end - c.start)
         if c.type in ("method", "dataset"):
             for form in (c.name, *c.aliases):
                 typed.setdefault(norm_key(form), c.type)
-    for d in pt.definitions:  # a definition's words belong to it
+    for d in pt.definitions:
         covered[d.long_start:d.long_end] = b"\x01" * (d.long_end - d.long_start)
+    return covered, typed
+
+
+def coined_names(pt: PaperText, known: Known, candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Candidates for coined names the other extractors left out (see the module doc)."""
+    text = pt.text
+    covered, typed = claimed(pt, candidates)
     cites = "[" in text
     out: list[Candidate] = []
     for span in pt.abstract_sentences():

@@ -246,3 +246,20 @@ def stored_content(directory: Path) -> dict[str, Any]:
         canonical_copy(directory / DB_NAME, Path(tmp) / DB_NAME)
         data = (Path(tmp) / DB_NAME).read_bytes()
     return {"manifest": manifest, DB_NAME: data}
+
+
+PASSAGE_TITLE = "A Study of Things"
+
+
+def passage(abstract: str) -> "PaperText":
+    """A PaperText of a made-up title and ``abstract`` (for the context extractors' pure cores)."""
+    from extractors.context import PaperText
+
+    text = f"{PASSAGE_TITLE}\n\n{abstract}"
+    start = len(PASSAGE_TITLE) + 2
+    return PaperText(text, len(PASSAGE_TITLE), [(0, len(PASSAGE_TITLE)), (start, len(text))])
+
+
+def nothing_known(name: str) -> frozenset[str]:
+    """A Known lookup for which no name is in a list."""
+    return frozenset()

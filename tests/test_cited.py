@@ -6,20 +6,12 @@ from __future__ import annotations
 from extractors.calibrate import source
 from extractors.cited import cited_words
 from extractors.context import Candidate, PaperText
+from support import PASSAGE_TITLE as TITLE, nothing_known, passage as paper
 from extractors.lexicon import english_lemmas, is_english
 
-TITLE = "A Study of Things"
 WORDS = frozenset("predator table march method model results here and we".split())
 
 
-def nothing_known(name: str) -> frozenset[str]:
-    return frozenset()
-
-
-def paper(abstract: str) -> PaperText:
-    text = f"{TITLE}\n\n{abstract}"
-    start = len(TITLE) + 2
-    return PaperText(text, len(TITLE), [(0, len(TITLE)), (start, len(text))])
 
 
 def found(abstract: str, typed: tuple[tuple[str, str], ...] = ()) -> dict[str, str]:

@@ -10,18 +10,10 @@ from extractors.acronyms import Definition
 from extractors.calibrate import source
 from extractors.coined import coined_names
 from extractors.context import Candidate, PaperText
-
-TITLE = "A Study of Things"
-
-
-def nothing_known(name: str) -> frozenset[str]:
-    return frozenset()
+from support import PASSAGE_TITLE as TITLE, nothing_known, passage as paper
 
 
-def paper(abstract: str) -> PaperText:
-    text = f"{TITLE}\n\n{abstract}"
-    start = len(TITLE) + 2
-    return PaperText(text, len(TITLE), [(0, len(TITLE)), (start, len(text))])
+
 
 
 def at(pt: PaperText, name: str, etype: str = "method") -> Candidate:
