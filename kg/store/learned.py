@@ -29,7 +29,11 @@ SCHEMA = (
     "first TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(paper, name, type)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS strong_first ON strong(first)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS ptext USING fts5(paper UNINDEXED, text)",
+    # the text index row of each paper: an FTS5 table is scanned whole by a test on an
+    # unindexed column, so a paper's row is found (and deleted) by its rowid
+    "CREATE TABLE IF NOT EXISTS ptext_row(paper TEXT PRIMARY KEY, rid INTEGER NOT NULL) WITHOUT ROWID",
 )
+_TABLES = ("strong", "ptext", "ptext_row")
 META_KEY = "corpus_names"
 DEFAULT = True
 """The setting of a new store (a store keeps the one it was built with)."""
@@ -61,13 +65,15 @@ def update(conn: sqlite3.Connection, dirty: Iterable[str], put: Callable[[str, E
     # imported here: a store without the setting never loads the extractors (CLI start-up time)
     from kg.extract.corpus import NameTable, first_word, text_of, with_mentions, without_learned
     # tables lost (a copy of the known tables only): every paper again, as for a change of setting
-    missing = conn.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('strong', 'ptext')").fetchone()[0] < 2
+    missing = conn.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({', '.join('?' * len(_TABLES))})",
+                           _TABLES).fetchone()[0] < len(_TABLES)
     conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_KEY, json.dumps(on)))
     for statement in SCHEMA:
         conn.execute(statement)
     if on != was or missing:  # every paper again (or none: all their corpus mentions go)
         conn.execute("DELETE FROM strong")
         conn.execute("DELETE FROM ptext")
+        conn.execute("DELETE FROM ptext_row")
         dirty = [pid for (pid,) in conn.execute("SELECT id FROM papers ORDER BY id")]
     dirty = sorted(set(dirty))
     table = NameTable()
@@ -82,9 +88,13 @@ def update(conn: sqlite3.Connection, dirty: Iterable[str], put: Callable[[str, E
             conn.execute("DELETE FROM strong WHERE paper = ?", (pid,))
             conn.executemany("INSERT INTO strong VALUES (?, ?, ?, ?, ?)",
                              [(pid, name, etype, first_word(name), n) for (name, etype), n in sorted(new.items())])
-        conn.execute("DELETE FROM ptext WHERE paper = ?", (pid,))
+        row = conn.execute("SELECT rid FROM ptext_row WHERE paper = ?", (pid,)).fetchone()
+        if row is not None:
+            conn.execute("DELETE FROM ptext WHERE rowid = ?", row)
+            conn.execute("DELETE FROM ptext_row WHERE paper = ?", (pid,))
         if ext is not None and on:
-            conn.execute("INSERT INTO ptext(paper, text) VALUES (?, ?)", (pid, text_of(ext)))
+            rid = conn.execute("INSERT INTO ptext(paper, text) VALUES (?, ?)", (pid, text_of(ext))).lastrowid
+            conn.execute("INSERT INTO ptext_row VALUES (?, ?)", (pid, rid))
     todo = set(dirty)
     everyone = len(todo) >= conn.execute("SELECT count(*) FROM papers").fetchone()[0]
     for name in sorted(changed_names) if not everyone else ():  # every paper is redone anyway
@@ -100,8 +110,8 @@ def update(conn: sqlite3.Connection, dirty: Iterable[str], put: Callable[[str, E
             put(pid, new_ext)
             redone += 1
     if not on:
-        conn.execute("DROP TABLE IF EXISTS strong")
-        conn.execute("DROP TABLE IF EXISTS ptext")
+        for name in _TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {name}")
     return redone
 
 
