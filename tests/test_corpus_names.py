@@ -228,3 +228,26 @@ def test_a_spill_that_cannot_be_written_is_one_clear_error(monkeypatch):
     monkeypatch.setattr(corpus.tempfile, "SpooledTemporaryFile", Full)
     with pytest.raises(OutputError, match=r"cannot write the second pass's temporary file: No space left on device"):
         list(with_learned_names([A, B]))
+
+
+def _learned_types(directory, pid: str) -> dict[str, str]:
+    return {e["name"]: e["type"] for e in _store(directory)["records"][pid]["entities"] if e["extractor"] == EXTRACTOR}
+
+
+def test_store_a_vote_that_flips_a_names_type_reaches_the_papers_that_only_mention_it(tmp_path):
+    """A paper's corpus mention depends on the type the votes give a name: when later papers
+    outvote it, the earlier papers that only mention the name follow (and A then B still
+    equals A+B); a vote that changes no outcome leaves them as they are."""
+    from kg.store.core import build
+
+    first = [A, B]
+    build(first, tmp_path / "step", corpus_names=True)
+    assert _learned_types(tmp_path / "step", "b") == {"GlideNorm": "method"}
+    same = [paper("e", "We propose GlideNorm again.", proposed("GlideNorm"))]
+    build(same, tmp_path / "step")  # one more method vote: the outcome is unchanged
+    assert _learned_types(tmp_path / "step", "b") == {"GlideNorm": "method"}
+    flip = [paper(p, "We release GlideNorm.", proposed("GlideNorm", "dataset")) for p in ("f", "g", "h")]
+    build(flip, tmp_path / "step")  # three dataset votes against two method votes
+    assert _learned_types(tmp_path / "step", "b") == {"GlideNorm": "dataset"}
+    build(first + same + flip, tmp_path / "once", corpus_names=True)
+    assert _store(tmp_path / "step") == _store(tmp_path / "once")

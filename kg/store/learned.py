@@ -77,14 +77,15 @@ def update(conn: sqlite3.Connection, dirty: Iterable[str], put: Callable[[str, E
         dirty = [pid for (pid,) in conn.execute("SELECT id FROM papers ORDER BY id")]
     dirty = sorted(set(dirty))
     table = NameTable()
-    changed_names: set[str] = set()
+    delta: Counter[tuple[str, str]] = Counter()  # (name, type) -> votes added by this build
     for pid in dirty:
         ext = _stored(conn, pid)
         old = {(name, etype): n for name, etype, n in conn.execute(
             "SELECT name, type, n FROM strong WHERE paper = ?", (pid,))}
         new = dict(table.names_of(without_learned(ext))) if ext is not None and on else {}
         if old != new:
-            changed_names.update(name for (name, _type), _n in set(old.items()) ^ set(new.items()))
+            delta.update(new)
+            delta.subtract(old)
             conn.execute("DELETE FROM strong WHERE paper = ?", (pid,))
             conn.executemany("INSERT INTO strong VALUES (?, ?, ?, ?, ?)",
                              [(pid, name, etype, first_word(name), n) for (name, etype), n in sorted(new.items())])
@@ -97,7 +98,8 @@ def update(conn: sqlite3.Connection, dirty: Iterable[str], put: Callable[[str, E
             conn.execute("INSERT INTO ptext_row VALUES (?, ?)", (pid, rid))
     todo = set(dirty)
     everyone = len(todo) >= conn.execute("SELECT count(*) FROM papers").fetchone()[0]
-    for name in sorted(changed_names) if not everyone else ():  # every paper is redone anyway
+    changed_names = set() if everyone else _outcome_changed(conn, delta, first_word)
+    for name in sorted(changed_names):  # (every paper is redone anyway when all are dirty)
         todo.update(pid for (pid,) in conn.execute("SELECT paper FROM ptext WHERE ptext MATCH ?", (_phrase(name),)))
     firsts = {f for (f,) in conn.execute("SELECT DISTINCT first FROM strong")} if on else set()
     redone = 0
@@ -113,6 +115,33 @@ def update(conn: sqlite3.Connection, dirty: Iterable[str], put: Callable[[str, E
         for name in _TABLES:
             conn.execute(f"DROP TABLE IF EXISTS {name}")
     return redone
+
+
+def _winner(counts: dict[str, int]) -> str | None:
+    """The type a name's votes give it (:func:`kg.extract.corpus.index_of`), None without votes."""
+    live = {t: n for t, n in counts.items() if n > 0}
+    return min(live, key=lambda t: (-live[t], t)) if live else None
+
+
+def _outcome_changed(conn: sqlite3.Connection, delta: Counter[tuple[str, str]],
+                     first_word: Callable[[str], str]) -> set[str]:
+    """The names whose table entry this build changed: a paper's ``corpus`` mentions depend on
+    whether a name is in the table and on the type its votes give it, not on how many votes
+    it has, so only a name that enters, leaves or changes type sends its other papers back."""
+    names: dict[str, dict[str, int]] = {}
+    for (name, etype), n in delta.items():
+        if n:
+            names.setdefault(name, {})[etype] = n
+    out = set()
+    for name, added in names.items():
+        after = {t: int(n) for t, n in conn.execute(
+            "SELECT type, sum(n) FROM strong WHERE first = ? AND name = ? GROUP BY type", (first_word(name), name))}
+        before = dict(after)
+        for etype, n in added.items():
+            before[etype] = before.get(etype, 0) - n
+        if _winner(before) != _winner(after):
+            out.add(name)
+    return out
 
 
 def _stored(conn: sqlite3.Connection, pid: str) -> Extraction | None:
